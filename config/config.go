@@ -1,0 +1,375 @@
+package config
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+
+	yaml "go.yaml.in/yaml/v3"
+)
+
+// Config is the complete description of one experiment. Its JSON keys are the
+// config-file keys; the CLI flag for a key is the key with '_' replaced by '-'.
+// A zero Config is not valid: start from Default and then Resolve/Validate.
+type Config struct {
+	// Mode is "spiking" (the paper's mode, spec §1–§3) or "rate" (the later
+	// non-spiking 2-step mode, spec §5).
+	Mode string `json:"mode"`
+	// Profile selects initialisation and semantics: "paper" (the code the
+	// paper cites) or "head" (the authors' later code), spec §2.3 and §9.
+	Profile string `json:"profile"`
+	// Layers are the sizes of the hidden layers and the output layer, bottom
+	// to top; the last is the output layer and must be a multiple of 10.
+	Layers []int `json:"layers"`
+	// Etas are the feedforward learning rates per layer (hidden…, output).
+	// Empty means the paper's rates for the architecture (spec §2.1).
+	Etas []float64 `json:"etas"`
+	// FeedbackEtas are the feedback learning rates per hidden layer; required
+	// when FeedbackLearning is on.
+	FeedbackEtas []float64 `json:"feedback_etas"`
+
+	// Epochs is the number of passes over the (shuffled) training set.
+	Epochs int `json:"epochs"`
+	// TrainExamples is how many examples of each shuffled epoch are trained on
+	// (0 = the whole training set, less any validation split).
+	TrainExamples int `json:"train_examples"`
+	// TestExamples is the number of images of each full test (0 = all).
+	TestExamples int `json:"test_examples"`
+	// QuickTestExamples is the number of images of each quick test (0 = none).
+	QuickTestExamples int `json:"quick_test_examples"`
+	// QuickTestEvery is the number of training examples between quick tests.
+	QuickTestEvery int `json:"quick_test_every"`
+	// Validation holds out this many images from the end of the training set;
+	// when > 0 the tests use them instead of the test set.
+	Validation int `json:"validation"`
+	// Seed derives every random stream of the run.
+	Seed uint64 `json:"seed"`
+	// Shuffle reshuffles the training set at the start of every epoch.
+	Shuffle bool `json:"shuffle"`
+	// InitialTest runs a full test before training (spec §9 row 13).
+	InitialTest bool `json:"initial_test"`
+	// RepeatTests tests the final weights this many times (the paper's "20
+	// repeated tests"); 1 = one final test.
+	RepeatTests int `json:"repeat_tests"`
+
+	// Broadcast feeds every hidden layer from the output layer (default);
+	// false = layer-wise feedback from layer ℓ+1.
+	Broadcast bool `json:"broadcast"`
+	// SparseFeedback zeroes SparseFraction of each feedback matrix (spec §2.4).
+	SparseFeedback bool `json:"sparse_feedback"`
+	// SparseFraction is the fraction of feedback weights set to zero.
+	SparseFraction float64 `json:"sparse_fraction"`
+	// SparseAmplify multiplies sparse feedback by 1/(1−SparseFraction) (×5).
+	SparseAmplify bool `json:"sparse_amplify"`
+	// FeedbackLearning learns Y (and a learned c) (spec §3.7).
+	FeedbackLearning bool `json:"feedback_learning"`
+	// Symmetric ties Y to Wᵀ after every example (spec §6.2).
+	Symmetric bool `json:"symmetric"`
+	// NoisySymmetric adds fresh N(0, SymmetricNoiseSD) noise to tied weights.
+	NoisySymmetric bool `json:"noisy_symmetric"`
+	// SymmetricNoiseSD is the standard deviation of that noise.
+	SymmetricNoiseSD float64 `json:"symmetric_noise_sd"`
+	// Backprop replaces hidden errors by backpropagated ones (spec §6.1).
+	Backprop bool `json:"backprop"`
+	// BackpropOrder is "reference" (upper W already updated) or "pre-update".
+	BackpropOrder string `json:"backprop_order"`
+	// GA is the apical→soma conductance g_A (0, 0.05, 0.6 in the paper).
+	GA float64 `json:"g_a"`
+	// WeightOptimization uses the spec §2.3 initialisation.
+	WeightOptimization bool `json:"weight_optimization"`
+	// FeedbackBias is "none", "fixed" (the paper code's c = Y·r) or "learned".
+	FeedbackBias string `json:"feedback_bias"`
+	// SpikingFeedforward feeds filtered spikes (false: rates) to basal dendrites.
+	SpikingFeedforward bool `json:"spiking_feedforward"`
+	// SpikingFeedback feeds filtered output spikes (false: rates) to apical dendrites.
+	SpikingFeedback bool `json:"spiking_feedback"`
+	// Conductances uses Euler soma dynamics and conductance teaching; false =
+	// instantaneous steady states.
+	Conductances bool `json:"conductances"`
+	// Teaching is the non-conductance target-phase formula: "head"
+	// (conductance steady state) or "paper" (C = k_D B + k_I(8y−4)), spec §9 row 11.
+	Teaching string `json:"teaching"`
+	// RandPhaseLengths draws phase lengths 50+⌊Wald(2,1)⌋ (spec §3.4).
+	RandPhaseLengths bool `json:"rand_phase_lengths"`
+	// RandPlateauTimes jitters each neuron's plateau time (spec §3.3).
+	RandPlateauTimes bool `json:"rand_plateau_times"`
+	// PlateauJitterSD and PlateauJitterMax shape that jitter (steps).
+	PlateauJitterSD  float64 `json:"plateau_jitter_sd"`
+	PlateauJitterMax int     `json:"plateau_jitter_max"`
+
+	// ForwardPhase, TargetPhase and TestPhase are phase lengths in steps
+	// (the minimum when RandPhaseLengths).
+	ForwardPhase int `json:"forward_phase"`
+	TargetPhase  int `json:"target_phase"`
+	TestPhase    int `json:"test_phase"`
+	// SettleTime is Δt_s: the averaging window is the last phase−SettleTime
+	// steps of a phase (20 in training, 220 in tests).
+	SettleTime int `json:"settle_time"`
+	// Window is "fixed" (the code: last ForwardPhase−SettleTime steps) or
+	// "settle" (the paper text: from SettleTime to the end of the phase).
+	Window string `json:"window"`
+	// JacobianMean selects U for the eigenvalue record: "products" (mean of
+	// per-example products, the code) or "means" (product of means).
+	JacobianMean string `json:"jacobian_mean"`
+
+	// Neuron constants (spec §1.1).
+	LambdaMax float64 `json:"lambda_max"`
+	TauS      float64 `json:"tau_s"`
+	TauL      float64 `json:"tau_l"`
+	GL        float64 `json:"g_l"`
+	GB        float64 `json:"g_b"`
+	GD        float64 `json:"g_d"`
+	EE        float64 `json:"e_e"`
+	EI        float64 `json:"e_i"`
+	Mem       int     `json:"mem"`
+
+	// Record switches (spec §6.3) and their bounds.
+	RecordLoss           bool  `json:"record_loss"`
+	RecordTrainingError  bool  `json:"record_training_error"`
+	RecordTrainingLabels bool  `json:"record_training_labels"`
+	RecordBPAngle        bool  `json:"record_bp_angle"`
+	RecordEigvals        bool  `json:"record_eigvals"`
+	RecordPlateauTimes   bool  `json:"record_plateau_times"`
+	RecordPhaseTimes     bool  `json:"record_phase_times"`
+	RecordVoltages       bool  `json:"record_voltages"`
+	VoltageLayer         int   `json:"voltage_layer"`
+	VoltageNeurons       []int `json:"voltage_neurons"`
+	VoltageExamples      []int `json:"voltage_examples"`
+	// RecordHiddenActivity records hidden rates for this many test images at
+	// the end of the run (0 = off).
+	RecordHiddenActivity int `json:"record_hidden_activity"`
+	// SaveEpochWeights writes weights/epoch_E after every epoch.
+	SaveEpochWeights bool `json:"save_epoch_weights"`
+
+	// CheckpointEvery writes a checkpoint every this many examples (0 = only
+	// at the end of each epoch).
+	CheckpointEvery int `json:"checkpoint_every"`
+	// Workers is the number of goroutines used for tests (0 = GOMAXPROCS).
+	// Results do not depend on it.
+	Workers int `json:"workers"`
+}
+
+// Default returns the defaults of a profile ("paper" or "head"; "" = paper).
+// Mode defaults to spiking; rate mode is selected with Mode = "rate".
+func Default(profile string) Config {
+	if profile == "" {
+		profile = "paper"
+	}
+	c := Config{
+		Mode:    "spiking",
+		Profile: profile,
+		Layers:  []int{500, 10},
+		Epochs:  1, TrainExamples: 0, TestExamples: 10000,
+		QuickTestExamples: 100, QuickTestEvery: 1000,
+		Seed: 1, Shuffle: true, InitialTest: true, RepeatTests: 1,
+		Broadcast: true, SparseFraction: 0.8, SparseAmplify: true,
+		SymmetricNoiseSD: 0.05, BackpropOrder: "reference",
+		WeightOptimization: true, FeedbackBias: "fixed",
+		SpikingFeedforward: true, SpikingFeedback: true, Conductances: true,
+		Teaching: "head", RandPhaseLengths: true,
+		PlateauJitterSD: 3, PlateauJitterMax: 5,
+		ForwardPhase: 50, TargetPhase: 50, TestPhase: 250, SettleTime: 30,
+		Window: "fixed", JacobianMean: "products",
+		LambdaMax: 0.2, TauS: 3, TauL: 10, GL: 0.1, GB: 0.6, GD: 0.6, EE: 8, EI: -8, Mem: 10,
+		RecordLoss: true, RecordTrainingError: true, RecordTrainingLabels: true,
+		VoltageNeurons: []int{0, 1, 2}, VoltageExamples: []int{0, 3},
+		SaveEpochWeights: true,
+	}
+	if profile == "head" {
+		c.FeedbackBias = "none"
+	}
+	return c
+}
+
+// Rate reports whether the config runs the non-spiking 2-step mode.
+func (c *Config) Rate() bool { return c.Mode == "rate" }
+
+// Resolve fills values that depend on others (the default learning rates of
+// the architecture) and applies the overrides that rate mode implies (spec
+// §5). It is idempotent.
+func (c *Config) Resolve() {
+	if len(c.Etas) == 0 && len(c.Layers) > 0 {
+		c.Etas = DefaultEtas(len(c.Layers))
+	}
+	if c.Rate() {
+		c.RandPhaseLengths = false
+		c.RandPlateauTimes = false
+		c.Conductances = false
+		c.SpikingFeedforward = false
+		c.SpikingFeedback = false
+		c.RecordPhaseTimes = false
+		c.RecordPlateauTimes = false
+		c.RecordVoltages = false
+		c.ForwardPhase, c.TargetPhase, c.TestPhase = 2, 2, 2
+		c.SettleTime = 1
+		c.Mem = 1
+	}
+}
+
+// DefaultEtas returns the paper's learning rates for a network with the given
+// number of layers (spec §2.1); deeper networks extrapolate the two-hidden-layer
+// rates (0.23 per hidden layer, 0.12 for the output).
+func DefaultEtas(layers int) []float64 {
+	switch layers {
+	case 1:
+		return []float64{0.19}
+	case 2:
+		return []float64{0.21, 0.21}
+	}
+	e := make([]float64, layers)
+	for i := range e {
+		e[i] = 0.23
+	}
+	e[layers-1] = 0.12
+	return e
+}
+
+// Hidden is the number of hidden layers.
+func (c *Config) Hidden() int { return len(c.Layers) - 1 }
+
+// GA returns g_A; KB the hidden basal→soma steady-state gain; KD the output gain.
+func (c *Config) KB() float64 { return c.GB / (c.GL + c.GB + c.GA) }
+
+// KD is the output layer's dendrite→soma steady-state gain g_D/(g_L+g_D).
+func (c *Config) KD() float64 { return c.GD / (c.GL + c.GD) }
+
+// KI is the output gain for injected current 1/(g_L+g_D) (paper teaching).
+func (c *Config) KI() float64 { return 1 / (c.GL + c.GD) }
+
+// PHidden and POut are the hidden and output error scales P_h = 20/λmax and
+// P_o = 20/λmax².
+func (c *Config) PHidden() float64 { return 20 / c.LambdaMax }
+
+// POut is the output-layer error scale P_o = 20/λmax².
+func (c *Config) POut() float64 { return 20 / (c.LambdaMax * c.LambdaMax) }
+
+// Window lengths: the number of steps averaged at the end of a training phase
+// and of a test phase.
+func (c *Config) TrainWindow() int { return c.ForwardPhase - c.SettleTime }
+
+// TestWindow is the number of steps averaged at the end of a test phase.
+func (c *Config) TestWindow() int { return c.TestPhase - c.SettleTime }
+
+// Load reads a config file (JSON or YAML, by extension; YAML is converted to
+// JSON so both obey the same rules) on top of the defaults of the profile the
+// file names, then resolves and validates it.
+func Load(path string) (Config, error) {
+	raw, err := ReadFileJSON(path)
+	if err != nil {
+		return Config{}, err
+	}
+	c, err := FromJSON(raw, nil)
+	if err != nil {
+		return Config{}, fmt.Errorf("%s: %w", path, err)
+	}
+	return c, nil
+}
+
+// ReadFileJSON reads a JSON or YAML config file and returns it as JSON.
+func ReadFileJSON(path string) ([]byte, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("config: %w", err)
+	}
+	ext := strings.ToLower(filepath.Ext(path))
+	if ext == ".yaml" || ext == ".yml" {
+		j, err := YAMLToJSON(b)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", path, err)
+		}
+		return j, nil
+	}
+	return b, nil
+}
+
+// YAMLToJSON converts a YAML document (a mapping) into JSON.
+func YAMLToJSON(b []byte) ([]byte, error) {
+	var v any
+	if err := yaml.Unmarshal(b, &v); err != nil {
+		return nil, fmt.Errorf("yaml: %w", err)
+	}
+	if v == nil {
+		v = map[string]any{}
+	}
+	if _, ok := v.(map[string]any); !ok {
+		return nil, fmt.Errorf("yaml: want a mapping of config keys, got %T", v)
+	}
+	return json.Marshal(v)
+}
+
+// FromJSON decodes a JSON object of config keys on top of the defaults of its
+// profile (or of profileOverride when non-nil), then applies the overrides
+// function (may be nil) and resolves and validates the result. Unknown keys are
+// errors.
+func FromJSON(raw []byte, override func(*Config) error) (Config, error) {
+	var probe struct {
+		Profile string `json:"profile"`
+	}
+	if len(bytes.TrimSpace(raw)) == 0 {
+		raw = []byte("{}")
+	}
+	_ = json.Unmarshal(raw, &probe)
+	c := Default(probe.Profile)
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&c); err != nil {
+		return Config{}, jsonError(err)
+	}
+	if override != nil {
+		if err := override(&c); err != nil {
+			return Config{}, err
+		}
+	}
+	c.Resolve()
+	if err := c.Validate(); err != nil {
+		return Config{}, err
+	}
+	return c, nil
+}
+
+func jsonError(err error) error {
+	var te *json.UnmarshalTypeError
+	if e, ok := err.(*json.UnmarshalTypeError); ok {
+		te = e
+		return fmt.Errorf("config field %q: got a JSON %s, want %s", te.Field, te.Value, te.Type)
+	}
+	msg := err.Error()
+	if strings.HasPrefix(msg, "json: unknown field ") {
+		f := strings.TrimPrefix(msg, "json: unknown field ")
+		return fmt.Errorf("config: unknown key %s (see `dendrite train -h` for the keys)", f)
+	}
+	return fmt.Errorf("config: %w", err)
+}
+
+// JSON returns the config as indented JSON.
+func (c *Config) JSON() []byte {
+	b, err := json.MarshalIndent(c, "", "  ")
+	if err != nil {
+		panic(err) // Config has only plain fields
+	}
+	return append(b, '\n')
+}
+
+// Diff lists the keys whose values differ from the defaults of c's profile
+// (after resolving both), in field order.
+func (c *Config) Diff() []string {
+	d := Default(c.Profile)
+	d.Mode = c.Mode
+	d.Layers = c.Layers
+	d.Resolve()
+	var a, b map[string]any
+	_ = json.Unmarshal(c.JSON(), &a)
+	_ = json.Unmarshal(d.JSON(), &b)
+	var out []string
+	for _, k := range Keys() {
+		x, _ := json.Marshal(a[k])
+		y, _ := json.Marshal(b[k])
+		if !bytes.Equal(x, y) {
+			out = append(out, k)
+		}
+	}
+	return out
+}
