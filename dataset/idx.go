@@ -1,0 +1,301 @@
+package dataset
+
+import (
+	"bufio"
+	"bytes"
+	"compress/gzip"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"slices"
+	"strings"
+)
+
+// Limits on what an IDX header may declare. Larger values are refused before
+// anything is allocated.
+const (
+	// MaxItems is the largest number of images or labels accepted.
+	MaxItems = 10_000_000
+	// MaxSide is the largest number of rows or columns of an image.
+	MaxSide = 4096
+	// MaxImageBytes is the largest total size of the pixel data, N*Rows*Cols.
+	MaxImageBytes = 1 << 31
+)
+
+// IDX magic numbers: two zero bytes, the element type (0x08, unsigned byte)
+// and the number of dimensions.
+const (
+	// ImagesMagic is the magic number of an IDX3 unsigned-byte image file.
+	ImagesMagic = 0x00000803
+	// LabelsMagic is the magic number of an IDX1 unsigned-byte label file.
+	LabelsMagic = 0x00000801
+)
+
+// chunk is the step by which buffers for inputs of unknown length grow, so
+// that a short input fails before memory for the declared size is allocated.
+const chunk = 1 << 20
+
+// ReadImages reads an IDX3 unsigned-byte image file (magic 0x00000803) from
+// r, decompressing it first if it starts with the gzip magic bytes 1f 8b.
+// It returns the n images of rows x cols pixels, row-major, one after the
+// other. name is used in error messages, which all start with it.
+func ReadImages(r io.Reader, name string) (images []uint8, n, rows, cols int, err error) {
+	dims, data, err := readIDX(r, name, remaining(r), ImagesMagic)
+	if err != nil {
+		return nil, 0, 0, 0, err
+	}
+	return data, dims[0], dims[1], dims[2], nil
+}
+
+// ReadLabels reads an IDX1 unsigned-byte label file (magic 0x00000801) from
+// r, decompressing it first if it starts with the gzip magic bytes 1f 8b.
+// Label values are not checked. name is used in error messages, which all
+// start with it.
+func ReadLabels(r io.Reader, name string) (labels []uint8, err error) {
+	_, data, err := readIDX(r, name, remaining(r), LabelsMagic)
+	return data, err
+}
+
+// ReadImagesFile reads the IDX3 image file at path, as ReadImages does.
+func ReadImagesFile(path string) (images []uint8, n, rows, cols int, err error) {
+	var dims []int
+	err = withFile(path, "an IDX3 image file", func(r io.Reader, remain int64) error {
+		dims, images, err = readIDX(r, path, remain, ImagesMagic)
+		return err
+	})
+	if err != nil {
+		return nil, 0, 0, 0, err
+	}
+	return images, dims[0], dims[1], dims[2], nil
+}
+
+// ReadLabelsFile reads the IDX1 label file at path, as ReadLabels does.
+func ReadLabelsFile(path string) ([]uint8, error) {
+	var labels []uint8
+	err := withFile(path, "an IDX1 label file", func(r io.Reader, remain int64) (err error) {
+		_, labels, err = readIDX(r, path, remain, LabelsMagic)
+		return err
+	})
+	return labels, err
+}
+
+// withFile opens path and calls read with it and its size.
+func withFile(path, want string, read func(r io.Reader, remain int64) error) error {
+	f, err := os.Open(path)
+	if err != nil {
+		return fmt.Errorf("%s: %w", path, unwrapPathError(err))
+	}
+	defer f.Close()
+	st, err := f.Stat()
+	if err != nil {
+		return fmt.Errorf("%s: %w", path, unwrapPathError(err))
+	}
+	if st.IsDir() {
+		return fmt.Errorf("%s: is a directory, want %s", path, want)
+	}
+	remain := int64(-1)
+	if st.Mode().IsRegular() {
+		remain = st.Size()
+	}
+	return read(f, remain)
+}
+
+// unwrapPathError drops the operation and path from an *fs.PathError, since
+// the message names the file already; errors.Is still sees the cause.
+func unwrapPathError(err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
+}
+
+// remaining returns the number of bytes left in r, or -1 if unknown.
+func remaining(r io.Reader) int64 {
+	switch r := r.(type) {
+	case *bytes.Reader:
+		return int64(r.Len())
+	case *strings.Reader:
+		return int64(r.Len())
+	case *bytes.Buffer:
+		return int64(r.Len())
+	case *os.File:
+		st, err := r.Stat()
+		if err != nil || !st.Mode().IsRegular() {
+			return -1
+		}
+		pos, err := r.Seek(0, io.SeekCurrent)
+		if err != nil || pos > st.Size() {
+			return -1
+		}
+		return st.Size() - pos
+	}
+	return -1
+}
+
+// kindOf describes the file a magic number expects, for messages.
+func kindOf(magic uint32) string {
+	if magic == ImagesMagic {
+		return "IDX3 unsigned-byte images"
+	}
+	return "IDX1 unsigned-byte labels"
+}
+
+// readIDX reads an IDX file with the given magic (ImagesMagic or
+// LabelsMagic). remain is the number of bytes available in r, or -1.
+func readIDX(r io.Reader, name string, remain int64, magic uint32) (dims []int, data []byte, err error) {
+	fail := func(format string, args ...any) error {
+		return fmt.Errorf("%s: %s", name, fmt.Sprintf(format, args...))
+	}
+	br := bufio.NewReaderSize(r, 1<<16)
+	head, err := br.Peek(2)
+	if len(head) == 0 {
+		if err != nil && err != io.EOF {
+			return nil, nil, fmt.Errorf("%s: %w", name, err)
+		}
+		return nil, nil, fail("empty file, want %s (magic 0x%08x)", kindOf(magic), magic)
+	}
+	var src io.Reader = br
+	gz := len(head) == 2 && head[0] == 0x1f && head[1] == 0x8b
+	if gz {
+		zr, err := gzip.NewReader(br)
+		if err != nil {
+			return nil, nil, corrupt(name, err)
+		}
+		defer zr.Close()
+		src = zr
+		remain = -1
+	}
+
+	ndims := int(magic & 0xff)
+	hlen := 4 + 4*ndims
+	var hdr [16]byte
+	got, err := io.ReadFull(src, hdr[:hlen])
+	if err != nil {
+		switch {
+		case !isEOF(err) && gz:
+			return nil, nil, corrupt(name, err)
+		case !isEOF(err):
+			return nil, nil, fmt.Errorf("%s: %w", name, err)
+		case got == 0:
+			return nil, nil, fail("gzip stream holds no data, want %s (magic 0x%08x)", kindOf(magic), magic)
+		case got < 4:
+			return nil, nil, fail("truncated: file ends after %d bytes, inside the magic number (want 0x%08x, %s)", got, magic, kindOf(magic))
+		}
+	}
+	if m := binary.BigEndian.Uint32(hdr[:]); m != magic {
+		msg := fail("wrong magic 0x%08x, want 0x%08x (%s)", m, magic, kindOf(magic))
+		switch {
+		case m == ImagesMagic || m == LabelsMagic:
+			msg = fmt.Errorf("%w; this looks like a file of %s", msg, kindOf(m))
+		case m>>16 != 0 || m>>8&0xff != 0x08:
+			msg = fmt.Errorf("%w; this is not an IDX unsigned-byte file", msg)
+		}
+		return nil, nil, msg
+	}
+	if err != nil {
+		return nil, nil, fail("truncated: file ends inside the %d-byte header (got %d bytes)", hlen, got)
+	}
+	dims = make([]int, ndims)
+	for i := range dims {
+		dims[i] = int(binary.BigEndian.Uint32(hdr[4+4*i:]))
+	}
+
+	var what string
+	total := int64(dims[0])
+	if magic == ImagesMagic {
+		n, rows, cols := dims[0], dims[1], dims[2]
+		what = fmt.Sprintf("%d images of %dx%d", n, rows, cols)
+		if n > MaxItems {
+			return nil, nil, fail("header says %d images, more than the limit %d", n, MaxItems)
+		}
+		if rows < 1 || rows > MaxSide || cols < 1 || cols > MaxSide {
+			return nil, nil, fail("header says images of %dx%d, want rows and cols in 1..%d", rows, cols, MaxSide)
+		}
+		total = int64(n) * int64(rows) * int64(cols) // < 2^24 * 2^12 * 2^12: no overflow
+		if total > MaxImageBytes {
+			return nil, nil, fail("header says %s = %d bytes, more than the limit %d", what, total, int64(MaxImageBytes))
+		}
+	} else {
+		what = fmt.Sprintf("%d labels", dims[0])
+		if dims[0] > MaxItems {
+			return nil, nil, fail("header says %d labels, more than the limit %d", dims[0], MaxItems)
+		}
+	}
+	truncated := func(got int64) error {
+		return fail("truncated: header says %s = %d bytes, got %d", what, total, got)
+	}
+	if remain >= 0 {
+		remain -= int64(hlen)
+		if remain < total {
+			return nil, nil, truncated(remain)
+		}
+		if remain > total {
+			return nil, nil, fail("header says %s = %d bytes, but the file holds %d bytes of data (%d too many)", what, total, remain, remain-total)
+		}
+	}
+	data, err = readAll(src, total, remain >= 0)
+	if err != nil {
+		if isEOF(err) {
+			return nil, nil, truncated(int64(len(data)))
+		}
+		if gz {
+			return nil, nil, corrupt(name, err)
+		}
+		return nil, nil, fmt.Errorf("%s: %w", name, err)
+	}
+	// Read on to the end: for gzip this verifies the checksum, and trailing
+	// bytes mean the header does not describe the file.
+	var extra [1]byte
+	switch k, err := io.ReadFull(src, extra[:]); {
+	case k > 0:
+		return nil, nil, fail("header says %s = %d bytes, but more data follows", what, total)
+	case err != nil && !isEOF(err):
+		if gz {
+			return nil, nil, corrupt(name, err)
+		}
+		return nil, nil, fmt.Errorf("%s: %w", name, err)
+	}
+	return dims, data, nil
+}
+
+// readAll reads exactly total bytes. If sized, r is known to hold them and
+// the buffer is allocated at once; otherwise it grows as data arrives. On
+// error it returns the bytes read so far.
+func readAll(r io.Reader, total int64, sized bool) ([]byte, error) {
+	if sized {
+		buf := make([]byte, total)
+		n, err := io.ReadFull(r, buf)
+		return buf[:n], err
+	}
+	buf := make([]byte, 0, min(total, chunk))
+	for int64(len(buf)) < total {
+		if len(buf) == cap(buf) {
+			buf = slices.Grow(buf, int(min(int64(cap(buf)), total-int64(len(buf)))))
+		}
+		n, err := r.Read(buf[len(buf):int(min(int64(cap(buf)), total))])
+		buf = buf[:len(buf)+n]
+		if err != nil {
+			if int64(len(buf)) == total && err == io.EOF {
+				break
+			}
+			if err == io.EOF {
+				err = io.ErrUnexpectedEOF
+			}
+			return buf, err
+		}
+	}
+	return buf, nil
+}
+
+func isEOF(err error) bool {
+	return errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF)
+}
+
+// corrupt reports a damaged gzip stream.
+func corrupt(name string, err error) error {
+	return fmt.Errorf("%s: corrupt gzip stream: %w", name, err)
+}
