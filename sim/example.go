@@ -1,0 +1,313 @@
+package sim
+
+import (
+	"github.com/dendrite-lab/dendrite/learn"
+	"github.com/dendrite-lab/dendrite/neuron"
+)
+
+// Phase identifiers passed to Trace.
+const (
+	Forward = 0
+	Target  = 1
+	Test    = 2
+)
+
+// Result is what one training example produced.
+type Result struct {
+	Label, Pred int
+	Loss        float64 // final-layer loss (spec §3.6)
+	// BPAngle is the angle (degrees) between hidden layer 0's update and the
+	// backprop update (NaN when not recorded or undefined).
+	BPAngle float64
+	// MaxJacEig, MaxJacEigMeans, MaxWeightEig are the eigenvalue records of
+	// spec §6.3 (zero when not recorded).
+	MaxJacEig, MaxJacEigMeans, MaxWeightEig float64
+	LenF, LenT                              int
+	// EndF and EndT are the absolute times (ms) at the end of each phase.
+	EndF, EndT int64
+}
+
+// Train presents one training example (spec §3.5): forward phase, target
+// phase, weight updates. The simulation is not reset between examples.
+func (s *Sim) Train(img []uint8, label int) Result {
+	if s.Cfg.Rate() {
+		return s.trainRate(img, label)
+	}
+	cfg := s.Cfg
+	lenF, lenT := cfg.ForwardPhase, cfg.TargetPhase
+	if cfg.RandPhaseLengths {
+		lenF = neuron.PhaseLength(s.phaseRNG, cfg.ForwardPhase)
+		lenT = neuron.PhaseLength(s.phaseRNG, cfg.TargetPhase)
+	}
+	s.SetInput(img)
+	res := Result{Label: label, LenF: lenF, LenT: lenT}
+	pfb := cfg.FeedbackLearning
+	// forward phase
+	s.setTarget(-1)
+	s.drawJitter()
+	s.runPhase(lenF, s.trainWindow(lenF), false, true, pfb, Forward)
+	res.EndF = s.Time
+	s.endPhase(true, lenF)
+	res.Pred = s.readout(s.out().cF)
+	if s.eig != nil {
+		s.eig.push(s)
+	}
+	// target phase
+	s.setTarget(label)
+	s.drawJitter()
+	s.runPhase(lenT, s.trainWindow(lenT), true, false, false, Target)
+	res.EndT = s.Time
+	s.endPhase(false, lenT)
+	res.Loss, res.BPAngle = s.update()
+	if s.eig != nil {
+		res.MaxJacEig, res.MaxJacEigMeans, res.MaxWeightEig = s.eig.values(s)
+	}
+	return res
+}
+
+func (s *Sim) out() *layer { return s.layers[len(s.layers)-1] }
+
+// trainWindow is the number of steps averaged at the end of a training phase of length n.
+func (s *Sim) trainWindow(n int) int {
+	if s.Cfg.Window == "settle" {
+		return n - s.Cfg.SettleTime
+	}
+	return s.Cfg.TrainWindow()
+}
+
+func (s *Sim) drawJitter() {
+	if !s.Cfg.RandPlateauTimes {
+		return
+	}
+	for _, ls := range s.layers[:len(s.layers)-1] {
+		for i := range ls.jitter {
+			ls.jitter[i] = neuron.PlateauJitter(s.jitterRNG, s.Cfg.PlateauJitterSD, s.Cfg.PlateauJitterMax)
+		}
+	}
+}
+
+// runPhase runs n steps; the last win steps are averaged.
+func (s *Sim) runPhase(n, win int, teach, pin, pfb bool, phase int) {
+	for _, ls := range s.layers {
+		ls.clearWindow()
+	}
+	for t := 0; t < n; t++ {
+		s.step(teach, t >= n-win, pin, pfb)
+		if phase != Test {
+			s.Time++
+			if s.Trace != nil {
+				s.Trace(s, phase, t)
+			}
+		}
+	}
+}
+
+// endPhase turns the window sums into the end-of-phase averages and plateaus.
+func (s *Sim) endPhase(forward bool, n int) {
+	for _, ls := range s.layers {
+		w := float64(ls.nWin)
+		cD, lD, aD, alD := ls.cT, ls.lamT, ls.aT, ls.alphaT
+		if forward {
+			cD, lD, aD, alD = ls.cF, ls.lamF, ls.aF, ls.alphaF
+			for j, v := range ls.sumPin {
+				ls.pinF[j] = v / w
+			}
+			if ls.hidden {
+				for j, v := range ls.sumPfb {
+					ls.pfbF[j] = v / w
+				}
+			}
+		}
+		for i := range cD {
+			cD[i] = ls.sumC[i] / w
+			lD[i] = ls.sumLam[i] / w
+		}
+		if !ls.hidden {
+			continue
+		}
+		for i := range aD {
+			aD[i] = ls.sumA[i] / w
+			alD[i] = neuron.Sigmoid(aD[i])
+			ls.plateauT[i] = float64(s.Time - 1)
+		}
+		if ls.aRing != nil {
+			// Jittered plateau: mean of A over the window ending d_i steps before the phase end.
+			R := len(ls.aRing)
+			tw := s.Cfg.TrainWindow()
+			for i := range aD {
+				d := ls.jitter[i]
+				sum := 0.0
+				for q := 0; q < tw; q++ {
+					sum += ls.aRing[((ls.nWin-d-q)%R+R)%R][i]
+				}
+				alD[i] = neuron.Sigmoid(sum / float64(tw))
+				ls.plateauT[i] = float64(s.Time - 1 - int64(d))
+			}
+		}
+	}
+}
+
+// readout returns the class whose output group has the largest mean of v.
+func (s *Sim) readout(v []float64) int {
+	best, bestV := 0, 0.0
+	for k := 0; k < 10; k++ {
+		m := 0.0
+		for i := k * s.npc; i < (k+1)*s.npc; i++ {
+			m += v[i]
+		}
+		if k == 0 || m > bestV {
+			best, bestV = k, m
+		}
+	}
+	return best
+}
+
+// update applies the learning rules top-down (spec §3.5 step 3) and returns
+// the output loss and the backprop angle of hidden layer 0.
+func (s *Sim) update() (loss, angle float64) {
+	cfg := s.Cfg
+	L := len(s.layers)
+	out := s.out()
+	angle = nan
+	loss = learn.OutputDelta(out.delta, out.cF, out.lamT, s.kD, s.lamMax)
+	needBP := cfg.Backprop || cfg.RecordBPAngle
+	if needBP && cfg.BackpropOrder == "pre-update" {
+		up := out.delta
+		for l := L - 2; l >= 0; l-- {
+			ls := s.layers[l]
+			learn.BackpropDelta(ls.dbp, ls.cF, s.layers[l+1].ly.W, up, s.kB, s.lamMax)
+			up = ls.dbp
+		}
+	}
+	s.applyW(L-1, out.delta, cfg.Etas[L-1]*cfg.POut())
+	for l := L - 2; l >= 0; l-- {
+		ls := s.layers[l]
+		if cfg.FeedbackLearning {
+			learn.FeedbackError(ls.eps, ls.cF, ls.alphaF, ls.aF, s.lamMax)
+			eta := cfg.FeedbackEtas[l]
+			learn.AddOuter(ls.ly.Y, eta, ls.eps, ls.pfbF)
+			if cfg.FeedbackBias == "learned" {
+				learn.AddScaled(ls.ly.C, eta, ls.eps)
+			}
+			ls.ly.ApplyMask(false)
+			s.recomputeQ(l)
+		}
+		learn.HiddenDelta(ls.delta, ls.cF, ls.alphaT, ls.alphaF, s.kB, s.lamMax)
+		if needBP && cfg.BackpropOrder == "reference" {
+			up := out.delta
+			if l < L-2 {
+				up = s.layers[l+1].dbp
+			}
+			learn.BackpropDelta(ls.dbp, ls.cF, s.layers[l+1].ly.W, up, s.kB, s.lamMax)
+		}
+		if cfg.RecordBPAngle && l == 0 {
+			angle = learn.AngleDeg(ls.delta, ls.dbp)
+		}
+		d := ls.delta
+		if cfg.Backprop {
+			d = ls.dbp
+		}
+		s.applyW(l, d, cfg.Etas[l]*cfg.PHidden())
+	}
+	if cfg.Symmetric {
+		s.Net.Symmetrize(cfg, s.noiseRNG)
+		for l := 0; l < L-1; l++ {
+			s.recomputeQ(l)
+		}
+	}
+	return loss, angle
+}
+
+// applyW adds scale·δ p̄ᵀ to W_l and scale·δ to b_l, and corrects the stored
+// projections so the event-driven input equals W_new·p from now on.
+func (s *Sim) applyW(l int, delta []float64, scale float64) {
+	ls := s.layers[l]
+	learn.AddOuter(ls.ly.W, scale, delta, ls.pinF)
+	learn.AddScaled(ls.ly.B, scale, delta)
+	if !s.spikingFF || s.Cfg.Rate() {
+		return
+	}
+	below := s.belowPop(l)
+	for d := 0; d < s.mem; d++ {
+		sl := &below.ring[d]
+		dot := 0.0
+		for q, j := range sl.idx {
+			dot += ls.pinF[j] * sl.cnt[q]
+		}
+		if dot == 0 {
+			continue
+		}
+		a := scale * dot
+		P := ls.P[d]
+		for i, v := range delta {
+			P[i] += a * v
+		}
+	}
+}
+
+// recomputeQ rebuilds layer l's apical projections from the source's spike history.
+func (s *Sim) recomputeQ(l int) {
+	if !s.spikingFB || s.Cfg.Rate() {
+		return
+	}
+	ls := s.layers[l]
+	src := &s.layers[s.fbSource(l)].spikes
+	n := ls.n
+	for d := 0; d < s.mem; d++ {
+		Q := ls.Q[d]
+		clear(Q)
+		sl := &src.ring[d]
+		for q, j := range sl.idx {
+			c := sl.cnt[q]
+			row := ls.ly.Y[int(j)*n : int(j)*n+n]
+			for i := range Q {
+				Q[i] += c * row[i]
+			}
+		}
+	}
+}
+
+// Classify presents one test image from rest for the test phase (spec §4)
+// and returns the predicted class. The state is reset before and after.
+func (s *Sim) Classify(img []uint8) int {
+	s.Reset()
+	if s.Cfg.Rate() {
+		s.SetInput(img)
+		s.forwardRate()
+		return s.readout(s.out().C)
+	}
+	s.SetInput(img)
+	s.setTarget(-1)
+	n := s.Cfg.TestPhase
+	win := s.Cfg.TestWindow()
+	if s.Cfg.Window == "settle" {
+		win = n - s.Cfg.SettleTime
+	}
+	s.runPhase(n, win, false, false, false, Test)
+	s.endPhase(true, n)
+	p := s.readout(s.out().cF)
+	s.Reset()
+	return p
+}
+
+// HiddenRates returns the end-of-phase mean rates of hidden layer l after the
+// last Classify or Train call (a view; copy it to keep it).
+func (s *Sim) HiddenRates(l int) []float64 {
+	if s.Cfg.Rate() {
+		return s.layers[l].lam
+	}
+	return s.layers[l].lamF
+}
+
+// PlateauTimes returns layer l's plateau times (absolute ms) of the last phase.
+func (s *Sim) PlateauTimes(l int) []float64 { return s.layers[l].plateauT }
+
+// Voltages returns views of layer l's apical, basal and somatic potentials of
+// the current step (A is nil for the output layer).
+func (s *Sim) Voltages(l int) (A, B, C []float64) {
+	ls := s.layers[l]
+	if ls.hidden {
+		A = ls.A
+	}
+	return A, ls.B, ls.C
+}

@@ -1,0 +1,126 @@
+package sim
+
+import (
+	"math"
+
+	"github.com/dendrite-lab/dendrite/neuron"
+)
+
+var nan = math.NaN()
+
+// forwardRate computes the rate-mode feedforward pass (spec §5): for every
+// layer B = W r_below + b, C = k B (instantaneous), r = λmax σ(C). The input
+// is sparse, so layer 0 touches only the rows of non-zero pixels.
+func (s *Sim) forwardRate() {
+	for l, ls := range s.layers {
+		ly := ls.ly
+		n := ls.n
+		B := ls.B
+		copy(B, ly.B)
+		if l == 0 {
+			for q, j := range s.inIdx {
+				rj := s.inRate[q]
+				row := ly.W[int(j)*n : int(j)*n+n : int(j)*n+n]
+				for i := range B {
+					B[i] += rj * row[i]
+				}
+			}
+		} else {
+			for j, rj := range s.layers[l-1].lam {
+				if rj == 0 {
+					continue
+				}
+				row := ly.W[j*n : j*n+n : j*n+n]
+				for i := range B {
+					B[i] += rj * row[i]
+				}
+			}
+		}
+		k := s.kB
+		if !ls.hidden {
+			k = s.kD
+		}
+		for i, b := range B {
+			c := k * b
+			ls.C[i] = c
+			ls.lam[i] = s.lamMax * neuron.Sigmoid(c)
+		}
+	}
+}
+
+// apicalRate sets layer l's A = Y r_src + c and α = σ(A).
+func (s *Sim) apicalRate(l int, A, alpha []float64) {
+	ls := s.layers[l]
+	n := ls.n
+	if ls.ly.C != nil {
+		copy(A, ls.ly.C)
+	} else {
+		clear(A)
+	}
+	for q, r := range s.layers[s.fbSource(l)].lam {
+		row := ls.ly.Y[q*n : q*n+n : q*n+n]
+		for i := range A {
+			A[i] += r * row[i]
+		}
+	}
+	for i, a := range A {
+		alpha[i] = neuron.Sigmoid(a)
+	}
+}
+
+// trainRate is one rate-mode example: the 2-step phases reduce to one forward
+// pass, the apical values of its second step, the taught output and the
+// apical values of the target phase's second step (spec §5).
+func (s *Sim) trainRate(img []uint8, label int) Result {
+	s.SetInput(img)
+	res := Result{Label: label, LenF: 2, LenT: 2}
+	s.forwardRate()
+	L := len(s.layers)
+	out := s.out()
+	for l, ls := range s.layers {
+		copy(ls.cF, ls.C)
+		copy(ls.lamF, ls.lam)
+		if l == 0 {
+			clear(ls.pinF)
+			for q, j := range s.inIdx {
+				ls.pinF[j] = s.inRate[q]
+			}
+		} else {
+			copy(ls.pinF, s.layers[l-1].lam)
+		}
+	}
+	for l := 0; l < L-1; l++ {
+		ls := s.layers[l]
+		s.apicalRate(l, ls.aF, ls.alphaF)
+		copy(ls.pfbF, s.layers[s.fbSource(l)].lam)
+	}
+	res.Pred = s.readout(out.cF)
+	if s.eig != nil {
+		s.eig.push(s)
+	}
+	// target phase: only the output changes (hidden somata ignore the apical input)
+	s.setTarget(label)
+	for i, b := range out.B {
+		var c float64
+		if s.Cfg.Teaching == "paper" {
+			c = s.kD*b + s.kI*((s.eE-s.eI)/2*out.y[i]+s.eI/2)
+		} else {
+			c = (s.gD*b + out.y[i]*s.eE + (1-out.y[i])*s.eI) / (s.gL + s.gD + 1)
+		}
+		out.C[i] = c
+		out.lam[i] = s.lamMax * neuron.Sigmoid(c)
+	}
+	copy(out.cT, out.C)
+	copy(out.lamT, out.lam)
+	for l := 0; l < L-1; l++ {
+		ls := s.layers[l]
+		s.apicalRate(l, ls.aT, ls.alphaT)
+	}
+	s.Time += 4
+	res.EndF, res.EndT = s.Time-2, s.Time
+	res.Loss, res.BPAngle = s.update()
+	if s.eig != nil {
+		res.MaxJacEig, res.MaxJacEigMeans, res.MaxWeightEig = s.eig.values(s)
+	}
+	return res
+}

@@ -1,0 +1,441 @@
+package sim
+
+import (
+	"math"
+	"math/rand/v2"
+
+	"github.com/dendrite-lab/dendrite/config"
+	"github.com/dendrite-lab/dendrite/network"
+	"github.com/dendrite-lab/dendrite/neuron"
+)
+
+// Pixels is the number of input units (28×28 images).
+const Pixels = 784
+
+// spikeSlot holds the non-zero spike counts of one population in one step.
+type spikeSlot struct {
+	idx []int32
+	cnt []float64
+}
+
+func (s *spikeSlot) reset() { s.idx, s.cnt = s.idx[:0], s.cnt[:0] }
+
+// pop is the spike history of a population: the last mem steps.
+type pop struct {
+	n    int
+	ring []spikeSlot
+}
+
+// layer is the dynamic state of one layer.
+type layer struct {
+	ly     *network.Layer
+	hidden bool
+	n      int
+	C, lam []float64 // soma potential and rate of the current step
+	B, A   []float64 // basal and apical potentials of the current step
+	y      []float64 // teaching signal (output layer)
+	P, Q   [][]float64
+	spikes pop
+
+	// window accumulators
+	sumC, sumLam, sumA, sumPin, sumPfb []float64
+	nWin                               int
+	aRing                              [][]float64 // apical history for jittered plateaus
+	jitter                             []int
+
+	// end-of-phase results
+	cF, lamF, aF, alphaF, pinF, pfbF []float64
+	cT, lamT, aT, alphaT             []float64
+	delta, dbp, eps                  []float64
+	plateauT                         []float64 // absolute plateau time per neuron (last phase)
+}
+
+// Sim is the state of one running simulation of a network.
+type Sim struct {
+	Cfg    *config.Config
+	Net    *network.Net
+	kernel []float64
+	mem    int
+	layers []*layer
+	input  pop
+	// Streams drawn during training (and, for spikes, tests). Each is a
+	// separate PCG so a checkpoint can store and restore them.
+	SpikeSrc, PhaseSrc, JitterSrc, NoiseSrc *rand.PCG
+	spikeRNG, phaseRNG, jitterRNG, noiseRNG *rand.Rand
+
+	t int // step counter of the current run of steps (ring index)
+	// Time is the absolute simulated time in ms over all training steps.
+	Time int64
+
+	// input of the current example
+	inIdx  []int32
+	inRate []float64
+	inDense []float64 // λmax·x for all pixels (non-spiking feedforward)
+
+	kB, kD, kI   float64
+	lamMax       float64
+	gL, gB, gA, gD float64
+	eE, eI       float64
+	npc          int
+	spikingFF, spikingFB, cond bool
+
+	// Trace, when set, is called after every training step (voltage recording).
+	Trace func(s *Sim, phase int, step int)
+	eig   *eigState
+}
+
+// New returns a Sim for cfg and net (the weights are shared, not copied), with
+// its random streams derived from seed. It starts at rest (everything zero).
+func New(cfg *config.Config, net *network.Net, seed uint64) *Sim {
+	s := &Sim{Cfg: cfg, Net: net}
+	s.mem = cfg.Mem
+	s.kernel = neuron.Kernel(cfg.Mem, cfg.TauS, cfg.TauL)
+	s.lamMax = cfg.LambdaMax
+	s.gL, s.gB, s.gA, s.gD, s.eE, s.eI = cfg.GL, cfg.GB, cfg.GA, cfg.GD, cfg.EE, cfg.EI
+	s.kB, s.kD, s.kI = cfg.KB(), cfg.KD(), cfg.KI()
+	s.spikingFF, s.spikingFB, s.cond = cfg.SpikingFeedforward, cfg.SpikingFeedback, cfg.Conductances
+	L := len(net.Layers)
+	s.npc = net.Out().N / 10
+	s.input = newPop(Pixels, s.mem)
+	s.inDense = make([]float64, Pixels)
+	for l, ly := range net.Layers {
+		n := ly.N
+		ls := &layer{ly: ly, hidden: l < L-1, n: n}
+		mk := func() []float64 { return make([]float64, n) }
+		ls.C, ls.lam, ls.B, ls.A, ls.y = mk(), mk(), mk(), mk(), mk()
+		ls.sumC, ls.sumLam, ls.sumA = mk(), mk(), mk()
+		ls.cF, ls.lamF, ls.aF, ls.alphaF = mk(), mk(), mk(), mk()
+		ls.cT, ls.lamT, ls.aT, ls.alphaT = mk(), mk(), mk(), mk()
+		ls.delta, ls.dbp, ls.eps, ls.plateauT = mk(), mk(), mk(), mk()
+		ls.sumPin, ls.pinF = make([]float64, ly.In), make([]float64, ly.In)
+		if ls.hidden {
+			ls.sumPfb, ls.pfbF = make([]float64, ly.Src), make([]float64, ly.Src)
+			ls.jitter = make([]int, n)
+			if cfg.RandPlateauTimes {
+				ls.aRing = make([][]float64, cfg.TrainWindow()+cfg.PlateauJitterMax)
+				for i := range ls.aRing {
+					ls.aRing[i] = mk()
+				}
+			}
+		}
+		ls.P = make([][]float64, s.mem)
+		ls.Q = make([][]float64, s.mem)
+		for d := 0; d < s.mem; d++ {
+			ls.P[d] = mk()
+			if ls.hidden {
+				ls.Q[d] = mk()
+			}
+		}
+		ls.spikes = newPop(n, s.mem)
+		s.layers = append(s.layers, ls)
+	}
+	s.SpikeSrc = rand.NewPCG(seed, 0x5350494b45) // "SPIKE"
+	s.PhaseSrc = rand.NewPCG(seed, 0x5048415345) // "PHASE"
+	s.JitterSrc = rand.NewPCG(seed, 0x4a49545452)
+	s.NoiseSrc = rand.NewPCG(seed, 0x4e4f495345)
+	s.spikeRNG, s.phaseRNG = rand.New(s.SpikeSrc), rand.New(s.PhaseSrc)
+	s.jitterRNG, s.noiseRNG = rand.New(s.JitterSrc), rand.New(s.NoiseSrc)
+	if cfg.RecordEigvals && L >= 2 {
+		s.eig = newEigState(s)
+	}
+	return s
+}
+
+func newPop(n, mem int) pop {
+	p := pop{n: n, ring: make([]spikeSlot, mem)}
+	return p
+}
+
+// Reset returns the simulation to rest: voltages, rates, spike histories
+// (including the input's), projections and accumulators all zero (spec §10.4).
+func (s *Sim) Reset() {
+	for i := range s.input.ring {
+		s.input.ring[i].reset()
+	}
+	for _, ls := range s.layers {
+		for _, v := range [][]float64{ls.C, ls.lam, ls.B, ls.A} {
+			clear(v)
+		}
+		for d := range ls.P {
+			clear(ls.P[d])
+			if ls.Q[d] != nil {
+				clear(ls.Q[d])
+			}
+			ls.spikes.ring[d].reset()
+		}
+		ls.clearWindow()
+	}
+	s.t = 0
+}
+
+func (ls *layer) clearWindow() {
+	clear(ls.sumC)
+	clear(ls.sumLam)
+	clear(ls.sumA)
+	clear(ls.sumPin)
+	clear(ls.sumPfb)
+	ls.nWin = 0
+}
+
+// SetInput sets the image presented from now on (pixels 0…255, row-major).
+func (s *Sim) SetInput(img []uint8) {
+	s.inIdx, s.inRate = s.inIdx[:0], s.inRate[:0]
+	for j, p := range img {
+		r := s.lamMax * float64(p) / 255
+		s.inDense[j] = r
+		if p != 0 {
+			s.inIdx = append(s.inIdx, int32(j))
+			s.inRate = append(s.inRate, r)
+		}
+	}
+}
+
+// setTarget sets the teaching signal of the output layer (label < 0: none).
+func (s *Sim) setTarget(label int) {
+	y := s.layers[len(s.layers)-1].y
+	for i := range y {
+		if label >= 0 && i/s.npc == label {
+			y[i] = 1
+		} else {
+			y[i] = 0
+		}
+	}
+}
+
+// poisson draws a count with mean lam; exact inversion with the e^{−λ} ≥ 1−λ shortcut.
+func poisson(r *rand.Rand, lam float64) float64 {
+	u := r.Float64()
+	if u < 1-lam {
+		return 0
+	}
+	return float64(neuron.PoissonP0(u, lam, math.Exp(-lam)))
+}
+
+// belowPop returns the spike history feeding layer l.
+func (s *Sim) belowPop(l int) *pop {
+	if l == 0 {
+		return &s.input
+	}
+	return &s.layers[l-1].spikes
+}
+
+// belowRate returns the rate vector feeding layer l (non-spiking feedforward).
+func (s *Sim) belowRate(l int) []float64 {
+	if l == 0 {
+		return s.inDense
+	}
+	return s.layers[l-1].lam
+}
+
+// fbSource returns the index of the layer that feeds layer l's apical dendrites.
+func (s *Sim) fbSource(l int) int {
+	if s.Net.Broadcast {
+		return len(s.layers) - 1
+	}
+	return l + 1
+}
+
+// step advances the spiking simulation by one 1-ms step (spec §3.2). teach
+// turns the output's teaching conductances on; acc accumulates the averaging
+// window (and the presynaptic PSP averages when pin, the feedback ones when pfb).
+func (s *Sim) step(teach, acc, pin, pfb bool) {
+	mem := s.mem
+	slot := s.t % mem
+	k := s.kernel
+	L := len(s.layers)
+	// 1. input spikes
+	if s.spikingFF {
+		in := &s.input.ring[slot]
+		in.reset()
+		for q, j := range s.inIdx {
+			if c := poisson(s.spikeRNG, s.inRate[q]); c != 0 {
+				in.idx = append(in.idx, j)
+				in.cnt = append(in.cnt, c)
+			}
+		}
+	}
+	for l, ls := range s.layers {
+		ly := ls.ly
+		n := ls.n
+		B := ls.B
+		// basal / dendritic potential
+		if s.spikingFF {
+			P := ls.P[slot]
+			clear(P)
+			below := &s.belowPop(l).ring[slot]
+			for q, j := range below.idx {
+				c := below.cnt[q]
+				row := ly.W[int(j)*n : int(j)*n+n : int(j)*n+n]
+				for i := range P {
+					P[i] += c * row[i]
+				}
+			}
+			copy(B, ly.B)
+			for d := 0; d < mem; d++ {
+				Pd := ls.P[(slot-d+mem)%mem]
+				kd := k[d]
+				for i := range B {
+					B[i] += kd * Pd[i]
+				}
+			}
+		} else {
+			copy(B, ly.B)
+			r := s.belowRate(l)
+			for j, rj := range r {
+				if rj == 0 {
+					continue
+				}
+				row := ly.W[j*n : j*n+n : j*n+n]
+				for i := range B {
+					B[i] += rj * row[i]
+				}
+			}
+		}
+		C, lam := ls.C, ls.lam
+		cur := &ls.spikes.ring[slot]
+		cur.reset()
+		if ls.hidden {
+			A := ls.A
+			if ly.C != nil {
+				copy(A, ly.C)
+			} else {
+				clear(A)
+			}
+			if s.spikingFB {
+				if acc && pfb {
+					// read now: later in this step the source overwrites the oldest slot
+					addFiltered(ls.sumPfb, &s.layers[s.fbSource(l)].spikes, slot, 1, mem, k)
+				}
+				for d := 0; d < mem; d++ {
+					Qd := ls.Q[(slot-1-d+2*mem)%mem]
+					kd := k[d]
+					for i := range A {
+						A[i] += kd * Qd[i]
+					}
+				}
+			} else {
+				src := s.layers[s.fbSource(l)].lam // still the previous step's rates
+				if acc && pfb {
+					for q, rq := range src {
+						ls.sumPfb[q] += rq
+					}
+				}
+				for q, rq := range src {
+					if rq == 0 {
+						continue
+					}
+					row := ly.Y[q*n : q*n+n : q*n+n]
+					for i := range A {
+						A[i] += rq * row[i]
+					}
+				}
+			}
+			gL, gB, gA, kB, lm := s.gL, s.gB, s.gA, s.kB, s.lamMax
+			for i := 0; i < n; i++ {
+				c := C[i]
+				if s.cond {
+					c += -gL*c + gB*(B[i]-c) + gA*(A[i]-c)
+				} else {
+					c = kB * B[i]
+				}
+				C[i] = c
+				lm := lm * neuron.Sigmoid(c)
+				lam[i] = lm
+				if sc := poisson(s.spikeRNG, lm); sc != 0 {
+					cur.idx = append(cur.idx, int32(i))
+					cur.cnt = append(cur.cnt, sc)
+				}
+			}
+		} else {
+			y := ls.y
+			for i := 0; i < n; i++ {
+				c := C[i]
+				b := B[i]
+				switch {
+				case s.cond:
+					I := 0.0
+					if teach {
+						I = y[i]*(s.eE-c) + (1-y[i])*(s.eI-c)
+					}
+					c += -s.gL*c + s.gD*(b-c) + I
+				case !teach:
+					c = s.kD * b
+				case s.Cfg.Teaching == "paper":
+					c = s.kD*b + s.kI*((s.eE-s.eI)/2*y[i]+s.eI/2)
+				default:
+					c = (s.gD*b + y[i]*s.eE + (1-y[i])*s.eI) / (s.gL + s.gD + 1)
+				}
+				C[i] = c
+				lm := s.lamMax * neuron.Sigmoid(c)
+				lam[i] = lm
+				if sc := poisson(s.spikeRNG, lm); sc != 0 {
+					cur.idx = append(cur.idx, int32(i))
+					cur.cnt = append(cur.cnt, sc)
+				}
+			}
+		}
+		// This layer's spikes feed the apical projections of the layers it is the feedback source of.
+		if s.spikingFB {
+			for h := 0; h < L-1; h++ {
+				if s.fbSource(h) != l {
+					continue
+				}
+				hs := s.layers[h]
+				Q := hs.Q[slot]
+				clear(Q)
+				hn := hs.n
+				for q, j := range cur.idx {
+					c := cur.cnt[q]
+					row := hs.ly.Y[int(j)*hn : int(j)*hn+hn : int(j)*hn+hn]
+					for i := range Q {
+						Q[i] += c * row[i]
+					}
+				}
+			}
+		}
+	}
+	if acc {
+		s.accumulate(slot, pin)
+	}
+	s.t++
+}
+
+// accumulate adds the current step to the averaging windows.
+func (s *Sim) accumulate(slot int, pin bool) {
+	mem := s.mem
+	for l, ls := range s.layers {
+		ls.nWin++
+		for i := range ls.sumC {
+			ls.sumC[i] += ls.C[i]
+			ls.sumLam[i] += ls.lam[i]
+		}
+		if ls.hidden {
+			for i, a := range ls.A {
+				ls.sumA[i] += a
+			}
+			if ls.aRing != nil {
+				copy(ls.aRing[ls.nWin%len(ls.aRing)], ls.A)
+			}
+		}
+		if pin {
+			if s.spikingFF {
+				addFiltered(ls.sumPin, s.belowPop(l), slot, 0, mem, s.kernel)
+			} else {
+				for j, r := range s.belowRate(l) {
+					ls.sumPin[j] += r
+				}
+			}
+		}
+	}
+}
+
+// addFiltered adds the PSP vector p = Σ_d κ(d+1) S(t−lag−d) of population pp to dst.
+func addFiltered(dst []float64, pp *pop, slot, lag, mem int, k []float64) {
+	for d := 0; d < mem; d++ {
+		sl := &pp.ring[(slot-lag-d+2*mem)%mem]
+		kd := k[d]
+		for q, j := range sl.idx {
+			dst[j] += kd * sl.cnt[q]
+		}
+	}
+}
