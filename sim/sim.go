@@ -68,15 +68,15 @@ type Sim struct {
 	Time int64
 
 	// input of the current example
-	inIdx  []int32
-	inRate []float64
+	inIdx   []int32
+	inRate  []float64
 	inDense []float64 // λmax·x for all pixels (non-spiking feedforward)
 
-	kB, kD, kI   float64
-	lamMax       float64
-	gL, gB, gA, gD float64
-	eE, eI       float64
-	npc          int
+	kB, kD, kI                 float64
+	lamMax                     float64
+	gL, gB, gA, gD             float64
+	eE, eI                     float64
+	npc                        int
 	spikingFF, spikingFB, cond bool
 
 	// Trace, when set, is called after every training step (voltage recording).
