@@ -1,0 +1,574 @@
+package sweep
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"math"
+	"os"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/dendrite-lab/dendrite/config"
+	yaml "go.yaml.in/yaml/v3"
+)
+
+// Param is one swept key of a run and the value it takes, as JSON.
+type Param struct {
+	Key   string
+	Value json.RawMessage
+}
+
+// Params are the swept keys of a run in the order of the sweep file's grid,
+// followed by "seed". They marshal to a JSON object that keeps that order.
+type Params []Param
+
+// MarshalJSON writes the params as one JSON object, in order.
+func (p Params) MarshalJSON() ([]byte, error) {
+	var b bytes.Buffer
+	b.WriteByte('{')
+	for i, kv := range p {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		k, _ := json.Marshal(kv.Key)
+		b.Write(k)
+		b.WriteByte(':')
+		var v bytes.Buffer
+		if err := json.Compact(&v, kv.Value); err != nil {
+			return nil, fmt.Errorf("param %q: %w", kv.Key, err)
+		}
+		b.Write(v.Bytes())
+	}
+	b.WriteByte('}')
+	return b.Bytes(), nil
+}
+
+// UnmarshalJSON reads a JSON object, keeping the order of its keys.
+func (p *Params) UnmarshalJSON(b []byte) error {
+	dec := json.NewDecoder(bytes.NewReader(b))
+	t, err := dec.Token()
+	if err != nil {
+		return err
+	}
+	if d, ok := t.(json.Delim); !ok || d != '{' {
+		return fmt.Errorf("params: want a JSON object")
+	}
+	var out Params
+	for dec.More() {
+		t, err := dec.Token()
+		if err != nil {
+			return err
+		}
+		var v json.RawMessage
+		if err := dec.Decode(&v); err != nil {
+			return err
+		}
+		out = append(out, Param{Key: t.(string), Value: v})
+	}
+	*p = out
+	return nil
+}
+
+// Get returns the value of a key, or nil when the run does not sweep it.
+func (p Params) Get(key string) json.RawMessage {
+	for _, kv := range p {
+		if kv.Key == key {
+			return kv.Value
+		}
+	}
+	return nil
+}
+
+// Run is one run of a sweep: one line of manifest.jsonl.
+type Run struct {
+	// Index is the task index (0-based), the line number in the manifest.
+	Index int `json:"index"`
+	// ID names the run's folder DIR/runs/<ID>: the zero-padded index and the
+	// swept values, e.g. "0003-etas=0.1_0.1-seed=2". It is a single,
+	// filesystem-safe path element.
+	ID string `json:"id"`
+	// Params are the swept keys and the seed.
+	Params Params `json:"params"`
+	// Config is the full resolved and validated config of the run.
+	Config config.Config `json:"config"`
+}
+
+// Seed returns the run's seed.
+func (r *Run) Seed() uint64 { return r.Config.Seed }
+
+// Manifest is an expanded sweep: every run with its full config.
+type Manifest struct {
+	// Keys are the swept config keys in grid order (without "seed").
+	Keys []string
+	// Runs are the runs in task-index order.
+	Runs []Run
+	// Source is the sweep file as written by the user (copied to
+	// DIR/sweep.yaml by Write).
+	Source []byte
+}
+
+// sweepFile is the decoded sweep file before expansion.
+type sweepFile struct {
+	base  map[string]any // merged base config (experiment, then base:)
+	keys  []string       // grid keys in file order
+	grid  [][]any        // grid values per key
+	seeds []uint64       // nil = the base config's seed
+}
+
+var topKeys = []string{"base", "experiment", "grid", "seeds"}
+
+// Plan reads a sweep file (YAML) and expands it into a manifest: the
+// cartesian product of the grid values, in file order with the first key
+// varying slowest, times the seeds (varying fastest). Each run's config is
+// the base config with the grid values and the seed applied, resolved and
+// validated with config.FromJSON, so an invalid combination is an error that
+// names the run.
+//
+// The sweep file is a mapping with these keys:
+//
+//	base:       an inline mapping of config keys (optional)
+//	experiment: NAME, the config file experiments/NAME.yaml found beside the
+//	            sweep file or in an experiments/ folder of one of its parent
+//	            folders (optional; base: keys override its keys)
+//	grid:       a mapping from config keys to non-empty lists of values
+//	seeds:      a non-empty list of seeds (default: the base config's seed)
+//
+// Unknown keys, values of the wrong type and empty lists are errors that
+// name the key.
+func Plan(file string) (*Manifest, error) {
+	src, err := os.ReadFile(file)
+	if err != nil {
+		return nil, fmt.Errorf("sweep: %w", err)
+	}
+	sf, err := parseSweep(src, filepath.Dir(file))
+	if err != nil {
+		return nil, fmt.Errorf("sweep file %s: %w", file, err)
+	}
+	m, err := sf.expand()
+	if err != nil {
+		return nil, fmt.Errorf("sweep file %s: %w", file, err)
+	}
+	m.Source = src
+	return m, nil
+}
+
+func parseSweep(src []byte, dir string) (*sweepFile, error) {
+	var doc yaml.Node
+	if err := yaml.Unmarshal(src, &doc); err != nil {
+		return nil, fmt.Errorf("yaml: %w", err)
+	}
+	if doc.Kind == 0 || len(doc.Content) == 0 {
+		return nil, errors.New("empty sweep file: want a mapping with grid: and base: or experiment:")
+	}
+	top := doc.Content[0]
+	if top.Kind != yaml.MappingNode {
+		return nil, fmt.Errorf("line %d: want a mapping with keys %s", top.Line, strings.Join(topKeys, ", "))
+	}
+	sf := &sweepFile{base: map[string]any{}}
+	seen := map[string]bool{}
+	var baseNode, expNode, gridNode, seedsNode *yaml.Node
+	for i := 0; i+1 < len(top.Content); i += 2 {
+		k, v := top.Content[i], top.Content[i+1]
+		if seen[k.Value] {
+			return nil, fmt.Errorf("line %d: key %q appears twice", k.Line, k.Value)
+		}
+		seen[k.Value] = true
+		switch k.Value {
+		case "base":
+			baseNode = v
+		case "experiment":
+			expNode = v
+		case "grid":
+			gridNode = v
+		case "seeds":
+			seedsNode = v
+		default:
+			return nil, fmt.Errorf("line %d: unknown key %q (want %s)", k.Line, k.Value, strings.Join(topKeys, ", "))
+		}
+	}
+	if baseNode == nil && expNode == nil {
+		return nil, errors.New("no base config: give base: (a mapping of config keys) or experiment: NAME")
+	}
+	if expNode != nil {
+		if expNode.Kind != yaml.ScalarNode || expNode.Tag != "!!str" || expNode.Value == "" {
+			return nil, fmt.Errorf("line %d: experiment: want a name, e.g. experiment: fig2", expNode.Line)
+		}
+		path, err := findExperiment(expNode.Value, dir)
+		if err != nil {
+			return nil, fmt.Errorf("experiment: %w", err)
+		}
+		raw, err := config.ReadFileJSON(path)
+		if err != nil {
+			return nil, fmt.Errorf("experiment %q: %w", expNode.Value, err)
+		}
+		var m map[string]any
+		if err := json.Unmarshal(raw, &m); err != nil || m == nil {
+			return nil, fmt.Errorf("experiment %q (%s): want a mapping of config keys", expNode.Value, path)
+		}
+		if err := checkKeys(m); err != nil {
+			return nil, fmt.Errorf("experiment %q (%s): %w", expNode.Value, path, err)
+		}
+		if err := checkTypes(m); err != nil {
+			return nil, fmt.Errorf("experiment %q (%s): %w", expNode.Value, path, err)
+		}
+		sf.base = m
+	}
+	if baseNode != nil {
+		if baseNode.Kind != yaml.MappingNode {
+			if baseNode.Tag != "!!null" {
+				return nil, fmt.Errorf("line %d: base: want a mapping of config keys", baseNode.Line)
+			}
+		} else {
+			var m map[string]any
+			if err := baseNode.Decode(&m); err != nil {
+				return nil, fmt.Errorf("base: %w", err)
+			}
+			if err := checkKeys(m); err != nil {
+				return nil, fmt.Errorf("base: %w", err)
+			}
+			if err := checkTypes(m); err != nil {
+				return nil, fmt.Errorf("base: %w", err)
+			}
+			for k, v := range m {
+				sf.base[k] = v
+			}
+		}
+	}
+	if gridNode == nil {
+		return nil, errors.New("no grid: give grid: with at least one config key and a list of values")
+	}
+	if gridNode.Kind != yaml.MappingNode || len(gridNode.Content) == 0 {
+		return nil, fmt.Errorf("line %d: grid: want a mapping from config keys to lists of values", gridNode.Line)
+	}
+	known := config.Keys()
+	for i := 0; i+1 < len(gridNode.Content); i += 2 {
+		k, v := gridNode.Content[i], gridNode.Content[i+1]
+		key := k.Value
+		switch {
+		case key == "seed":
+			return nil, fmt.Errorf("line %d: grid key \"seed\": list the seeds under seeds: instead", k.Line)
+		case !slices.Contains(known, key):
+			return nil, fmt.Errorf("line %d: grid: unknown config key %q", k.Line, key)
+		case slices.Contains(sf.keys, key):
+			return nil, fmt.Errorf("line %d: grid key %q appears twice", k.Line, key)
+		}
+		if v.Kind != yaml.SequenceNode {
+			return nil, fmt.Errorf("line %d: grid key %q: want a list of values, e.g. %s: [a, b]", v.Line, key, key)
+		}
+		if len(v.Content) == 0 {
+			return nil, fmt.Errorf("line %d: grid key %q: empty list of values", v.Line, key)
+		}
+		var vals []any
+		var texts []string
+		for j, n := range v.Content {
+			var x any
+			if err := n.Decode(&x); err != nil {
+				return nil, fmt.Errorf("line %d: grid key %q value %d: %w", n.Line, key, j+1, err)
+			}
+			if x == nil {
+				return nil, fmt.Errorf("line %d: grid key %q value %d is null", n.Line, key, j+1)
+			}
+			if err := checkTypes(map[string]any{key: x}); err != nil {
+				return nil, fmt.Errorf("line %d: grid key %q value %d: %w", n.Line, key, j+1, err)
+			}
+			b, _ := json.Marshal(x)
+			if slices.Contains(texts, string(b)) {
+				return nil, fmt.Errorf("line %d: grid key %q: value %s appears twice", n.Line, key, b)
+			}
+			texts = append(texts, string(b))
+			vals = append(vals, x)
+		}
+		sf.keys = append(sf.keys, key)
+		sf.grid = append(sf.grid, vals)
+	}
+	if seedsNode != nil {
+		if seedsNode.Kind != yaml.SequenceNode {
+			return nil, fmt.Errorf("line %d: seeds: want a list of seeds, e.g. seeds: [1, 2, 3]", seedsNode.Line)
+		}
+		if len(seedsNode.Content) == 0 {
+			return nil, fmt.Errorf("line %d: seeds: empty list", seedsNode.Line)
+		}
+		for j, n := range seedsNode.Content {
+			s, err := strconv.ParseUint(n.Value, 10, 64)
+			if n.Kind != yaml.ScalarNode || n.Tag != "!!int" || err != nil {
+				return nil, fmt.Errorf("line %d: seeds value %d: got %q, want a non-negative integer", n.Line, j+1, n.Value)
+			}
+			if slices.Contains(sf.seeds, s) {
+				return nil, fmt.Errorf("line %d: seeds: %d appears twice", n.Line, s)
+			}
+			sf.seeds = append(sf.seeds, s)
+		}
+	}
+	return sf, nil
+}
+
+// checkKeys reports the first key of m (in sorted order) that is not a
+// config key.
+func checkKeys(m map[string]any) error {
+	known := config.Keys()
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	for _, k := range keys {
+		if !slices.Contains(known, k) {
+			return fmt.Errorf("unknown config key %q", k)
+		}
+	}
+	return nil
+}
+
+// checkTypes decodes m into a Config to check the JSON type of each value;
+// the error names the key.
+func checkTypes(m map[string]any) error {
+	b, err := json.Marshal(m)
+	if err != nil {
+		for k, v := range m {
+			if _, e := json.Marshal(v); e != nil {
+				return fmt.Errorf("config key %q: value %v cannot be represented (%v)", k, v, e)
+			}
+		}
+		return err
+	}
+	c := config.Default("")
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&c); err != nil {
+		var te *json.UnmarshalTypeError
+		if errors.As(err, &te) {
+			return fmt.Errorf("config key %q: got a %s, want %s", te.Field, te.Value, goTypeName(te.Type.String()))
+		}
+		return err
+	}
+	for k, v := range m {
+		if v == nil {
+			return fmt.Errorf("config key %q: null value", k)
+		}
+	}
+	return nil
+}
+
+func goTypeName(t string) string {
+	switch t {
+	case "[]float64":
+		return "a list of numbers"
+	case "[]int":
+		return "a list of integers"
+	case "float64":
+		return "a number"
+	case "int":
+		return "an integer"
+	case "uint64":
+		return "a non-negative integer"
+	case "bool":
+		return "true or false"
+	case "string":
+		return "a string"
+	}
+	return t
+}
+
+// findExperiment looks for experiments/NAME.yaml (or .yml, .json) beside the
+// sweep file and in the experiments/ folder of each parent folder.
+func findExperiment(name, dir string) (string, error) {
+	if filepath.IsAbs(name) || strings.Contains(name, "\\") || slices.Contains(strings.Split(name, "/"), "..") {
+		return "", fmt.Errorf("name %q must be a plain name such as fig2 (no absolute path, no ..)", name)
+	}
+	abs, err := filepath.Abs(dir)
+	if err != nil {
+		return "", err
+	}
+	var tried []string
+	for d := abs; ; d = filepath.Dir(d) {
+		for _, ext := range []string{".yaml", ".yml", ".json"} {
+			p := filepath.Join(d, "experiments", filepath.FromSlash(name)+ext)
+			if fi, err := os.Stat(p); err == nil && fi.Mode().IsRegular() {
+				return p, nil
+			}
+		}
+		tried = append(tried, filepath.Join(d, "experiments", name+".yaml"))
+		if filepath.Dir(d) == d {
+			break
+		}
+	}
+	if len(tried) > 3 {
+		tried = append(tried[:2], "... "+tried[len(tried)-1])
+	}
+	return "", fmt.Errorf("no experiment %q (looked for %s)", name, strings.Join(tried, ", "))
+}
+
+// expand builds the runs: the cartesian product of the grid (first key
+// slowest), times the seeds (fastest).
+func (sf *sweepFile) expand() (*Manifest, error) {
+	seeds := sf.seeds
+	if seeds == nil {
+		c, err := config.FromJSON(mustJSON(sf.base), nil)
+		if err != nil {
+			return nil, fmt.Errorf("base config: %s", oneLine(err))
+		}
+		seeds = []uint64{c.Seed}
+	}
+	n := len(seeds)
+	for _, vals := range sf.grid {
+		n *= len(vals)
+		if n > 1_000_000 {
+			return nil, errors.New("more than 1,000,000 runs: make the grid smaller")
+		}
+	}
+	width := max(4, len(strconv.Itoa(n-1)))
+	m := &Manifest{Keys: slices.Clone(sf.keys), Runs: make([]Run, 0, n)}
+	var errs []string
+	nbad := 0
+	pick := make([]int, len(sf.keys))
+	for i := 0; i < n; i++ {
+		// Decode i into grid positions (mixed radix) and a seed.
+		rest := i / len(seeds)
+		seed := seeds[i%len(seeds)]
+		for k := len(sf.keys) - 1; k >= 0; k-- {
+			pick[k] = rest % len(sf.grid[k])
+			rest /= len(sf.grid[k])
+		}
+		cfg := make(map[string]any, len(sf.base)+len(sf.keys)+1)
+		for k, v := range sf.base {
+			cfg[k] = v
+		}
+		params := make(Params, 0, len(sf.keys)+1)
+		parts := []string{fmt.Sprintf("%0*d", width, i)}
+		for k, key := range sf.keys {
+			v := sf.grid[k][pick[k]]
+			cfg[key] = v
+			params = append(params, Param{key, mustJSON(v)})
+			parts = append(parts, key+"="+idValue(v))
+		}
+		cfg["seed"] = seed
+		params = append(params, Param{"seed", mustJSON(seed)})
+		parts = append(parts, "seed="+strconv.FormatUint(seed, 10))
+		id := makeID(parts)
+		c, err := config.FromJSON(mustJSON(cfg), nil)
+		if err != nil {
+			nbad++
+			if len(errs) < 5 {
+				errs = append(errs, fmt.Sprintf("run %s: %s", id, oneLine(err)))
+			}
+			continue
+		}
+		m.Runs = append(m.Runs, Run{Index: i, ID: id, Params: params, Config: c})
+	}
+	if nbad > 0 {
+		if nbad > len(errs) {
+			errs = append(errs, fmt.Sprintf("and %d more invalid runs", nbad-len(errs)))
+		}
+		return nil, fmt.Errorf("%d of %d runs have an invalid config: %s", nbad, n, strings.Join(errs, "; "))
+	}
+	return m, nil
+}
+
+func mustJSON(v any) []byte {
+	b, err := json.Marshal(v)
+	if err != nil {
+		panic(err) // values were checked by checkTypes
+	}
+	return b
+}
+
+// oneLine joins the lines of a (possibly joined) error with "; ".
+func oneLine(err error) string {
+	return strings.ReplaceAll(strings.TrimSpace(err.Error()), "\n", "; ")
+}
+
+// idValue formats a swept value for a run id: numbers as in JSON, lists
+// joined with "_", then sanitized.
+func idValue(v any) string {
+	var b strings.Builder
+	var walk func(v any)
+	walk = func(v any) {
+		switch x := v.(type) {
+		case []any:
+			if len(x) == 0 {
+				b.WriteString("empty")
+			}
+			for i, e := range x {
+				if i > 0 {
+					b.WriteByte('_')
+				}
+				walk(e)
+			}
+		case string:
+			b.WriteString(x)
+		case float64:
+			if math.IsInf(x, 0) || math.IsNaN(x) {
+				b.WriteString(fmt.Sprint(x))
+			} else {
+				b.Write(mustJSON(x))
+			}
+		default:
+			b.Write(mustJSON(x))
+		}
+	}
+	walk(v)
+	return sanitize(b.String())
+}
+
+// sanitize keeps letters, digits and . + - _ =, replaces anything else with
+// '_' and breaks up "..", so that the result can never name a parent folder
+// or contain a path separator.
+func sanitize(s string) string {
+	b := []byte(s)
+	for i, c := range b {
+		ok := c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' ||
+			c == '.' || c == '+' || c == '-' || c == '_' || c == '='
+		if !ok {
+			b[i] = '_'
+		}
+	}
+	for i := 1; i < len(b); i++ {
+		if b[i] == '.' && b[i-1] == '.' {
+			b[i] = '_'
+		}
+	}
+	s = string(b)
+	if s == "" {
+		s = "_"
+	}
+	return s
+}
+
+// maxIDLen bounds run ids well below the 255-byte file-name limit.
+const maxIDLen = 160
+
+// makeID joins the parts with '-'; a too long id is cut and given a short
+// hash of the full id, so ids stay unique and readable.
+func makeID(parts []string) string {
+	id := strings.Join(parts, "-")
+	if len(id) <= maxIDLen {
+		return id
+	}
+	h := sha256.Sum256([]byte(id))
+	return id[:maxIDLen-9] + "~" + hex.EncodeToString(h[:4])
+}
+
+// SafeID reports whether id can name a folder inside DIR/runs: a single,
+// non-empty path element of safe characters that is not "." or "..", does
+// not contain "..", and is not absolute.
+func SafeID(id string) error {
+	switch {
+	case id == "":
+		return errors.New("empty run id")
+	case len(id) > 200:
+		return fmt.Errorf("run id %.40q... is longer than 200 bytes", id)
+	case filepath.IsAbs(id) || strings.ContainsAny(id, `/\`) || strings.Contains(id, ".."):
+		return fmt.Errorf("run id %q could escape the sweep folder (contains a path separator or ..)", id)
+	case sanitize(strings.ReplaceAll(id, "~", "_")) != strings.ReplaceAll(id, "~", "_"):
+		return fmt.Errorf("run id %q has characters outside [A-Za-z0-9._+=~-]", id)
+	case id == "." || strings.HasPrefix(id, "."):
+		return fmt.Errorf("run id %q starts with a dot", id)
+	}
+	return nil
+}
