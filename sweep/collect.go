@@ -368,7 +368,11 @@ func (res *Results) plot(name string) (*plot.Plot, string, error) {
 			vals = append(vals, g.Mean)
 			var parts []string
 			for _, kv := range g.Params {
-				parts = append(parts, kv.Key+"="+ParamText(kv.Value))
+				if len(g.Params) == 1 {
+					parts = append(parts, ParamText(kv.Value)) // the axis label names the key
+				} else {
+					parts = append(parts, kv.Key+"="+ParamText(kv.Value))
+				}
 			}
 			if len(parts) == 0 {
 				parts = []string{"all runs"}
@@ -377,7 +381,8 @@ func (res *Results) plot(name string) (*plot.Plot, string, error) {
 			ep.XYs = append(ep.XYs, plotter.XY{X: float64(len(vals) - 1), Y: g.Mean})
 			ep.sd = append(ep.sd, sd(res.Groups[i]))
 		}
-		bars, err := plotter.NewBarChart(vals, vg.Points(24))
+		width := vg.Length(min(60, 0.6*12/float64(len(vals))*float64(vg.Centimeter)))
+		bars, err := plotter.NewBarChart(vals, width)
 		if err != nil {
 			return nil, "", err
 		}
@@ -389,6 +394,7 @@ func (res *Results) plot(name string) (*plot.Plot, string, error) {
 		}
 		p.Add(bars, eb)
 		p.NominalX(names...)
+		p.X.Min, p.X.Max = -0.5, float64(len(vals))-0.5
 		if len(names) > 3 {
 			p.X.Tick.Label.Rotation = math.Pi / 6
 			p.X.Tick.Label.XAlign = draw.XRight
@@ -479,6 +485,20 @@ func (res *Results) plot(name string) (*plot.Plot, string, error) {
 	p.X.Label.Text = axisLabel(xKey)
 	if logX {
 		p.X.Label.Text += ", log scale"
+		p.X.Min, p.X.Max = xmin/1.2, xmax*1.2
+	} else if xmax > xmin {
+		pad := 0.05 * (xmax - xmin)
+		p.X.Min, p.X.Max = xmin-pad, xmax+pad
+	}
+	// Leave room above the data for the legend.
+	top := 0.0
+	for _, g := range res.Groups {
+		if g.N > 0 {
+			top = max(top, g.Mean+sd(g))
+		}
+	}
+	if len(lines) > 1 && top > 0 {
+		p.Y.Max = top * (1.1 + 0.07*float64(len(lines)))
 	}
 	p.Add(plotter.NewGrid())
 	return p, "", nil

@@ -157,6 +157,7 @@ type outcome struct {
 	skipped  bool    // already complete; runner not called
 	resumed  bool    // a checkpoint was there
 	err      error   // runner error (or interruption)
+	cause    string  // the error's first line, without the run id
 	testErr  float64 // final test error, percent (NaN if unknown)
 	duration time.Duration
 }
@@ -276,6 +277,9 @@ func runOne(ctx context.Context, dir string, run *Run, r Runner) (o outcome) {
 		err = werr
 	}
 	o.err = err
+	if st.Error != "" {
+		o.cause = firstLine(errors.New(st.Error))
+	}
 	return o
 }
 
@@ -354,7 +358,11 @@ func RunLocal(ctx context.Context, dir string, jobs int, r Runner, progress io.W
 				case o.err != nil && ctx.Err() != nil:
 					say("[%d/%d] interrupted %s after %.1f s (rerun to resume)\n", n, total, run.ID, o.duration.Seconds())
 				case o.err != nil:
-					say("[%d/%d] FAILED %s after %.1f s: %s\n", n, total, run.ID, o.duration.Seconds(), firstLine(o.err))
+					cause := o.cause
+					if cause == "" {
+						cause = strings.TrimPrefix(firstLine(o.err), "sweep: ")
+					}
+					say("[%d/%d] FAILED %s after %.1f s: %s\n", n, total, run.ID, o.duration.Seconds(), cause)
 				default:
 					say("[%d/%d] done %s test error %s in %.1f s\n", n, total, run.ID, pct(o.testErr), o.duration.Seconds())
 				}
