@@ -1,6 +1,8 @@
 package sim
 
 import (
+	"math"
+
 	"github.com/dendrite-lab/dendrite/learn"
 	"github.com/dendrite-lab/dendrite/neuron"
 )
@@ -25,6 +27,9 @@ type Result struct {
 	LenF, LenT                              int
 	// EndF and EndT are the absolute times (ms) at the end of each phase.
 	EndF, EndT int64
+	// Finite is false when the loss or a somatic average is NaN or infinite:
+	// the weights have blown up.
+	Finite bool
 }
 
 // Train presents one training example (spec §3.5): forward phase, target
@@ -48,6 +53,9 @@ func (s *Sim) Train(img []uint8, label int) Result {
 	s.runPhase(lenF, s.trainWindow(lenF), false, true, pfb, Forward)
 	res.EndF = s.Time
 	s.endPhase(true, lenF)
+	for _, ls := range s.layers[:len(s.layers)-1] {
+		copy(ls.plateauF, ls.plateauT)
+	}
 	res.Pred = s.readout(s.out().cF)
 	if s.eig != nil {
 		s.eig.push(s)
@@ -62,7 +70,24 @@ func (s *Sim) Train(img []uint8, label int) Result {
 	if s.eig != nil {
 		res.MaxJacEig, res.MaxJacEigMeans, res.MaxWeightEig = s.eig.values(s)
 	}
+	res.Finite = s.finite(res.Loss)
 	return res
+}
+
+// finite reports whether the loss and every layer's forward average are finite:
+// a blown-up weight shows up there within one example.
+func (s *Sim) finite(loss float64) bool {
+	if math.IsNaN(loss) || math.IsInf(loss, 0) {
+		return false
+	}
+	for _, ls := range s.layers {
+		for _, c := range ls.cF {
+			if math.IsNaN(c) || math.IsInf(c, 0) {
+				return false
+			}
+		}
+	}
+	return true
 }
 
 func (s *Sim) out() *layer { return s.layers[len(s.layers)-1] }
@@ -299,8 +324,11 @@ func (s *Sim) HiddenRates(l int) []float64 {
 	return s.layers[l].lamF
 }
 
-// PlateauTimes returns layer l's plateau times (absolute ms) of the last phase.
-func (s *Sim) PlateauTimes(l int) []float64 { return s.layers[l].plateauT }
+// PlateauTimes returns views of hidden layer l's plateau times (absolute ms)
+// in the last forward and target phases.
+func (s *Sim) PlateauTimes(l int) (forward, target []float64) {
+	return s.layers[l].plateauF, s.layers[l].plateauT
+}
 
 // Voltages returns views of layer l's apical, basal and somatic potentials of
 // the current step (A is nil for the output layer).

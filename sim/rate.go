@@ -122,5 +122,6 @@ func (s *Sim) trainRate(img []uint8, label int) Result {
 	if s.eig != nil {
 		res.MaxJacEig, res.MaxJacEigMeans, res.MaxWeightEig = s.eig.values(s)
 	}
+	res.Finite = s.finite(res.Loss)
 	return res
 }

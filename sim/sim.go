@@ -47,7 +47,7 @@ type layer struct {
 	cF, lamF, aF, alphaF, pinF, pfbF []float64
 	cT, lamT, aT, alphaT             []float64
 	delta, dbp, eps                  []float64
-	plateauT                         []float64 // absolute plateau time per neuron (last phase)
+	plateauF, plateauT               []float64 // absolute plateau time per neuron (last forward/target phase)
 }
 
 // Sim is the state of one running simulation of a network.
@@ -106,7 +106,7 @@ func New(cfg *config.Config, net *network.Net, seed uint64) *Sim {
 		ls.sumC, ls.sumLam, ls.sumA = mk(), mk(), mk()
 		ls.cF, ls.lamF, ls.aF, ls.alphaF = mk(), mk(), mk(), mk()
 		ls.cT, ls.lamT, ls.aT, ls.alphaT = mk(), mk(), mk(), mk()
-		ls.delta, ls.dbp, ls.eps, ls.plateauT = mk(), mk(), mk(), mk()
+		ls.delta, ls.dbp, ls.eps, ls.plateauF, ls.plateauT = mk(), mk(), mk(), mk(), mk()
 		ls.sumPin, ls.pinF = make([]float64, ly.In), make([]float64, ly.In)
 		if ls.hidden {
 			ls.sumPfb, ls.pfbF = make([]float64, ly.Src), make([]float64, ly.Src)
