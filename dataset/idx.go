@@ -38,6 +38,9 @@ const (
 // that a short input fails before memory for the declared size is allocated.
 const chunk = 1 << 20
 
+// maxDeflateRatio is the largest expansion factor of a deflate stream.
+const maxDeflateRatio = 1032
+
 // ReadImages reads an IDX3 unsigned-byte image file (magic 0x00000803) from
 // r, decompressing it first if it starts with the gzip magic bytes 1f 8b.
 // It returns the n images of rows x cols pixels, row-major, one after the
@@ -159,6 +162,7 @@ func readIDX(r io.Reader, name string, remain int64, magic uint32) (dims []int, 
 		return nil, nil, fail("empty file, want %s (magic 0x%08x)", kindOf(magic), magic)
 	}
 	var src io.Reader = br
+	maxInflated := int64(-1)
 	gz := len(head) == 2 && head[0] == 0x1f && head[1] == 0x8b
 	if gz {
 		zr, err := gzip.NewReader(br)
@@ -167,6 +171,11 @@ func readIDX(r io.Reader, name string, remain int64, magic uint32) (dims []int, 
 		}
 		defer zr.Close()
 		src = zr
+		// Deflate expands at most 1032-fold, which bounds the decompressed
+		// size by the compressed one when that is known.
+		if remain >= 0 {
+			maxInflated = remain * maxDeflateRatio
+		}
 		remain = -1
 	}
 
@@ -237,7 +246,9 @@ func readIDX(r io.Reader, name string, remain int64, magic uint32) (dims []int, 
 			return nil, nil, fail("header says %s = %d bytes, but the file holds %d bytes of data (%d too many)", what, total, remain, remain-total)
 		}
 	}
-	data, err = readAll(src, total, remain >= 0)
+	// Allocate everything at once when the input is known to be large
+	// enough (or, compressed, could be); otherwise grow as data arrives.
+	data, err = readAll(src, total, remain >= 0 || total <= maxInflated)
 	if err != nil {
 		if isEOF(err) {
 			return nil, nil, truncated(int64(len(data)))
@@ -262,9 +273,9 @@ func readIDX(r io.Reader, name string, remain int64, magic uint32) (dims []int, 
 	return dims, data, nil
 }
 
-// readAll reads exactly total bytes. If sized, r is known to hold them and
-// the buffer is allocated at once; otherwise it grows as data arrives. On
-// error it returns the bytes read so far.
+// readAll reads exactly total bytes. If sized, the buffer is allocated at
+// once; otherwise it grows as data arrives. On error it returns the bytes
+// read so far.
 func readAll(r io.Reader, total int64, sized bool) ([]byte, error) {
 	if sized {
 		buf := make([]byte, total)
