@@ -1,0 +1,467 @@
+package plot
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"sort"
+
+	gplot "gonum.org/v1/plot"
+	"gonum.org/v1/plot/plotter"
+	"gonum.org/v1/plot/vg"
+	"gonum.org/v1/plot/vg/draw"
+)
+
+// ErrNoData is returned by a drawing function whose input holds nothing to
+// draw (for example no finite value). [All] skips such figures.
+var ErrNoData = errors.New("plot: nothing to draw")
+
+// Metric is one row of metrics.csv (see docs/run-folder.md).
+type Metric struct {
+	// Kind is "initial" (full test before training), "quick" or "full".
+	Kind string
+	// Epoch is the 1-based epoch in progress (0 for the initial test).
+	Epoch int
+	// Examples is the number of training examples seen so far in the run.
+	Examples float64
+	// TestError is the test error in percent.
+	TestError float64
+	// TrainError is the percentage of forward-phase mistakes so far in this
+	// epoch; NaN when not recorded.
+	TrainError float64
+	// LossMean is the mean final-layer loss since the previous row; NaN if
+	// none.
+	LossMean float64
+	// Seconds is the wall-clock time since the run started.
+	Seconds float64
+}
+
+func isFull(m Metric) bool { return m.Kind == "full" || m.Kind == "initial" }
+
+// lineStyle returns a solid line of palette colour i.
+func lineStyle(i int, width float64) draw.LineStyle {
+	return draw.LineStyle{Color: Palette[i%len(Palette)], Width: vg.Points(width)}
+}
+
+func addLine(p *gplot.Plot, name string, pts plotter.XYs, sty draw.LineStyle, glyph draw.GlyphDrawer) error {
+	if len(pts) == 0 {
+		return nil
+	}
+	l, err := plotter.NewLine(pts)
+	if err != nil {
+		return err
+	}
+	l.LineStyle = sty
+	p.Add(l)
+	var thumbs []gplot.Thumbnailer
+	thumbs = append(thumbs, l)
+	if glyph != nil {
+		s, err := plotter.NewScatter(pts)
+		if err != nil {
+			return err
+		}
+		s.GlyphStyle = draw.GlyphStyle{Color: sty.Color, Radius: vg.Points(2.6), Shape: glyph}
+		p.Add(s)
+		thumbs = append(thumbs, s)
+	}
+	if name != "" {
+		p.Legend.Add(name, thumbs...)
+	}
+	return nil
+}
+
+// percentAxis starts the y axis of an error plot at 0 and gives it headroom.
+func percentAxis(p *gplot.Plot) {
+	p.Y.Min = 0
+	if p.Y.Max < 1 {
+		p.Y.Max = 1
+	}
+	p.Y.Max *= 1.08
+	p.Y.Tick.Marker = niceTicks{}
+}
+
+// LearningCurve draws the learning curves of one run (file "learning_curve"):
+// the full tests (kinds "initial" and "full") and the training error per
+// epoch against the epoch, and, in a second panel when there are quick
+// tests, the quick-test error against the number of training examples.
+//
+// trainingErrors, when not nil, gives the training error of each epoch
+// (records/training_errors.npy, epoch i+1 at index i); otherwise the
+// train_error of each "full" row is used.
+func LearningCurve(metrics []Metric, trainingErrors []float64) (*Figure, error) {
+	var full, quick, fullEx, train plotter.XYs
+	for _, m := range metrics {
+		if !finite(m.TestError) {
+			continue
+		}
+		switch {
+		case isFull(m):
+			full = append(full, plotter.XY{X: float64(m.Epoch), Y: m.TestError})
+			if finite(m.Examples) {
+				fullEx = append(fullEx, plotter.XY{X: m.Examples, Y: m.TestError})
+			}
+			if trainingErrors == nil && m.Kind == "full" && finite(m.TrainError) {
+				train = append(train, plotter.XY{X: float64(m.Epoch), Y: m.TrainError})
+			}
+		case m.Kind == "quick" && finite(m.Examples):
+			quick = append(quick, plotter.XY{X: m.Examples, Y: m.TestError})
+		}
+	}
+	if trainingErrors != nil {
+		train = xyFinite(nil, trainingErrors, 1)
+	}
+	if len(full) == 0 && len(quick) == 0 && len(train) == 0 {
+		return nil, ErrNoData
+	}
+	var panels []*gplot.Plot
+	if len(full) > 0 || len(train) > 0 {
+		p := newPlot("Error per epoch", "epoch", "error (%)")
+		sortXY(full)
+		sortXY(train)
+		if err := addLine(p, "test error (full test)", full, lineStyle(0, 2), draw.CircleGlyph{}); err != nil {
+			return nil, err
+		}
+		if err := addLine(p, "training error (forward phase)", train, dashedStyle(1, 1.6), draw.BoxGlyph{}); err != nil {
+			return nil, err
+		}
+		percentAxis(p)
+		p.X.Tick.Marker = niceTicks{Integer: true}
+		padX(p, 0.5)
+		p.Legend.Top = true
+		panels = append(panels, p)
+	}
+	if len(quick) > 0 {
+		p := newPlot("Test error during training", "training examples", "test error (%)")
+		sortXY(quick)
+		sortXY(fullEx)
+		if err := addLine(p, "quick test", quick, lineStyle(2, 1.4), nil); err != nil {
+			return nil, err
+		}
+		// Full tests as markers only (zero line width), in the test colour.
+		if err := addLine(p, "full test", fullEx, draw.LineStyle{Color: Palette[0]}, draw.CircleGlyph{}); err != nil {
+			return nil, err
+		}
+		percentAxis(p)
+		p.X.Tick.Marker = niceTicks{Thousands: true}
+		padLeft(p)
+		panels = append(panels, p)
+	}
+	h := defaultHeight
+	if len(panels) == 2 {
+		h = px(880)
+	}
+	return stackedFigure("learning_curve", "Learning curves", defaultWidth, h, panels), nil
+}
+
+func dashedStyle(i int, width float64) draw.LineStyle {
+	s := lineStyle(i, width)
+	s.Dashes = dashed
+	return s
+}
+
+func sortXY(pts plotter.XYs) {
+	sort.SliceStable(pts, func(a, b int) bool { return pts[a].X < pts[b].X })
+}
+
+// padX widens the x range by frac of a unit (or of the range) on both sides.
+func padX(p *gplot.Plot, units float64) {
+	p.X.Min -= units
+	p.X.Max += units
+	if p.X.Min < 0 && p.X.Min > -1 {
+		p.X.Min = math.Max(p.X.Min, -units)
+	}
+}
+
+// padLeft starts a count axis slightly before 0 so that markers at 0 clear
+// the y axis.
+func padLeft(p *gplot.Plot) {
+	p.X.Min = math.Min(p.X.Min, 0)
+	p.X.Min -= (p.X.Max - p.X.Min) * 0.015
+}
+
+// Series is one named per-example series, e.g. a record over training
+// examples.
+type Series struct {
+	// Label names the series in the legend.
+	Label string
+	// Y holds one value per training example (index = example).
+	Y []float64
+}
+
+// rawAndMean adds a faint raw series and its bold sliding mean to p. With
+// legend set, the legend gets one entry per line (for a single unlabelled
+// series) or one entry per series with the bold line (labelled series).
+func rawAndMean(p *gplot.Plot, s Series, colour int, window int) (bool, error) {
+	raw := xyFinite(nil, s.Y, 0)
+	if len(raw) == 0 {
+		return false, nil
+	}
+	if window <= 0 {
+		window = DefaultWindow(len(s.Y))
+	}
+	l, err := plotter.NewLine(envelope(raw, maxDrawnPoints/2))
+	if err != nil {
+		return false, err
+	}
+	l.LineStyle = draw.LineStyle{Color: faint(Palette[colour], 0.3), Width: vg.Points(0.6)}
+	p.Add(l)
+	mean := thin(xyFinite(nil, SlidingMean(s.Y, window), 0), maxDrawnPoints)
+	m, err := plotter.NewLine(mean)
+	if err != nil {
+		return false, err
+	}
+	m.LineStyle = lineStyle(colour, 2.2)
+	p.Add(m)
+	if s.Label == "" {
+		p.Legend.Add("per example", l)
+		p.Legend.Add(fmt.Sprintf("sliding mean (%d examples)", window), m)
+	} else {
+		p.Legend.Add(s.Label, m)
+	}
+	return true, nil
+}
+
+// legendRoom raises the top of the y axis so that a legend of rows entries
+// at the top of the plot clears the data.
+func legendRoom(p *gplot.Plot, rows int) {
+	frac := math.Min(0.6, 0.02+0.05*float64(rows))
+	p.Y.Max = p.Y.Min + (p.Y.Max-p.Y.Min)/(1-frac)
+}
+
+// Loss draws the per-example final-layer loss (records/final_layer_loss.npy)
+// faint, with its sliding mean over window examples bold (file "loss").
+// window ≤ 0 selects [DefaultWindow].
+func Loss(loss []float64, window int) (*Figure, error) {
+	p := newPlot("Output-layer loss during training", "training example", "output loss")
+	ok, err := rawAndMean(p, Series{Y: loss}, 0, window)
+	if err != nil || !ok {
+		return nil, orNoData(err)
+	}
+	p.X.Tick.Marker = niceTicks{Thousands: true}
+	p.Y.Tick.Marker = niceTicks{}
+	if p.Y.Min > 0 {
+		p.Y.Min = 0
+	}
+	legendRoom(p, 2)
+	return vectorFigure("loss", "Output-layer loss", defaultWidth, defaultHeight, p), nil
+}
+
+func orNoData(err error) error {
+	if err != nil {
+		return err
+	}
+	return ErrNoData
+}
+
+// BPAngle draws the angle between the hidden-layer update and the backprop
+// update (records/bp_angles.npy, degrees) faint, with its sliding mean over
+// window examples bold and a dashed line at 90° (file "bp_angle").
+// window ≤ 0 selects [DefaultWindow].
+func BPAngle(angles []float64, window int) (*Figure, error) {
+	p := newPlot("Hidden-layer update vs backpropagation", "training example", "angle to backprop update (°)")
+	ok, err := rawAndMean(p, Series{Y: angles}, 0, window)
+	if err != nil || !ok {
+		return nil, orNoData(err)
+	}
+	ref := &refLine{Value: 90, Style: draw.LineStyle{Color: rgb(0x44, 0x44, 0x44), Width: vg.Points(1.2), Dashes: dashed}}
+	p.Add(ref)
+	p.Legend.Add("90° (orthogonal)", ref)
+	p.X.Tick.Marker = niceTicks{Thousands: true}
+	p.Y.Tick.Marker = niceTicks{}
+	p.Y.Min = math.Max(0, math.Min(p.Y.Min, 90)-5)
+	p.Y.Max = math.Max(p.Y.Max, 90) + 2
+	legendRoom(p, 3)
+	return vectorFigure("bp_angle", "Angle to the backprop update", defaultWidth, defaultHeight, p), nil
+}
+
+// Eigvals draws per-example maximum eigenvalues of (I−U)ᵀ(I−U)
+// (records/max_jacobian_eigvals.npy and the optional _prodmean and
+// max_weight_eigvals variants), each faint with a bold sliding mean, and a
+// dashed line at 1: Theorem 1 of the paper asks for values below 1 (file
+// "eigvals"). The y axis is logarithmic when the positive values span more
+// than three decades.
+func Eigvals(series []Series, window int) (*Figure, error) {
+	p := newPlot("Theorem 1 condition (max eigenvalue < 1)", "training example", "max eigenvalue of (I−U)ᵀ(I−U)")
+	lo, hi := math.Inf(1), math.Inf(-1)
+	any := false
+	for i, s := range series {
+		ok, err := rawAndMean(p, s, i*2%len(Palette), window)
+		if err != nil {
+			return nil, err
+		}
+		any = any || ok
+		for _, v := range s.Y {
+			if finite(v) {
+				lo, hi = math.Min(lo, v), math.Max(hi, v)
+			}
+		}
+	}
+	if !any {
+		return nil, ErrNoData
+	}
+	rows := 3
+	if len(series) > 1 {
+		w := window
+		if w <= 0 {
+			w = DefaultWindow(len(series[0].Y))
+		}
+		p.Legend.Add(fmt.Sprintf("(bold: %d-example sliding mean; faint: per example)", w))
+		rows = len(series) + 2
+	}
+	ref := &refLine{Value: 1, Style: draw.LineStyle{Color: rgb(0x44, 0x44, 0x44), Width: vg.Points(1.2), Dashes: dashed}}
+	p.Add(ref)
+	p.Legend.Add("1 (Theorem 1 bound)", ref)
+	p.X.Tick.Marker = niceTicks{Thousands: true}
+	if lo > 0 && hi/lo > 1000 {
+		p.Y.Scale = gplot.LogScale{}
+		p.Y.Tick.Marker = gplot.LogTicks{Prec: -1}
+		p.Y.Max *= math.Pow(p.Y.Max/p.Y.Min, 0.06*float64(rows)+0.02)
+	} else {
+		p.Y.Tick.Marker = niceTicks{}
+		if p.Y.Min > 0 {
+			p.Y.Min = 0
+		}
+		legendRoom(p, rows)
+	}
+	return vectorFigure("eigvals", "Theorem 1 eigenvalue condition", defaultWidth, defaultHeight, p), nil
+}
+
+// Run is the learning-curve data of one run, for [CompareEpochs] and
+// [CompareExamples].
+type Run struct {
+	// Label names the run in the legend.
+	Label string
+	// Metrics are the rows of its metrics.csv.
+	Metrics []Metric
+}
+
+// CompareEpochs overlays the full-test error against the epoch of several
+// runs (file "compare_epoch").
+func CompareEpochs(runs []Run) (*Figure, error) {
+	p := newPlot("Test error per epoch", "epoch", "test error (%)")
+	n := 0
+	for i, r := range runs {
+		var pts plotter.XYs
+		for _, m := range r.Metrics {
+			if isFull(m) && finite(m.TestError) {
+				pts = append(pts, plotter.XY{X: float64(m.Epoch), Y: m.TestError})
+			}
+		}
+		sortXY(pts)
+		if err := addLine(p, r.Label, pts, lineStyle(i, 2), glyphs[i%len(glyphs)]); err != nil {
+			return nil, err
+		}
+		n += len(pts)
+	}
+	if n == 0 {
+		return nil, ErrNoData
+	}
+	percentAxis(p)
+	p.X.Tick.Marker = niceTicks{Integer: true}
+	padX(p, 0.5)
+	return vectorFigure("compare_epoch", "Test error per epoch", defaultWidth, defaultHeight, p), nil
+}
+
+// CompareExamples overlays the test error against the number of training
+// examples of several runs: each run's quick tests when it has any, else
+// its full tests (file "compare_examples").
+func CompareExamples(runs []Run) (*Figure, error) {
+	p := newPlot("Test error during training", "training examples", "test error (%)")
+	n := 0
+	for i, r := range runs {
+		var quick, full plotter.XYs
+		for _, m := range r.Metrics {
+			if !finite(m.TestError) || !finite(m.Examples) {
+				continue
+			}
+			if m.Kind == "quick" {
+				quick = append(quick, plotter.XY{X: m.Examples, Y: m.TestError})
+			} else if isFull(m) {
+				full = append(full, plotter.XY{X: m.Examples, Y: m.TestError})
+			}
+		}
+		pts, glyph, label := quick, draw.GlyphDrawer(nil), r.Label+" (quick tests)"
+		if len(quick) == 0 {
+			pts, glyph, label = full, glyphs[i%len(glyphs)], r.Label+" (full tests)"
+		}
+		sortXY(pts)
+		if err := addLine(p, label, pts, lineStyle(i, 1.8), glyph); err != nil {
+			return nil, err
+		}
+		n += len(pts)
+	}
+	if n == 0 {
+		return nil, ErrNoData
+	}
+	percentAxis(p)
+	p.X.Tick.Marker = niceTicks{Thousands: true}
+	padLeft(p)
+	return vectorFigure("compare_examples", "Test error during training", defaultWidth, defaultHeight, p), nil
+}
+
+// glyphs are the marker shapes paired with palette colours, so classes and
+// runs stay distinguishable without colour: five filled shapes, then five
+// outlined ones drawn with a thick stroke.
+var glyphs = []draw.GlyphDrawer{
+	shapeGlyph{shape: 'o', filled: true}, shapeGlyph{shape: 's', filled: true},
+	shapeGlyph{shape: '^', filled: true}, shapeGlyph{shape: 'd', filled: true},
+	shapeGlyph{shape: 'v', filled: true}, shapeGlyph{shape: 'o'},
+	shapeGlyph{shape: '+'}, shapeGlyph{shape: 's'}, shapeGlyph{shape: 'x'},
+	shapeGlyph{shape: '^'},
+}
+
+// shapeGlyph draws a circle 'o', square 's', triangle up '^' or down 'v',
+// diamond 'd', plus '+' or cross 'x', filled or outlined with a 1.3 pt
+// stroke.
+type shapeGlyph struct {
+	shape  byte
+	filled bool
+}
+
+func (g shapeGlyph) DrawGlyph(c *draw.Canvas, sty draw.GlyphStyle, pt vg.Point) {
+	r := sty.Radius
+	var p vg.Path
+	poly := func(pts ...[2]float64) {
+		for i, q := range pts {
+			v := vg.Point{X: pt.X + vg.Length(q[0])*r, Y: pt.Y + vg.Length(q[1])*r}
+			if i == 0 {
+				p.Move(v)
+			} else {
+				p.Line(v)
+			}
+		}
+		p.Close()
+	}
+	stroke := draw.LineStyle{Color: sty.Color, Width: vg.Points(1.3)}
+	switch g.shape {
+	case 's':
+		poly([2]float64{-0.9, -0.9}, [2]float64{0.9, -0.9}, [2]float64{0.9, 0.9}, [2]float64{-0.9, 0.9})
+	case '^':
+		poly([2]float64{0, 1.25}, [2]float64{1.1, -0.7}, [2]float64{-1.1, -0.7})
+	case 'v':
+		poly([2]float64{0, -1.25}, [2]float64{1.1, 0.7}, [2]float64{-1.1, 0.7})
+	case 'd':
+		poly([2]float64{0, 1.3}, [2]float64{1.1, 0}, [2]float64{0, -1.3}, [2]float64{-1.1, 0})
+	case '+', 'x':
+		d := 1.2 * r
+		a, b := vg.Point{X: d}, vg.Point{Y: d}
+		if g.shape == 'x' {
+			d = 0.9 * r
+			a, b = vg.Point{X: d, Y: d}, vg.Point{X: d, Y: -d}
+		}
+		c.StrokeLine2(stroke, pt.X-a.X, pt.Y-a.Y, pt.X+a.X, pt.Y+a.Y)
+		c.StrokeLine2(stroke, pt.X-b.X, pt.Y-b.Y, pt.X+b.X, pt.Y+b.Y)
+		return
+	default:
+		p.Move(vg.Point{X: pt.X + r, Y: pt.Y})
+		p.Arc(pt, r, 0, 2*math.Pi)
+		p.Close()
+	}
+	if g.filled {
+		c.SetColor(sty.Color)
+		c.Fill(p)
+		return
+	}
+	c.SetLineStyle(stroke)
+	c.Stroke(p)
+}
