@@ -1,0 +1,118 @@
+// Command dendrite trains, tests and inspects segregated-dendrite networks
+// (Guerguiev, Lillicrap & Richards, eLife 2017) on MNIST.
+//
+//	dendrite train [flags]            train a network into a run folder
+//	dendrite test --run DIR           re-test the weights of a run
+//	dendrite plot DIR [DIR…]          draw a run's figures (several runs: overlaid curves)
+//	dendrite report DIR               write DIR/report.html
+//	dendrite reproduce NAME           run one of the paper's experiments
+//	dendrite sweep …                  grids and seeds, locally or on Slurm/Kubernetes
+//	dendrite bench                    measure the simulator's speed
+//
+// Exit codes: 0 success, 1 failure, 2 bad usage or config, 3 interrupted
+// (a checkpoint was written; continue with --resume).
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"syscall"
+
+	"github.com/dendrite-lab/dendrite/config"
+	"github.com/dendrite-lab/dendrite/run"
+)
+
+const usage = `dendrite: segregated-dendrite networks on MNIST
+
+usage:
+  dendrite train [--config FILE] [flags]   train a network (dendrite train -h lists every flag)
+  dendrite test --run DIR [flags]          re-test a run's saved weights
+  dendrite plot DIR [DIR…] [--labels a,b]  draw figures into DIR/plots (several runs: compared)
+  dendrite report DIR                      write a self-contained DIR/report.html
+  dendrite reproduce NAME | --list         run an experiment of the paper
+  dendrite sweep SUBCOMMAND …              parameter sweeps (dendrite sweep -h)
+  dendrite bench [--quick] [--json]        measure speed
+  dendrite version
+`
+
+// Exit codes.
+const (
+	exitOK          = 0
+	exitFail        = 1
+	exitUsage       = 2
+	exitInterrupted = 3
+)
+
+func main() {
+	sweepRunner = func(ctx context.Context, cfg config.Config, dir string) error {
+		_, resume := os.Stat(filepath.Join(dir, run.CheckpointFile))
+		_, err := run.Train(ctx, cfg, dir, run.Options{Resume: resume == nil, Progress: os.Stderr, LogEvery: 0})
+		return err
+	}
+	os.Exit(dispatch(os.Args[1:], os.Stdout, os.Stderr))
+}
+
+func dispatch(args []string, stdout, stderr io.Writer) int {
+	if len(args) == 0 {
+		fmt.Fprint(stderr, usage)
+		return exitUsage
+	}
+	rest := args[1:]
+	switch args[0] {
+	case "train":
+		return trainMain(rest, stdout, stderr)
+	case "test":
+		return testMain(rest, stdout, stderr)
+	case "plot":
+		return plotMain(rest, stdout, stderr)
+	case "report":
+		return reportMain(rest, stdout, stderr)
+	case "reproduce":
+		return reproduceMain(rest, stdout, stderr)
+	case "sweep":
+		return sweepMainIO(rest, stdout, stderr)
+	case "bench":
+		return benchMain(rest)
+	case "version", "--version":
+		fmt.Fprintln(stdout, "dendrite", run.Version)
+		return exitOK
+	case "help", "-h", "--help":
+		fmt.Fprint(stdout, usage)
+		return exitOK
+	}
+	fmt.Fprintf(stderr, "dendrite: unknown command %q\n%s", args[0], usage)
+	return exitUsage
+}
+
+// signalContext is cancelled by the first SIGINT or SIGTERM; a second one
+// kills the process the default way.
+func signalContext() (context.Context, context.CancelFunc) {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	go func() {
+		<-ctx.Done()
+		stop()
+	}()
+	return ctx, stop
+}
+
+// fail prints one error line and returns its exit code.
+func fail(stderr io.Writer, cmd string, err error) int {
+	fmt.Fprintf(stderr, "dendrite %s: %v\n", cmd, err)
+	var fe *config.FieldError
+	if errors.As(err, &fe) || errors.Is(err, errUsage) {
+		return exitUsage
+	}
+	return exitFail
+}
+
+var errUsage = errors.New("usage")
+
+type usageErr struct{ msg string }
+
+func (u usageErr) Error() string { return u.msg }
+func (u usageErr) Unwrap() error { return errUsage }

@@ -1,0 +1,106 @@
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"path/filepath"
+	"strings"
+
+	"github.com/dendrite-lab/dendrite/plot"
+	"github.com/dendrite-lab/dendrite/report"
+)
+
+func plotMain(args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("plot", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	labels := fs.String("labels", "", "comma-separated labels of the runs (several runs)")
+	out := fs.String("out", "", "output folder (default DIR/plots; several runs: ./comparison)")
+	if err := fs.Parse(interleave(args)); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return exitOK
+		}
+		return exitUsage
+	}
+	dirs := fs.Args()
+	if len(dirs) == 0 {
+		return fail(stderr, "plot", usageErr{"usage: dendrite plot DIR [DIR…] [--labels a,b] [--out DIR]"})
+	}
+	var files []string
+	var err error
+	if len(dirs) == 1 {
+		o := *out
+		if o == "" {
+			o = filepath.Join(dirs[0], "plots")
+		}
+		files, err = plot.All(dirs[0], o)
+	} else {
+		var ls []string
+		if *labels != "" {
+			ls = strings.Split(*labels, ",")
+			if len(ls) != len(dirs) {
+				return fail(stderr, "plot", usageErr{fmt.Sprintf("--labels: got %d labels for %d runs", len(ls), len(dirs))})
+			}
+		}
+		o := *out
+		if o == "" {
+			o = "comparison"
+		}
+		files, err = plot.Compare(dirs, ls, o)
+	}
+	if err != nil {
+		return fail(stderr, "plot", err)
+	}
+	for _, f := range files {
+		fmt.Fprintln(stdout, f)
+	}
+	if len(files) == 0 {
+		fmt.Fprintln(stderr, "dendrite plot: nothing recorded to draw yet")
+	}
+	return exitOK
+}
+
+func reportMain(args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("report", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	out := fs.String("out", "", "HTML file (default DIR/report.html)")
+	if err := fs.Parse(interleave(args)); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return exitOK
+		}
+		return exitUsage
+	}
+	if fs.NArg() != 1 {
+		return fail(stderr, "report", usageErr{"usage: dendrite report DIR [--out FILE]"})
+	}
+	dir := fs.Arg(0)
+	o := *out
+	if o == "" {
+		o = filepath.Join(dir, "report.html")
+	}
+	if err := report.Write(dir, o); err != nil {
+		return fail(stderr, "report", err)
+	}
+	fmt.Fprintln(stdout, o)
+	return exitOK
+}
+
+// interleave moves flags after positional arguments to the front, so that
+// "dendrite plot A B --labels x,y" works like "dendrite plot --labels x,y A B".
+func interleave(args []string) []string {
+	var flags, pos []string
+	for i := 0; i < len(args); i++ {
+		a := args[i]
+		if strings.HasPrefix(a, "-") && a != "-" {
+			flags = append(flags, a)
+			if !strings.Contains(a, "=") && i+1 < len(args) && !strings.HasPrefix(args[i+1], "-") {
+				flags = append(flags, args[i+1])
+				i++
+			}
+			continue
+		}
+		pos = append(pos, a)
+	}
+	return append(flags, pos...)
+}

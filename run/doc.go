@@ -1,0 +1,14 @@
+// Package run is the bookkeeping of an experiment: it turns a config.Config
+// and an output folder into a trained network and a run folder (layout in
+// docs/run-folder.md). It loads the data, builds or loads the weights, trains
+// epoch by epoch with quick and full tests on the schedule of spec §3.8,
+// records what the config asks for, shows progress, writes checkpoints
+// atomically every N examples and at every epoch end, and resumes from them
+// bit-identically. SIGINT/SIGTERM (a cancelled context) checkpoint the current
+// position and stop cleanly; a numerical blow-up stops the run with a message
+// naming the layer and the example and leaves the last good checkpoint.
+//
+// Every random stream derives from Config.Seed: weights, the per-epoch
+// shuffles, the spikes, the phase lengths, the plateau jitter, the symmetric
+// noise, and each test's image order and per-image spike streams.
+package run
