@@ -188,37 +188,48 @@ type Series struct {
 	Y []float64
 }
 
-// rawAndMean adds a faint raw series and its bold sliding mean to p. With
-// legend set, the legend gets one entry per line (for a single unlabelled
-// series) or one entry per series with the bold line (labelled series).
-func rawAndMean(p *gplot.Plot, s Series, colour int, window int) (bool, error) {
-	raw := xyFinite(nil, s.Y, 0)
-	if len(raw) == 0 {
-		return false, nil
+// rawAndMean adds each series to p as a faint raw line (an opaque tint, so
+// that overlapping segments do not darken in any renderer) and then, on top
+// of all raw lines, each series' bold sliding mean. The legend gets two
+// entries for a single unlabelled series, else one per series (its bold
+// line). colours gives the palette index of each series. It reports whether
+// anything was drawn.
+func rawAndMean(p *gplot.Plot, series []Series, colours []int, window int) (bool, error) {
+	var means []*plotter.Line
+	var labels []string
+	for i, s := range series {
+		raw := xyFinite(nil, s.Y, 0)
+		if len(raw) == 0 {
+			continue
+		}
+		w := window
+		if w <= 0 {
+			w = DefaultWindow(len(s.Y))
+		}
+		l, err := plotter.NewLine(envelope(raw, maxDrawnPoints/2))
+		if err != nil {
+			return false, err
+		}
+		l.LineStyle = draw.LineStyle{Color: tint(Palette[colours[i]], 0.35), Width: vg.Points(0.6)}
+		p.Add(l)
+		m, err := plotter.NewLine(thin(xyFinite(nil, SlidingMean(s.Y, w), 0), maxDrawnPoints))
+		if err != nil {
+			return false, err
+		}
+		m.LineStyle = lineStyle(colours[i], 2.2)
+		means = append(means, m)
+		if s.Label == "" {
+			p.Legend.Add("per example", l)
+			labels = append(labels, fmt.Sprintf("sliding mean (%d examples)", w))
+		} else {
+			labels = append(labels, s.Label)
+		}
 	}
-	if window <= 0 {
-		window = DefaultWindow(len(s.Y))
+	for i, m := range means {
+		p.Add(m)
+		p.Legend.Add(labels[i], m)
 	}
-	l, err := plotter.NewLine(envelope(raw, maxDrawnPoints/2))
-	if err != nil {
-		return false, err
-	}
-	l.LineStyle = draw.LineStyle{Color: faint(Palette[colour], 0.3), Width: vg.Points(0.6)}
-	p.Add(l)
-	mean := thin(xyFinite(nil, SlidingMean(s.Y, window), 0), maxDrawnPoints)
-	m, err := plotter.NewLine(mean)
-	if err != nil {
-		return false, err
-	}
-	m.LineStyle = lineStyle(colour, 2.2)
-	p.Add(m)
-	if s.Label == "" {
-		p.Legend.Add("per example", l)
-		p.Legend.Add(fmt.Sprintf("sliding mean (%d examples)", window), m)
-	} else {
-		p.Legend.Add(s.Label, m)
-	}
-	return true, nil
+	return len(means) > 0, nil
 }
 
 // legendRoom raises the top of the y axis so that a legend of rows entries
@@ -233,7 +244,7 @@ func legendRoom(p *gplot.Plot, rows int) {
 // window ≤ 0 selects [DefaultWindow].
 func Loss(loss []float64, window int) (*Figure, error) {
 	p := newPlot("Output-layer loss during training", "training example", "output loss")
-	ok, err := rawAndMean(p, Series{Y: loss}, 0, window)
+	ok, err := rawAndMean(p, []Series{{Y: loss}}, []int{0}, window)
 	if err != nil || !ok {
 		return nil, orNoData(err)
 	}
@@ -259,7 +270,7 @@ func orNoData(err error) error {
 // window ≤ 0 selects [DefaultWindow].
 func BPAngle(angles []float64, window int) (*Figure, error) {
 	p := newPlot("Hidden-layer update vs backpropagation", "training example", "angle to backprop update (°)")
-	ok, err := rawAndMean(p, Series{Y: angles}, 0, window)
+	ok, err := rawAndMean(p, []Series{{Y: angles}}, []int{0}, window)
 	if err != nil || !ok {
 		return nil, orNoData(err)
 	}
@@ -283,20 +294,20 @@ func BPAngle(angles []float64, window int) (*Figure, error) {
 func Eigvals(series []Series, window int) (*Figure, error) {
 	p := newPlot("Theorem 1 condition (max eigenvalue < 1)", "training example", "max eigenvalue of (I−U)ᵀ(I−U)")
 	lo, hi := math.Inf(1), math.Inf(-1)
-	any := false
+	colours := make([]int, len(series))
 	for i, s := range series {
-		ok, err := rawAndMean(p, s, i*2%len(Palette), window)
-		if err != nil {
-			return nil, err
-		}
-		any = any || ok
+		colours[i] = i * 2 % len(Palette)
 		for _, v := range s.Y {
 			if finite(v) {
 				lo, hi = math.Min(lo, v), math.Max(hi, v)
 			}
 		}
 	}
-	if !any {
+	drawn, err := rawAndMean(p, series, colours, window)
+	if err != nil {
+		return nil, err
+	}
+	if !drawn {
 		return nil, ErrNoData
 	}
 	rows := 3

@@ -187,6 +187,13 @@ func faint(c color.Color, alpha float64) color.Color {
 	return color.NRGBA64{R: uint16(r), G: uint16(g), B: uint16(b), A: uint16(a * 0xffff)}
 }
 
+// tint mixes c with white: f = 1 gives c, f = 0 white. The result is opaque.
+func tint(c color.Color, f float64) color.Color {
+	r, g, b, _ := c.RGBA()
+	mix := func(v uint32) uint8 { return uint8(math.Round(float64(v>>8)*f + 255*(1-f))) }
+	return color.RGBA{mix(r), mix(g), mix(b), 0xff}
+}
+
 // newPlot returns a plot with the package's fonts, a title and axis labels.
 func newPlot(title, xlabel, ylabel string) *gplot.Plot {
 	p := gplot.New()
