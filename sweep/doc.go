@@ -18,8 +18,9 @@
 //
 //	sweep.yaml        a copy of the sweep file
 //	manifest.jsonl    one JSON line per run: index, id, swept params, full config
-//	runs/<id>/        each run's folder (see docs/run-folder.md), plus a
-//	                  "status" file written by the worker (running / failed / ...)
+//	runs/<id>/        each run's folder (see docs/run-folder.md)
+//	runs/<id>.status  the worker's status: running (pid, host, time), done,
+//	                  failed (with the error) or interrupted
 //	logs/             scheduler logs (Slurm writes %A_%a.out here)
 //	sweep.sbatch      the Slurm array script (WriteSlurm)
 //	sweep-job.yaml    the Kubernetes Job (WriteK8s)

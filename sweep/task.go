@@ -21,7 +21,9 @@ import (
 
 // Runner trains one run: it writes the run folder runDir (see
 // docs/run-folder.md) and, when runDir holds a checkpoint from an
-// interrupted attempt, resumes from it. It must end with a summary.json
+// interrupted attempt, resumes from it. RunTask calls it with runDir absent
+// or empty, or holding such a checkpoint (it clears the leftovers of an
+// attempt that failed before its first checkpoint). It must end with a summary.json
 // whose status is "complete" when it returns nil, and should stop soon
 // (checkpointing) when ctx is cancelled. The dendrite binary's runner wraps
 // run.Train.
@@ -63,10 +65,16 @@ const (
 	StatePending = "pending" // not started, or interrupted (resumable)
 )
 
-// StatusFile is the name of the worker's status file in a run folder.
-const StatusFile = "status"
+// StatusSuffix makes the name of a run's status file from its id: the
+// worker writes DIR/runs/<id>.status beside the run folder DIR/runs/<id>/,
+// not in it, because the Runner (run.Train) wants an empty folder for a new
+// run.
+const StatusSuffix = ".status"
 
-// statusRecord is the content of DIR/runs/<id>/status (one JSON object).
+// StatusPath returns the status file of the run folder runDir.
+func StatusPath(runDir string) string { return filepath.Clean(runDir) + StatusSuffix }
+
+// statusRecord is the content of DIR/runs/<id>.status (one JSON object).
 type statusRecord struct {
 	State   string    `json:"state"` // running, done, failed, interrupted
 	PID     int       `json:"pid"`
@@ -79,12 +87,12 @@ type statusRecord struct {
 
 func writeStatus(runDir string, s statusRecord) error {
 	b, _ := json.Marshal(s)
-	return writeAtomic(filepath.Join(runDir, StatusFile), append(b, '\n'))
+	return writeAtomic(StatusPath(runDir), append(b, '\n'))
 }
 
 func readStatus(runDir string) (statusRecord, bool) {
 	var s statusRecord
-	b, err := os.ReadFile(filepath.Join(runDir, StatusFile))
+	b, err := os.ReadFile(StatusPath(runDir))
 	if err != nil || json.Unmarshal(b, &s) != nil {
 		return s, false
 	}
@@ -168,9 +176,11 @@ var taskLog io.Writer = os.Stderr
 // RunTask runs task index of the sweep in dir with r, in DIR/runs/<id>/.
 // A run whose summary.json says complete is skipped (nil, runner not
 // called); otherwise the runner is called, and resumes from a checkpoint
-// when there is one. While it runs, DIR/runs/<id>/status says "running" with
+// when there is one. While it runs, the status file says "running" with
 // the PID, host and time; afterwards "done", "failed" with the error, or
-// "interrupted" when ctx was cancelled. A task that another live process on
+// "interrupted" when ctx was cancelled (the file is DIR/runs/<id>.status).
+// A folder left by an attempt that failed before its first checkpoint is
+// emptied first, so the run starts again. A task that another live process on
 // this host is running is refused. One-line messages go to stderr.
 func RunTask(ctx context.Context, dir string, index int, r Runner) error {
 	m, err := ReadManifest(dir)
@@ -234,6 +244,9 @@ func runOne(ctx context.Context, dir string, run *Run, r Runner) (o outcome) {
 	o.resumed = hasCheckpoint(runDir)
 	if o.resumed {
 		fmt.Fprintf(taskLog, "sweep: %s has a checkpoint; the runner resumes from it\n", run.ID)
+	} else if err := clearAttempt(run.ID, runDir); err != nil {
+		o.err = err
+		return o
 	}
 	start := time.Now()
 	st := statusRecord{State: "running", PID: os.Getpid(), Host: hostname(), Time: start.UTC(), Job: jobID()}
@@ -281,6 +294,32 @@ func runOne(ctx context.Context, dir string, run *Run, r Runner) (o outcome) {
 		o.cause = firstLine(errors.New(st.Error))
 	}
 	return o
+}
+
+// clearAttempt empties a run folder left by an attempt that ended before
+// its first checkpoint (the run starts again from scratch), unless a live
+// process holds its run.lock.
+func clearAttempt(id, runDir string) error {
+	ents, err := os.ReadDir(runDir)
+	if err != nil || len(ents) == 0 {
+		return nil // absent or empty
+	}
+	if b, err := os.ReadFile(filepath.Join(runDir, "run.lock")); err == nil {
+		var pid int
+		var host string
+		fmt.Sscan(string(b), &pid, &host)
+		if host != hostname() || processAlive(pid) {
+			return fmt.Errorf("sweep: run %s: %s is held by pid %d on %s; remove that file if the process is gone",
+				id, filepath.Join(runDir, "run.lock"), pid, host)
+		}
+	}
+	fmt.Fprintf(taskLog, "sweep: %s: an earlier attempt left no checkpoint; starting it again from scratch\n", id)
+	for _, e := range ents {
+		if err := os.RemoveAll(filepath.Join(runDir, e.Name())); err != nil {
+			return fmt.Errorf("sweep: run %s: clearing the earlier attempt: %w", id, err)
+		}
+	}
+	return nil
 }
 
 func firstLine(err error) string {
