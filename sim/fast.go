@@ -1,0 +1,100 @@
+package sim
+
+import "unsafe"
+
+// Vector kernels of the hot loops. addRows is the one product of the model:
+// dst += Σ_k c_k·row_k over a list of weight rows, used for spike rows
+// (P = Σ_spikes count·W_j), the PSP-kernel sum B = b + Σ_d κ_d P_d, the
+// apical sum and the rate-mode forward pass. On amd64 with AVX2 and FMA3 it
+// runs in assembly (fast_amd64.s), elsewhere in the Go loop addRowsGo.
+
+// rowSet is a reusable list of rows (each at least n long) and their coefficients.
+type rowSet struct {
+	n    int
+	ptr  []unsafe.Pointer
+	coef []float64
+}
+
+func newRowSet(capacity int) rowSet {
+	return rowSet{ptr: make([]unsafe.Pointer, 0, capacity), coef: make([]float64, 0, capacity)}
+}
+
+// begin empties the list for rows of length n.
+func (r *rowSet) begin(n int) {
+	r.n = n
+	r.ptr, r.coef = r.ptr[:0], r.coef[:0]
+}
+
+// add appends row (len ≥ n) with coefficient c.
+func (r *rowSet) add(row []float64, c float64) {
+	if len(row) < r.n {
+		panic("sim: row shorter than the row set")
+	}
+	if r.n == 0 {
+		return
+	}
+	r.ptr = append(r.ptr, unsafe.Pointer(&row[0]))
+	r.coef = append(r.coef, c)
+}
+
+// addTo adds the rows' weighted sum to dst (len(dst) must be the set's n).
+func (r *rowSet) addTo(dst []float64) {
+	if len(dst) != r.n {
+		panic("sim: destination length differs from the row set")
+	}
+	addRows(dst, r.ptr, r.coef)
+}
+
+// addRows sets dst[i] += Σ_k coef[k]·rows[k][i]; every row must hold at least
+// len(dst) values (rowSet.add checks that).
+func addRows(dst []float64, rows []unsafe.Pointer, coef []float64) {
+	if len(rows) == 0 || len(dst) == 0 {
+		return
+	}
+	coef = coef[:len(rows)]
+	if addRowsArch(dst, rows, coef) {
+		return
+	}
+	addRowsGo(dst, rows, coef)
+}
+
+func addRowsGo(dst []float64, rows []unsafe.Pointer, coef []float64) {
+	n := len(dst)
+	for k, p := range rows {
+		row := unsafe.Slice((*float64)(p), n)
+		c := coef[k]
+		for i := range dst {
+			dst[i] += c * row[i]
+		}
+	}
+}
+
+// axpy sets dst += a·x (len(x) ≥ len(dst)).
+func axpy(dst []float64, a float64, x []float64) {
+	if len(dst) == 0 {
+		return
+	}
+	x = x[:len(dst)]
+	p := [1]unsafe.Pointer{unsafe.Pointer(&x[0])}
+	c := [1]float64{a}
+	addRows(dst, p[:], c[:])
+}
+
+// Spike randomness. Each population draws one 64-bit key per step from
+// SpikeSrc; the uniform of unit i in that step is SplitMix64's output for the
+// state key + (i+1)·γ, i.e. the i-th value of a SplitMix64 stream seeded with
+// the key. Draws are independent of each other (no serial generator state), so
+// they pipeline, and everything between steps stays in SpikeSrc, which State
+// and Restore already carry.
+
+const golden = 0x9e3779b97f4a7c15
+
+// mix64 is SplitMix64's output function.
+func mix64(z uint64) uint64 {
+	z = (z ^ z>>30) * 0xbf58476d1ce4e5b9
+	z = (z ^ z>>27) * 0x94d049bb133111eb
+	return z ^ z>>31
+}
+
+// uniform53 turns 64 random bits into a float64 in [0, 1) (53 bits, as rand.Float64).
+func uniform53(x uint64) float64 { return float64(x>>11) * 0x1p-53 }

@@ -1,0 +1,167 @@
+#include "textflag.h"
+
+// func addRowsAVX(dst *float64, n int, rows *unsafe.Pointer, coef *float64, m int)
+//
+// dst[i] += Σ_k coef[k]·rows[k][i] for i < n, k < m. Rows are taken four at a
+// time (their coefficients stay broadcast in Y8–Y11 while dst streams through
+// Y0–Y3 in chunks of 16, then 4, then 1 elements), the remaining rows one at a
+// time. Needs AVX2 and FMA3.
+TEXT ·addRowsAVX(SB), NOSPLIT, $0-40
+	MOVQ dst+0(FP), DI
+	MOVQ n+8(FP), CX
+	MOVQ rows+16(FP), R8
+	MOVQ coef+24(FP), R9
+	MOVQ m+32(FP), R10
+
+group4:
+	CMPQ R10, $4
+	JL   single
+	MOVQ 0(R8), R11
+	MOVQ 8(R8), R12
+	MOVQ 16(R8), R13
+	MOVQ 24(R8), BX
+	VBROADCASTSD 0(R9), Y8
+	VBROADCASTSD 8(R9), Y9
+	VBROADCASTSD 16(R9), Y10
+	VBROADCASTSD 24(R9), Y11
+	XORQ AX, AX
+	MOVQ CX, DX
+
+g4x16:
+	CMPQ DX, $16
+	JL   g4x4
+	VMOVUPD 0(DI)(AX*1), Y0
+	VMOVUPD 32(DI)(AX*1), Y1
+	VMOVUPD 64(DI)(AX*1), Y2
+	VMOVUPD 96(DI)(AX*1), Y3
+	VFMADD231PD 0(R11)(AX*1), Y8, Y0
+	VFMADD231PD 32(R11)(AX*1), Y8, Y1
+	VFMADD231PD 64(R11)(AX*1), Y8, Y2
+	VFMADD231PD 96(R11)(AX*1), Y8, Y3
+	VFMADD231PD 0(R12)(AX*1), Y9, Y0
+	VFMADD231PD 32(R12)(AX*1), Y9, Y1
+	VFMADD231PD 64(R12)(AX*1), Y9, Y2
+	VFMADD231PD 96(R12)(AX*1), Y9, Y3
+	VFMADD231PD 0(R13)(AX*1), Y10, Y0
+	VFMADD231PD 32(R13)(AX*1), Y10, Y1
+	VFMADD231PD 64(R13)(AX*1), Y10, Y2
+	VFMADD231PD 96(R13)(AX*1), Y10, Y3
+	VFMADD231PD 0(BX)(AX*1), Y11, Y0
+	VFMADD231PD 32(BX)(AX*1), Y11, Y1
+	VFMADD231PD 64(BX)(AX*1), Y11, Y2
+	VFMADD231PD 96(BX)(AX*1), Y11, Y3
+	VMOVUPD Y0, 0(DI)(AX*1)
+	VMOVUPD Y1, 32(DI)(AX*1)
+	VMOVUPD Y2, 64(DI)(AX*1)
+	VMOVUPD Y3, 96(DI)(AX*1)
+	ADDQ $128, AX
+	SUBQ $16, DX
+	JMP  g4x16
+
+g4x4:
+	CMPQ DX, $4
+	JL   g4x1
+	VMOVUPD 0(DI)(AX*1), Y0
+	VFMADD231PD 0(R11)(AX*1), Y8, Y0
+	VFMADD231PD 0(R12)(AX*1), Y9, Y0
+	VFMADD231PD 0(R13)(AX*1), Y10, Y0
+	VFMADD231PD 0(BX)(AX*1), Y11, Y0
+	VMOVUPD Y0, 0(DI)(AX*1)
+	ADDQ $32, AX
+	SUBQ $4, DX
+	JMP  g4x4
+
+g4x1:
+	TESTQ DX, DX
+	JZ    g4next
+	VMOVSD 0(DI)(AX*1), X0
+	VFMADD231SD 0(R11)(AX*1), X8, X0
+	VFMADD231SD 0(R12)(AX*1), X9, X0
+	VFMADD231SD 0(R13)(AX*1), X10, X0
+	VFMADD231SD 0(BX)(AX*1), X11, X0
+	VMOVSD X0, 0(DI)(AX*1)
+	ADDQ $8, AX
+	DECQ DX
+	JMP  g4x1
+
+g4next:
+	ADDQ $32, R8
+	ADDQ $32, R9
+	SUBQ $4, R10
+	JMP  group4
+
+single:
+	TESTQ R10, R10
+	JZ    done
+	MOVQ 0(R8), R11
+	VBROADCASTSD 0(R9), Y8
+	XORQ AX, AX
+	MOVQ CX, DX
+
+s1x16:
+	CMPQ DX, $16
+	JL   s1x4
+	VMOVUPD 0(DI)(AX*1), Y0
+	VMOVUPD 32(DI)(AX*1), Y1
+	VMOVUPD 64(DI)(AX*1), Y2
+	VMOVUPD 96(DI)(AX*1), Y3
+	VFMADD231PD 0(R11)(AX*1), Y8, Y0
+	VFMADD231PD 32(R11)(AX*1), Y8, Y1
+	VFMADD231PD 64(R11)(AX*1), Y8, Y2
+	VFMADD231PD 96(R11)(AX*1), Y8, Y3
+	VMOVUPD Y0, 0(DI)(AX*1)
+	VMOVUPD Y1, 32(DI)(AX*1)
+	VMOVUPD Y2, 64(DI)(AX*1)
+	VMOVUPD Y3, 96(DI)(AX*1)
+	ADDQ $128, AX
+	SUBQ $16, DX
+	JMP  s1x16
+
+s1x4:
+	CMPQ DX, $4
+	JL   s1x1
+	VMOVUPD 0(DI)(AX*1), Y0
+	VFMADD231PD 0(R11)(AX*1), Y8, Y0
+	VMOVUPD Y0, 0(DI)(AX*1)
+	ADDQ $32, AX
+	SUBQ $4, DX
+	JMP  s1x4
+
+s1x1:
+	TESTQ DX, DX
+	JZ    s1next
+	VMOVSD 0(DI)(AX*1), X0
+	VFMADD231SD 0(R11)(AX*1), X8, X0
+	VMOVSD X0, 0(DI)(AX*1)
+	ADDQ $8, AX
+	DECQ DX
+	JMP  s1x1
+
+s1next:
+	ADDQ $8, R8
+	ADDQ $8, R9
+	DECQ R10
+	JMP  single
+
+done:
+	VZEROUPPER
+	RET
+
+// func cpuid(eaxArg, ecxArg uint32) (eax, ebx, ecx, edx uint32)
+TEXT ·cpuid(SB), NOSPLIT, $0-24
+	MOVL eaxArg+0(FP), AX
+	MOVL ecxArg+4(FP), CX
+	CPUID
+	MOVL AX, eax+8(FP)
+	MOVL BX, ebx+12(FP)
+	MOVL CX, ecx+16(FP)
+	MOVL DX, edx+20(FP)
+	RET
+
+// func xgetbv() (eax, edx uint32)
+TEXT ·xgetbv(SB), NOSPLIT, $0-8
+	MOVL $0, CX
+	XGETBV
+	MOVL AX, eax+0(FP)
+	MOVL DX, edx+4(FP)
+	RET
