@@ -100,7 +100,7 @@ func WriteSlurm(dir string, opts SlurmOptions) (string, error) {
 			return nil
 		}
 		if !sbatchValue.MatchString(v) {
-			return fmt.Errorf("sweep: slurm option %s=%q: use only letters, digits and _@%%+=:,./-", flag, v)
+			return fmt.Errorf("sweep: slurm option %s=%q: an #SBATCH value may hold only letters, digits and _@%%+=:,./- (for --output, plan the sweep into a folder whose path has no spaces)", flag, v)
 		}
 		fmt.Fprintf(&b, "#SBATCH --%s=%s\n", flag, v)
 		return nil
@@ -194,7 +194,7 @@ var k8sTemplate = template.Must(template.New("job").Parse(`# Kubernetes Indexed 
 # JOB_COMPLETION_INDEX, which "dendrite sweep run" reads. A pod skips a complete
 # run and resumes an interrupted one, so retries are safe.
 # Before "kubectl apply -f {{.File}}": copy the sweep folder to the volume as
-# {{.MountPath}}/{{.Base}} and replace the volume placeholder below.
+# {{.MountPathRaw}}/{{.Base}} and replace the volume placeholder below.
 apiVersion: batch/v1
 kind: Job
 metadata:
@@ -212,6 +212,8 @@ spec:
         app: dendrite-sweep
     spec:
       restartPolicy: Never
+      # On SIGTERM a run checkpoints and stops; a retried pod resumes it.
+      terminationGracePeriodSeconds: 120
       containers:
         - name: dendrite
           image: {{.Image}}
@@ -237,7 +239,7 @@ spec:
 {{- end}}
 {{- end}}
       volumes:
-        # PLACEHOLDER: a volume that holds the sweep folder at {{.MountPath}}/{{.Base}}
+        # PLACEHOLDER: a volume that holds the sweep folder at {{.MountPathRaw}}/{{.Base}}
         # and that every pod can write (ReadWriteMany), e.g. NFS or a RWX claim.
         - name: data
           persistentVolumeClaim:
@@ -320,10 +322,11 @@ func WriteK8s(dir string, opts K8sOptions) (string, error) {
 	}
 	runDir := strings.TrimRight(opts.MountPath, "/") + "/" + base
 	q := strconv.Quote
+	oneLine := strings.NewReplacer("\n", " ", "\r", " ").Replace // for comments
 	data := map[string]any{
-		"Dir": abs, "Base": base, "File": K8sJob, "N": n, "Name": name,
+		"Dir": oneLine(abs), "Base": oneLine(base), "File": K8sJob, "N": n, "Name": name,
 		"Parallelism": opts.Parallelism, "Backoff": max(6, n),
-		"Image": q(opts.Image), "RunDir": q(runDir), "MountPath": q(opts.MountPath),
+		"Image": q(opts.Image), "RunDir": q(runDir), "MountPath": q(opts.MountPath), "MountPathRaw": oneLine(strings.TrimRight(opts.MountPath, "/")),
 		"CPU": q2(opts.CPU), "Memory": q2(opts.Memory), "ClaimName": q(k8sName(opts.ClaimName)),
 	}
 	var b bytes.Buffer

@@ -102,24 +102,27 @@ func sweepMainIO(args []string, stdout, stderr io.Writer) int {
 	if err != nil {
 		msg := strings.ReplaceAll(strings.TrimSpace(err.Error()), "\n", "; ")
 		msg = strings.TrimPrefix(msg, "sweep: ")
-		fmt.Fprintf(stderr, "dendrite sweep: %s\n", msg)
 		var ue *sweepUsageError
 		if errors.As(err, &ue) {
-			fmt.Fprintf(stderr, "run \"dendrite sweep -h\" for usage\n")
+			fmt.Fprintf(stderr, "dendrite sweep: %s (usage: dendrite sweep -h)\n", msg)
 			return 2
 		}
+		fmt.Fprintf(stderr, "dendrite sweep: %s\n", msg)
 		return 1
 	}
 	return 0
 }
 
-// sweepFlags makes a flag set for a subcommand that prints its usage line.
+// sweepFlags makes a flag set for a subcommand; its usage line is printed
+// (with the flags) for -h only: other flag errors are one line.
 func sweepFlags(name, usage string, stderr io.Writer) *flag.FlagSet {
-	fs := flag.NewFlagSet("dendrite sweep "+name, flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
 	fs.Usage = func() {
 		fmt.Fprintf(stderr, "usage: dendrite sweep %s %s\n", name, usage)
+		fs.SetOutput(stderr)
 		fs.PrintDefaults()
+		fs.SetOutput(io.Discard)
 	}
 	return fs
 }
@@ -128,14 +131,13 @@ func sweepFlags(name, usage string, stderr io.Writer) *flag.FlagSet {
 // the number of positional arguments.
 func sweepParse(fs *flag.FlagSet, args []string, want int, what string) ([]string, error) {
 	var pos []string
-	out := fs.Output()
-	fs.SetOutput(io.Discard) // errors are reported as one line by sweepMain
-	defer fs.SetOutput(out)
+	usage := fs.Usage
+	fs.Usage = func() {} // flag calls it on every error; print it for -h only
+	defer func() { fs.Usage = usage }()
 	for {
 		if err := fs.Parse(args); err != nil {
 			if errors.Is(err, flag.ErrHelp) {
-				fs.SetOutput(out)
-				fs.Usage()
+				usage()
 				return nil, err
 			}
 			return nil, sweepUsagef("%s: %v", fs.Name(), err)
