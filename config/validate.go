@@ -62,8 +62,8 @@ func (c *Config) Validate() error {
 		bad("etas", c.Etas, fmt.Sprintf("%d learning rates, one per layer of %v", len(c.Layers), c.Layers))
 	}
 	for _, e := range c.Etas {
-		if math.IsNaN(e) || math.IsInf(e, 0) || e < 0 || e > 100 {
-			bad("etas", c.Etas, "finite learning rates in [0, 100]")
+		if math.IsNaN(e) || math.IsInf(e, 0) || e < 0 {
+			bad("etas", c.Etas, "finite learning rates ≥ 0 (the paper uses 0.1–0.3)")
 			break
 		}
 	}
@@ -73,8 +73,8 @@ func (c *Config) Validate() error {
 		}
 	}
 	for _, e := range c.FeedbackEtas {
-		if math.IsNaN(e) || math.IsInf(e, 0) || e < 0 || e > 100 {
-			bad("feedback_etas", c.FeedbackEtas, "finite learning rates in [0, 100]")
+		if math.IsNaN(e) || math.IsInf(e, 0) || e < 0 {
+			bad("feedback_etas", c.FeedbackEtas, "finite learning rates ≥ 0")
 			break
 		}
 	}

@@ -160,10 +160,15 @@ func (t *trainer) prepareFolder() error {
 		if len(ents) > 0 {
 			if !t.opts.Overwrite {
 				what := "files"
-				if s, err := ReadSummary(dir); err == nil {
-					what = "a " + s.Status + " run"
-				} else if _, err := os.Stat(filepath.Join(dir, CheckpointFile)); err == nil {
+				s, serr := ReadSummary(dir)
+				_, cerr := os.Stat(filepath.Join(dir, CheckpointFile))
+				switch {
+				case serr == nil && s.Status == "complete":
+					what = "a complete run"
+				case cerr == nil:
 					what = "an interrupted run (continue it with --resume)"
+				case serr == nil:
+					what = "a " + s.Status + " run"
 				}
 				return fmt.Errorf("--out %s already holds %s; pass --overwrite to replace it or choose another --out", dir, what)
 			}
