@@ -375,33 +375,38 @@ func goTypeName(t string) string {
 	return t
 }
 
-// findExperiment looks for experiments/NAME.yaml (or .yml, .json) beside the
-// sweep file and in the experiments/ folder of each parent folder.
+// findExperiment looks for experiments/NAME.yaml (or .yml, .json) in the
+// sweep file's folder and each of its parents, then in the working folder
+// and each of its parents (the repository's experiments/ folder).
 func findExperiment(name, dir string) (string, error) {
 	if filepath.IsAbs(name) || strings.Contains(name, "\\") || slices.Contains(strings.Split(name, "/"), "..") {
 		return "", fmt.Errorf("name %q must be a plain name such as fig2 (no absolute path, no ..)", name)
 	}
-	abs, err := filepath.Abs(dir)
-	if err != nil {
-		return "", err
+	var starts []string
+	if abs, err := filepath.Abs(dir); err == nil {
+		starts = append(starts, abs)
+	}
+	if wd, err := os.Getwd(); err == nil {
+		starts = append(starts, wd)
 	}
 	var tried []string
-	for d := abs; ; d = filepath.Dir(d) {
-		for _, ext := range []string{".yaml", ".yml", ".json"} {
-			p := filepath.Join(d, "experiments", filepath.FromSlash(name)+ext)
-			if fi, err := os.Stat(p); err == nil && fi.Mode().IsRegular() {
-				return p, nil
+	for _, start := range starts {
+		for d := start; ; d = filepath.Dir(d) {
+			for _, ext := range []string{".yaml", ".yml", ".json"} {
+				p := filepath.Join(d, "experiments", filepath.FromSlash(name)+ext)
+				if fi, err := os.Stat(p); err == nil && fi.Mode().IsRegular() {
+					return p, nil
+				}
+			}
+			if len(tried) < 2 {
+				tried = append(tried, filepath.Join(d, "experiments", name+".yaml"))
+			}
+			if filepath.Dir(d) == d {
+				break
 			}
 		}
-		tried = append(tried, filepath.Join(d, "experiments", name+".yaml"))
-		if filepath.Dir(d) == d {
-			break
-		}
 	}
-	if len(tried) > 3 {
-		tried = append(tried[:2], "... "+tried[len(tried)-1])
-	}
-	return "", fmt.Errorf("no experiment %q (looked for %s)", name, strings.Join(tried, ", "))
+	return "", fmt.Errorf("no experiment %q (looked for %s, ... in the parents of the sweep file's folder and of the working folder)", name, strings.Join(tried, ", "))
 }
 
 // expand builds the runs: the cartesian product of the grid (first key

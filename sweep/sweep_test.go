@@ -480,10 +480,19 @@ seeds: [1, 2]
 		r       recorder
 		running atomic.Int32
 		peak    atomic.Int32
+		both    = make(chan struct{})
+		once    sync.Once
 	)
 	runner := func(ctx context.Context, cfg config.Config, runDir string) error {
 		n := running.Add(1)
 		defer running.Add(-1)
+		if n == 2 {
+			once.Do(func() { close(both) })
+		}
+		select { // wait (a little) until both workers are busy
+		case <-both:
+		case <-time.After(2 * time.Second):
+		}
 		for {
 			p := peak.Load()
 			if n <= p || peak.CompareAndSwap(p, n) {
