@@ -1,7 +1,86 @@
 package main
 
-import "io"
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"path/filepath"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/dendrite-lab/dendrite/config"
+	"github.com/dendrite-lab/dendrite/experiments"
+	"github.com/dendrite-lab/dendrite/reproduce"
+	"github.com/dendrite-lab/dendrite/run"
+)
 
 func reproduceMain(args []string, stdout, stderr io.Writer) int {
-	return fail(stderr, "reproduce", usageErr{"reproduce is being written"})
+	fs := flag.NewFlagSet("reproduce", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	apply := config.Flags(fs)
+	list := fs.Bool("list", false, "list the experiments with the paper's figure and number")
+	seeds := fs.Int("seeds", 1, "number of seeds (run in parallel across cores)")
+	first := fs.Uint64("first-seed", 1, "first seed")
+	jobs := fs.Int("jobs", 0, "runs in parallel (0 = min(seeds, cores))")
+	out := fs.String("out", "reproductions", "parent folder of the run folders (OUT/NAME/seed-S)")
+	data := fs.String("data", "", "folder with the IDX files (default: MNIST from the Go module)")
+	resume := fs.Bool("resume", false, "skip complete seeds and resume interrupted ones")
+	quiet := fs.Bool("quiet", false, "no progress output")
+	fs.Usage = func() {
+		fmt.Fprintln(stderr, "usage: dendrite reproduce NAME [--seeds K] [--epochs E] [--out DIR] [--repeat-tests R] [config flags]\n       dendrite reproduce --list")
+		fs.PrintDefaults()
+	}
+	if err := fs.Parse(interleave(args)); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return exitOK
+		}
+		return exitUsage
+	}
+	if *list {
+		l, err := experiments.List()
+		if err != nil {
+			return fail(stderr, "reproduce", err)
+		}
+		tw := tabwriter.NewWriter(stdout, 2, 4, 2, ' ', 0)
+		fmt.Fprintln(tw, "NAME\tPAPER\tWHAT")
+		for _, x := range l {
+			p := x.Paper
+			if x.HasError {
+				p = fmt.Sprintf("%.1f %%", x.PaperError)
+			}
+			fmt.Fprintf(tw, "%s\t%s\t%s\n", x.Name, p, x.Description)
+		}
+		tw.Flush()
+		return exitOK
+	}
+	if fs.NArg() != 1 {
+		fs.Usage()
+		return exitUsage
+	}
+	if *seeds < 1 {
+		return fail(stderr, "reproduce", usageErr{fmt.Sprintf("--seeds: got %d, want ≥ 1", *seeds)})
+	}
+	name := fs.Arg(0)
+	o := reproduce.Options{Seeds: *seeds, FirstSeed: *first, Jobs: *jobs, Out: *out, DataDir: *data, Resume: *resume, Override: apply}
+	if !*quiet {
+		o.Progress = stderr
+	}
+	ctx, stop := signalContext()
+	defer stop()
+	r, err := reproduce.Run(ctx, name, o)
+	if err != nil {
+		if errors.Is(err, run.ErrInterrupted) {
+			fmt.Fprintf(stderr, "dendrite reproduce: interrupted; continue with the same command plus --resume\n")
+			return exitInterrupted
+		}
+		return failConfig(stderr, "reproduce", err)
+	}
+	r.Table(stdout)
+	dir := filepath.Join(*out, name)
+	if err := r.Write(dir, "dendrite reproduce "+strings.Join(args, " ")); err != nil {
+		return fail(stderr, "reproduce", err)
+	}
+	fmt.Fprintf(stdout, "results: %s, %s, plots in %s\n", filepath.Join(dir, "results.md"), filepath.Join(dir, "results.csv"), filepath.Join(dir, "plots"))
+	return exitOK
 }
