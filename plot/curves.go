@@ -190,11 +190,12 @@ type Series struct {
 
 // rawAndMean adds each series to p as a faint raw line (an opaque tint, so
 // that overlapping segments do not darken in any renderer) and then, on top
-// of all raw lines, each series' bold sliding mean. The legend gets two
-// entries for a single unlabelled series, else one per series (its bold
-// line). colours gives the palette index of each series. It reports whether
-// anything was drawn.
-func rawAndMean(p *gplot.Plot, series []Series, colours []int, window int) (bool, error) {
+// of all raw lines, each series' bold sliding mean. It returns the legend
+// entries (none when nothing was drawn): two for a single unlabelled series,
+// else one per series (its bold line). colours gives the palette index of
+// each series.
+func rawAndMean(p *gplot.Plot, series []Series, colours []int, window int) ([]legendItem, error) {
+	var items []legendItem
 	var means []*plotter.Line
 	var labels []string
 	for i, s := range series {
@@ -208,18 +209,18 @@ func rawAndMean(p *gplot.Plot, series []Series, colours []int, window int) (bool
 		}
 		l, err := plotter.NewLine(envelope(raw, maxDrawnPoints/2))
 		if err != nil {
-			return false, err
+			return nil, err
 		}
 		l.LineStyle = draw.LineStyle{Color: tint(Palette[colours[i]], 0.35), Width: vg.Points(0.6)}
 		p.Add(l)
 		m, err := plotter.NewLine(thin(xyFinite(nil, SlidingMean(s.Y, w), 0), maxDrawnPoints))
 		if err != nil {
-			return false, err
+			return nil, err
 		}
 		m.LineStyle = lineStyle(colours[i], 2.2)
 		means = append(means, m)
 		if s.Label == "" {
-			p.Legend.Add("per example", l)
+			items = append(items, legendItem{"per example", []gplot.Thumbnailer{l}})
 			labels = append(labels, fmt.Sprintf("sliding mean (%d examples)", w))
 		} else {
 			labels = append(labels, s.Label)
@@ -227,9 +228,9 @@ func rawAndMean(p *gplot.Plot, series []Series, colours []int, window int) (bool
 	}
 	for i, m := range means {
 		p.Add(m)
-		p.Legend.Add(labels[i], m)
+		items = append(items, legendItem{labels[i], []gplot.Thumbnailer{m}})
 	}
-	return len(means) > 0, nil
+	return items, nil
 }
 
 // legendRoom raises the top of the y axis so that a legend of rows entries
@@ -244,8 +245,8 @@ func legendRoom(p *gplot.Plot, rows int) {
 // window ≤ 0 selects [DefaultWindow].
 func Loss(loss []float64, window int) (*Figure, error) {
 	p := newPlot("Output-layer loss during training", "training example", "output loss")
-	ok, err := rawAndMean(p, []Series{{Y: loss}}, []int{0}, window)
-	if err != nil || !ok {
+	items, err := rawAndMean(p, []Series{{Y: loss}}, []int{0}, window)
+	if err != nil || len(items) == 0 {
 		return nil, orNoData(err)
 	}
 	p.X.Tick.Marker = niceTicks{Thousands: true}
@@ -253,8 +254,40 @@ func Loss(loss []float64, window int) (*Figure, error) {
 	if p.Y.Min > 0 {
 		p.Y.Min = 0
 	}
-	legendRoom(p, 2)
-	return vectorFigure("loss", "Output-layer loss", defaultWidth, defaultHeight, p), nil
+	// A few huge losses (typically the first examples) would flatten the
+	// rest: clip the axis at the 99.5th percentile of the values or the
+	// highest sliding mean after the first window, whichever is higher.
+	if top := robustMax(loss, window); top < p.Y.Max {
+		p.Y.Max = top
+		p.Title.Text += " (y axis clipped at the 99.5th percentile)"
+	}
+	return legendFigure("loss", "Output-layer loss", p, items), nil
+}
+
+// robustMax returns 1.05 × max(99.5th percentile of y, max of the sliding
+// mean after its first window).
+func robustMax(y []float64, window int) float64 {
+	if window <= 0 {
+		window = DefaultWindow(len(y))
+	}
+	var v []float64
+	for _, x := range y {
+		if finite(x) {
+			v = append(v, x)
+		}
+	}
+	if len(v) < 200 {
+		return math.Inf(1)
+	}
+	sort.Float64s(v)
+	top := v[int(0.995*float64(len(v)-1))]
+	m := SlidingMean(y, window)
+	for i := window; i < len(m); i++ {
+		if finite(m[i]) {
+			top = math.Max(top, m[i])
+		}
+	}
+	return top * 1.05
 }
 
 func orNoData(err error) error {
@@ -270,71 +303,89 @@ func orNoData(err error) error {
 // window ≤ 0 selects [DefaultWindow].
 func BPAngle(angles []float64, window int) (*Figure, error) {
 	p := newPlot("Hidden-layer update vs backpropagation", "training example", "angle to backprop update (°)")
-	ok, err := rawAndMean(p, []Series{{Y: angles}}, []int{0}, window)
-	if err != nil || !ok {
+	items, err := rawAndMean(p, []Series{{Y: angles}}, []int{0}, window)
+	if err != nil || len(items) == 0 {
 		return nil, orNoData(err)
 	}
 	ref := &refLine{Value: 90, Style: draw.LineStyle{Color: rgb(0x44, 0x44, 0x44), Width: vg.Points(1.2), Dashes: dashed}}
 	p.Add(ref)
-	p.Legend.Add("90° (orthogonal)", ref)
+	items = append(items, legendItem{"90° (orthogonal)", []gplot.Thumbnailer{ref}})
 	p.X.Tick.Marker = niceTicks{Thousands: true}
 	p.Y.Tick.Marker = niceTicks{}
 	p.Y.Min = math.Max(0, math.Min(p.Y.Min, 90)-5)
-	p.Y.Max = math.Max(p.Y.Max, 90) + 2
-	legendRoom(p, 3)
-	return vectorFigure("bp_angle", "Angle to the backprop update", defaultWidth, defaultHeight, p), nil
+	p.Y.Max = math.Max(p.Y.Max, 90) + 5
+	return legendFigure("bp_angle", "Angle to the backprop update", p, items), nil
 }
 
 // Eigvals draws per-example maximum eigenvalues of (I−U)ᵀ(I−U)
 // (records/max_jacobian_eigvals.npy and the optional _prodmean and
 // max_weight_eigvals variants), each faint with a bold sliding mean, and a
 // dashed line at 1: Theorem 1 of the paper asks for values below 1 (file
-// "eigvals"). The y axis is logarithmic when the positive values span more
-// than three decades.
+// "eigvals"). The y axis is logarithmic when no value is negative and the
+// positive values span more than three decades (zeros are then left out).
 func Eigvals(series []Series, window int) (*Figure, error) {
 	p := newPlot("Theorem 1 condition (max eigenvalue < 1)", "training example", "max eigenvalue of (I−U)ᵀ(I−U)")
-	lo, hi := math.Inf(1), math.Inf(-1)
+	// lo and hi are the extreme positive values; neg counts negative ones.
+	lo, hi, neg := math.Inf(1), math.Inf(-1), 0
 	colours := make([]int, len(series))
 	for i, s := range series {
 		colours[i] = i * 2 % len(Palette)
 		for _, v := range s.Y {
-			if finite(v) {
+			switch {
+			case finite(v) && v > 0:
 				lo, hi = math.Min(lo, v), math.Max(hi, v)
+			case v < 0:
+				neg++
 			}
 		}
 	}
-	drawn, err := rawAndMean(p, series, colours, window)
+	// A wide positive range is drawn on a log axis. The values are mapped
+	// to log10 and drawn on a linear axis with power-of-ten labels (the
+	// sliding mean is then a geometric mean); gonum's LogScale misplaces
+	// the y-axis label's extent, which shrinks the plot.
+	logY := neg == 0 && hi/lo > 1000
+	ref := 1.0
+	if logY {
+		ls := make([]Series, len(series))
+		for i, s := range series {
+			ls[i] = Series{Label: s.Label, Y: make([]float64, len(s.Y))}
+			for j, v := range s.Y {
+				ls[i].Y[j] = math.Log10(v)
+			}
+		}
+		series, ref = ls, 0
+	}
+	items, err := rawAndMean(p, series, colours, window)
 	if err != nil {
 		return nil, err
 	}
-	if !drawn {
+	if len(items) == 0 {
 		return nil, ErrNoData
 	}
-	rows := 3
 	if len(series) > 1 {
 		w := window
 		if w <= 0 {
 			w = DefaultWindow(len(series[0].Y))
 		}
-		p.Legend.Add(fmt.Sprintf("(bold: %d-example sliding mean; faint: per example)", w))
-		rows = len(series) + 2
+		items = append(items, legendItem{Text: fmt.Sprintf("(bold: %d-example sliding mean; faint: per example)", w)})
 	}
-	ref := &refLine{Value: 1, Style: draw.LineStyle{Color: rgb(0x44, 0x44, 0x44), Width: vg.Points(1.2), Dashes: dashed}}
-	p.Add(ref)
-	p.Legend.Add("1 (Theorem 1 bound)", ref)
+	line := &refLine{Value: ref, Style: draw.LineStyle{Color: rgb(0x44, 0x44, 0x44), Width: vg.Points(1.2), Dashes: dashed}}
+	p.Add(line)
+	items = append(items, legendItem{"1 (Theorem 1 bound)", []gplot.Thumbnailer{line}})
 	p.X.Tick.Marker = niceTicks{Thousands: true}
-	if lo > 0 && hi/lo > 1000 {
-		p.Y.Scale = gplot.LogScale{}
-		p.Y.Tick.Marker = gplot.LogTicks{Prec: -1}
-		p.Y.Max *= math.Pow(p.Y.Max/p.Y.Min, 0.06*float64(rows)+0.02)
+	if logY {
+		p.Y.Tick.Marker = log10Ticks{}
+		p.Y.Label.Text += " (log scale)"
+		p.Y.Min -= 0.15
+		p.Y.Max += 0.15
 	} else {
 		p.Y.Tick.Marker = niceTicks{}
 		if p.Y.Min > 0 {
 			p.Y.Min = 0
 		}
-		legendRoom(p, rows)
+		p.Y.Max += (p.Y.Max - p.Y.Min) * 0.04
 	}
-	return vectorFigure("eigvals", "Theorem 1 eigenvalue condition", defaultWidth, defaultHeight, p), nil
+	return legendFigure("eigvals", "Theorem 1 eigenvalue condition", p, items), nil
 }
 
 // Run is the learning-curve data of one run, for [CompareEpochs] and

@@ -231,11 +231,25 @@ func stackedFigure(name, title string, w, h vg.Length, ps []*gplot.Plot) *Figure
 // stackedFigureLegend is stackedFigure with a horizontal legend strip of
 // items across the top of the figure.
 func stackedFigureLegend(name, title string, w, h vg.Length, ps []*gplot.Plot, items []legendItem) *Figure {
+	// A single plot with a legend strip: its title goes above the strip.
+	var head string
+	var headStyle text.Style
+	if len(items) > 0 && len(ps) == 1 && ps[0].Title.Text != "" {
+		p := *ps[0]
+		head, headStyle = p.Title.Text, p.Title.TextStyle
+		p.Title.Text = ""
+		ps = []*gplot.Plot{&p}
+	}
 	rows := make([][]*gplot.Plot, len(ps))
 	for i, p := range ps {
 		rows[i] = []*gplot.Plot{p}
 	}
 	return &Figure{Name: name, Title: title, Width: w, Height: h, draw: func(c draw.Canvas) {
+		if head != "" {
+			c.Max.Y -= px(4)
+			c.FillText(headStyle, vg.Point{X: c.Center().X, Y: c.Max.Y + headStyle.FontExtents().Descent}, head)
+			c.Max.Y -= headStyle.Rectangle(head).Size().Y + px(2)
+		}
 		if len(items) > 0 {
 			lines, _ := layoutStrip(items, c.Max.X-c.Min.X)
 			sh := stripLine*vg.Length(len(lines)) + px(8)
@@ -251,6 +265,12 @@ func stackedFigureLegend(name, title string, w, h vg.Length, ps []*gplot.Plot, i
 			ps[i].Draw(cs[i][0])
 		}
 	}}
+}
+
+// legendFigure is a single-plot figure of the default size with the plot's
+// title on top, then a legend strip of items, then the plot.
+func legendFigure(name, title string, p *gplot.Plot, items []legendItem) *Figure {
+	return stackedFigureLegend(name, title, defaultWidth, defaultHeight, []*gplot.Plot{p}, items)
 }
 
 // Default figure size: 800×500 px.
@@ -337,7 +357,10 @@ func layoutStrip(items []legendItem, avail vg.Length) (lines [][]legendItem, wid
 	var cur []legendItem
 	var w vg.Length
 	for _, it := range items {
-		iw := stripThumb + stripGap + stripStyle.Width(it.Text)
+		iw := stripStyle.Width(it.Text)
+		if len(it.Thumbs) > 0 {
+			iw += stripThumb + stripGap
+		}
 		if len(cur) > 0 && w+stripPad+iw > avail {
 			lines, widths = append(lines, cur), append(widths, w)
 			cur, w = nil, 0
@@ -367,7 +390,9 @@ func legendStrip(c draw.Canvas, items []legendItem) {
 			for _, th := range it.Thumbs {
 				th.Thumbnail(&tc)
 			}
-			x += stripThumb + stripGap
+			if len(it.Thumbs) > 0 {
+				x += stripThumb + stripGap
+			}
 			c.FillText(stripStyle, vg.Point{X: x, Y: y}, it.Text)
 			x += stripStyle.Width(it.Text) + stripPad
 		}

@@ -207,3 +207,29 @@ func TestLongSeriesSVGSize(t *testing.T) {
 		t.Fatal("long runs should use a 1000-example window")
 	}
 }
+
+func TestEigvalsLogScale(t *testing.T) {
+	a := make([]float64, 500)
+	b := make([]float64, 500)
+	for i := range a {
+		a[i] = 0.5 + 0.001*float64(i)
+		b[i] = 1000 * math.Exp(float64(i)/100)
+	}
+	b[3] = 0 // not drawable on a log axis: skipped
+	f, err := Eigvals([]Series{{Label: "jacobian", Y: a}, {Label: "weights", Y: b}}, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var svg bytes.Buffer
+	if err := f.WriteSVG(&svg); err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"log scale", "10⁵", "1000", "Theorem 1 bound"} {
+		if !strings.Contains(svg.String(), want) {
+			t.Errorf("SVG lacks %q", want)
+		}
+	}
+	if powerLabel(-3) != "10⁻³" || powerLabel(2) != "100" || powerLabel(12) != "10¹²" {
+		t.Fatal("powerLabel")
+	}
+}

@@ -89,3 +89,57 @@ func niceMantissa(step float64) int {
 	p := math.Pow(10, math.Floor(math.Log10(step)+1e-9))
 	return int(math.Round(step / p))
 }
+
+// log10Ticks labels an axis whose values are log10 of the data: major ticks
+// at integers k labelled 10^k (0.01, 0.1, 1, 10, 100, 1000, 10⁴, …), minor
+// ticks at log10(m·10^k) for m = 2…9. Across more than 8 decades only every
+// second or third power is labelled.
+type log10Ticks struct{}
+
+func (log10Ticks) Ticks(min, max float64) []gplot.Tick {
+	if !(max > min) || math.IsInf(min, 0) || math.IsInf(max, 0) {
+		return niceTicks{}.Ticks(min, max)
+	}
+	every := 1
+	if max-min > 8 {
+		every = int(math.Ceil((max - min) / 8))
+	}
+	var ticks []gplot.Tick
+	for e := int(math.Floor(min)); e <= int(math.Ceil(max)); e++ {
+		if v := float64(e); v >= min && v <= max {
+			t := gplot.Tick{Value: v}
+			if e%every == 0 {
+				t.Label = powerLabel(e)
+			}
+			ticks = append(ticks, t)
+		}
+		if every > 1 {
+			continue
+		}
+		for m := 2; m <= 9; m++ {
+			if v := float64(e) + math.Log10(float64(m)); v >= min && v <= max {
+				ticks = append(ticks, gplot.Tick{Value: v})
+			}
+		}
+	}
+	return ticks
+}
+
+// powerLabel writes 10^e plainly for -2 ≤ e ≤ 3 and with a superscript
+// exponent otherwise.
+func powerLabel(e int) string {
+	if e >= -2 && e <= 3 {
+		return strconv.FormatFloat(math.Pow(10, float64(e)), 'f', -1, 64)
+	}
+	const sup = "⁰¹²³⁴⁵⁶⁷⁸⁹"
+	digits := []rune(sup)
+	s := "10"
+	if e < 0 {
+		s += "⁻"
+		e = -e
+	}
+	for _, d := range strconv.Itoa(e) {
+		s += string(digits[d-'0'])
+	}
+	return s
+}
