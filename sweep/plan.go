@@ -15,6 +15,7 @@ import (
 	"strings"
 
 	"github.com/dendrite-lab/dendrite/config"
+	"github.com/dendrite-lab/dendrite/experiments"
 	yaml "go.yaml.in/yaml/v3"
 )
 
@@ -134,8 +135,10 @@ var topKeys = []string{"base", "experiment", "grid", "seeds"}
 //
 //	base:       an inline mapping of config keys (optional)
 //	experiment: NAME, the config file experiments/NAME.yaml found beside the
-//	            sweep file or in an experiments/ folder of one of its parent
-//	            folders (optional; base: keys override its keys)
+//	            sweep file, in an experiments/ folder of one of its parent
+//	            folders or of the working folder's, or else the built-in
+//	            experiment NAME (package experiments); optional, and base:
+//	            keys override its keys
 //	grid:       a mapping from config keys to non-empty lists of values
 //	seeds:      a non-empty list of seeds (default: the base config's seed)
 //
@@ -164,7 +167,7 @@ func parseSweep(src []byte, dir string) (*sweepFile, error) {
 		return nil, fmt.Errorf("yaml: %w", err)
 	}
 	if doc.Kind == 0 || len(doc.Content) == 0 {
-		return nil, errors.New("empty sweep file: want a mapping with grid: and base: or experiment:")
+		return nil, errors.New("empty sweep file: want a mapping with the keys grid and base (or experiment)")
 	}
 	top := doc.Content[0]
 	if top.Kind != yaml.MappingNode {
@@ -200,12 +203,19 @@ func parseSweep(src []byte, dir string) (*sweepFile, error) {
 			return nil, fmt.Errorf("line %d: experiment: want a name, e.g. experiment: fig2", expNode.Line)
 		}
 		path, err := findExperiment(expNode.Value, dir)
-		if err != nil {
-			return nil, fmt.Errorf("experiment: %w", err)
-		}
-		raw, err := config.ReadFileJSON(path)
-		if err != nil {
-			return nil, fmt.Errorf("experiment %q: %w", expNode.Value, err)
+		var raw []byte
+		if err == nil {
+			if raw, err = config.ReadFileJSON(path); err != nil {
+				return nil, fmt.Errorf("experiment %q: %w", expNode.Value, err)
+			}
+		} else if x, xerr := experiments.Get(expNode.Value); xerr == nil && !strings.Contains(expNode.Value, "..") {
+			// One of the paper's experiments built into the binary.
+			path = "built-in experiment " + expNode.Value
+			if raw, err = x.Config(); err != nil {
+				return nil, fmt.Errorf("experiment %q: %w", expNode.Value, err)
+			}
+		} else {
+			return nil, fmt.Errorf("experiment: %w; built-in ones: %s", err, strings.Join(experiments.Names(), ", "))
 		}
 		var m map[string]any
 		if err := json.Unmarshal(raw, &m); err != nil || m == nil {

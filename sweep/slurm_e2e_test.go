@@ -26,6 +26,9 @@ func TestSlurmEndToEnd(t *testing.T) {
 		t.Skip("needs a real Slurm: run `DENDRITE_SLURM_TEST=1 go test -run TestSlurmEndToEnd -v ./sweep/` as root " +
 			"(starts munge+slurmctld+slurmd on localhost with scripts/slurm-local.sh, installing slurm-wlm and munge with apt-get if missing)")
 	}
+	if testing.Short() {
+		t.Skip("skipping the Slurm end-to-end test in -short mode")
+	}
 	if os.Geteuid() != 0 {
 		t.Fatalf("DENDRITE_SLURM_TEST=1 but not root (uid %d): scripts/slurm-local.sh must install packages and start munged, slurmctld and slurmd", os.Geteuid())
 	}

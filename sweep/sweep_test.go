@@ -19,6 +19,7 @@ import (
 	"time"
 
 	"github.com/dendrite-lab/dendrite/config"
+	"github.com/dendrite-lab/dendrite/experiments"
 	yaml "go.yaml.in/yaml/v3"
 )
 
@@ -205,6 +206,56 @@ func TestPlanExperiment(t *testing.T) {
 	if c := m.Runs[0].Config; len(m.Runs) != 1 || c.Layers[0] != 30 || c.Epochs != 3 || c.Seed != 4 || !c.Rate() {
 		t.Errorf("experiment+base not merged: %+v", c)
 	}
+}
+
+func TestPlanBuiltinExperiment(t *testing.T) {
+	names := experiments.Names()
+	if len(names) == 0 {
+		t.Skip("no built-in experiments")
+	}
+	tmp := t.TempDir()
+	f := filepath.Join(tmp, "s.yaml")
+	os.WriteFile(f, []byte("experiment: "+names[0]+"\nbase: {epochs: 1}\ngrid: {seed: [1]}\n"), 0o644)
+	if _, err := Plan(f); err == nil || !strings.Contains(err.Error(), "seeds:") {
+		t.Errorf("err %v", err)
+	}
+	os.WriteFile(f, []byte("experiment: "+names[0]+"\nbase: {epochs: 1}\ngrid: {test_examples: [100, 200]}\n"), 0o644)
+	m, err := Plan(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(m.Runs) != 2 || m.Runs[1].Config.TestExamples != 200 || m.Runs[1].Config.Epochs != 1 {
+		t.Errorf("runs %+v", m.Runs)
+	}
+}
+
+func FuzzPlan(f *testing.F) {
+	f.Add([]byte(exampleSweep))
+	f.Add([]byte("base: {mode: rate, layers: [20, 10]}\ngrid: {g_a: [0, 0.5], teaching: [head, paper]}\nseeds: [1]\n"))
+	f.Add([]byte("base: {mode: rate}\ngrid: {etas: [[1e-30, 1e+30]], voltage_neurons: [[]]}\n"))
+	dir := f.TempDir()
+	f.Fuzz(func(t *testing.T, src []byte) {
+		sf, err := parseSweep(src, dir)
+		if err != nil {
+			return
+		}
+		n := len(sf.seeds)
+		for _, v := range sf.grid {
+			n *= len(v)
+		}
+		if n > 200 {
+			return
+		}
+		m, err := sf.expand()
+		if err != nil {
+			return
+		}
+		for _, r := range m.Runs {
+			if err := SafeID(r.ID); err != nil {
+				t.Fatalf("unsafe id from %q: %v", src, err)
+			}
+		}
+	})
 }
 
 func TestPlanErrors(t *testing.T) {
