@@ -1,6 +1,11 @@
 package sim
 
-import "unsafe"
+import (
+	"sync"
+	"unsafe"
+
+	"github.com/dendrite-lab/dendrite/neuron"
+)
 
 // Vector kernels of the hot loops. addRows is the one product of the model:
 // dst += Σ_k c_k·row_k over a list of weight rows, used for spike rows
@@ -98,3 +103,82 @@ func mix64(z uint64) uint64 {
 
 // uniform53 turns 64 random bits into a float64 in [0, 1) (53 bits, as rand.Float64).
 func uniform53(x uint64) float64 { return float64(x>>11) * 0x1p-53 }
+
+// rateTables shares one read-only rate table per λmax between Sims.
+var rateTables sync.Map // float64 → *neuron.RateTable
+
+func rateTable(lamMax float64) *neuron.RateTable {
+	if t, ok := rateTables.Load(lamMax); ok {
+		return t.(*neuron.RateTable)
+	}
+	t, _ := rateTables.LoadOrStore(lamMax, neuron.NewRateTable(lamMax))
+	return t.(*neuron.RateTable)
+}
+
+// setExact switches the spiking neuron loops between the exact sigmoid (true)
+// and the rate table (false, the default).
+func (s *Sim) setExact(exact bool) {
+	s.tab = nil
+	if !exact && !s.Cfg.Rate() {
+		s.tab = rateTable(s.lamMax)
+	}
+}
+
+// somaHidden advances hidden somata by one Euler step of the conductance
+// model, C += −g_L C + g_B (B−C) + g_A (A−C).
+func somaHidden(C, B, A []float64, gL, gB, gA float64) {
+	B, A = B[:len(C)], A[:len(C)]
+	for i, c := range C {
+		C[i] = c + (-gL*c + gB*(B[i]-c) + gA*(A[i]-c))
+	}
+}
+
+// rates sets lam = λmax σ(C), from the table when tab is non-nil.
+func rates(lam, C []float64, tab *neuron.RateTable, lamMax float64) {
+	if tab != nil {
+		tab.Rates(lam, C)
+		return
+	}
+	C = C[:len(lam)]
+	for i, c := range C {
+		lam[i] = lamMax * neuron.Sigmoid(c)
+	}
+}
+
+// drawSpikes appends to sl the units of lam that spike in this step, drawing
+// unit i's Poisson count from the uniform of key's SplitMix64 stream at i; the
+// unit's index is i, or ids[i] when ids is non-nil. A first, branch-free pass
+// collects the candidates (u ≥ 1−λ, about λ of the units) in the scratch
+// buffers ci and cu (len ≥ len(lam)); a second pass draws their counts.
+func drawSpikes(sl *spikeSlot, lam []float64, ids []int32, key uint64, ci []int32, cu []float64) {
+	ci, cu = ci[:len(lam)], cu[:len(lam)]
+	m := 0
+	for i, lm := range lam {
+		key += golden
+		u := uniform53(mix64(key))
+		ci[m], cu[m] = int32(i), u
+		inc := 0
+		if u >= 1-lm {
+			inc = 1
+		}
+		m += inc
+	}
+	for q := 0; q < m; q++ {
+		i := ci[q]
+		if c := neuron.PoissonU(cu[q], lam[i]); c != 0 {
+			if ids != nil {
+				i = ids[i]
+			}
+			sl.idx = append(sl.idx, i)
+			sl.cnt = append(sl.cnt, float64(c))
+		}
+	}
+}
+
+// addTo sets dst += x.
+func addTo(dst, x []float64) {
+	x = x[:len(dst)]
+	for i, v := range x {
+		dst[i] += v
+	}
+}

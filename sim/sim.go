@@ -1,7 +1,6 @@
 package sim
 
 import (
-	"math"
 	"math/rand/v2"
 
 	"github.com/dendrite-lab/dendrite/config"
@@ -79,6 +78,15 @@ type Sim struct {
 	npc                        int
 	spikingFF, spikingFB, cond bool
 
+	// tab tabulates λmax σ(C) for the spiking neuron loops (nil: exact
+	// sigmoid; rate mode always computes it exactly).
+	tab *neuron.RateTable
+	// rows is the scratch list of weight rows for addRows; cand and candU
+	// hold drawSpikes' candidates.
+	rows  rowSet
+	cand  []int32
+	candU []float64
+
 	// Trace, when set, is called after every training step (voltage recording).
 	Trace func(s *Sim, phase int, step int)
 	eig   *eigState
@@ -134,6 +142,15 @@ func New(cfg *config.Config, net *network.Net, seed uint64) *Sim {
 	s.JitterSrc = rand.NewPCG(seed, 0x4a49545452)
 	s.NoiseSrc = rand.NewPCG(seed, 0x4e4f495345)
 	s.spikeRNG, s.phaseRNG = rand.New(s.SpikeSrc), rand.New(s.PhaseSrc)
+	if !cfg.Rate() {
+		s.tab = rateTable(cfg.LambdaMax)
+	}
+	maxRows := Pixels + s.mem
+	for _, ly := range net.Layers {
+		maxRows = max(maxRows, ly.In+s.mem, ly.Src+s.mem, ly.N+s.mem)
+	}
+	s.rows = newRowSet(maxRows)
+	s.cand, s.candU = make([]int32, maxRows), make([]float64, maxRows)
 	s.jitterRNG, s.noiseRNG = rand.New(s.JitterSrc), rand.New(s.NoiseSrc)
 	if cfg.RecordEigvals && L >= 2 {
 		s.eig = newEigState(s)
@@ -202,15 +219,6 @@ func (s *Sim) setTarget(label int) {
 	}
 }
 
-// poisson draws a count with mean lam; exact inversion with the e^{−λ} ≥ 1−λ shortcut.
-func poisson(r *rand.Rand, lam float64) float64 {
-	u := r.Float64()
-	if u < 1-lam {
-		return 0
-	}
-	return float64(neuron.PoissonP0(u, lam, math.Exp(-lam)))
-}
-
 // belowPop returns the spike history feeding layer l.
 func (s *Sim) belowPop(l int) *pop {
 	if l == 0 {
@@ -243,74 +251,80 @@ func (s *Sim) step(teach, acc, pin, pfb bool) {
 	slot := s.t % mem
 	k := s.kernel
 	L := len(s.layers)
+	rs := &s.rows
 	// 1. input spikes
 	if s.spikingFF {
 		in := &s.input.ring[slot]
 		in.reset()
-		for q, j := range s.inIdx {
-			if c := poisson(s.spikeRNG, s.inRate[q]); c != 0 {
-				in.idx = append(in.idx, j)
-				in.cnt = append(in.cnt, c)
-			}
-		}
+		drawSpikes(in, s.inRate, s.inIdx, s.SpikeSrc.Uint64(), s.cand, s.candU)
 	}
 	for l, ls := range s.layers {
 		ly := ls.ly
 		n := ls.n
 		B := ls.B
 		// basal / dendritic potential
+		copy(B, ly.B)
 		if s.spikingFF {
+			// P(t) = W S(t): one weight row per spike.
+			below := s.belowPop(l)
 			P := ls.P[slot]
 			clear(P)
-			below := &s.belowPop(l).ring[slot]
-			for q, j := range below.idx {
-				c := below.cnt[q]
-				row := ly.W[int(j)*n : int(j)*n+n : int(j)*n+n]
-				for i := range P {
-					P[i] += c * row[i]
+			sl := &below.ring[slot]
+			rs.begin(n)
+			for q, j := range sl.idx {
+				rs.add(ly.W[int(j)*n:int(j)*n+n], sl.cnt[q])
+			}
+			rs.addTo(P)
+			// B = b + Σ_d κ(d+1) P(t−d); a slot without spikes holds P = 0.
+			rs.begin(n)
+			for d, sd := 0, slot; d < mem; d++ {
+				if len(below.ring[sd].idx) != 0 {
+					rs.add(ls.P[sd], k[d])
+				}
+				if sd--; sd < 0 {
+					sd = mem - 1
 				}
 			}
-			copy(B, ly.B)
-			for d := 0; d < mem; d++ {
-				Pd := ls.P[(slot-d+mem)%mem]
-				kd := k[d]
-				for i := range B {
-					B[i] += kd * Pd[i]
-				}
-			}
+			rs.addTo(B)
 		} else {
-			copy(B, ly.B)
-			r := s.belowRate(l)
-			for j, rj := range r {
-				if rj == 0 {
-					continue
-				}
-				row := ly.W[j*n : j*n+n : j*n+n]
-				for i := range B {
-					B[i] += rj * row[i]
+			rs.begin(n)
+			for j, rj := range s.belowRate(l) {
+				if rj != 0 {
+					rs.add(ly.W[j*n:j*n+n], rj)
 				}
 			}
+			rs.addTo(B)
 		}
-		C, lam := ls.C, ls.lam
+		C, lam := ls.C[:n], ls.lam[:n]
+		B = B[:n]
 		cur := &ls.spikes.ring[slot]
 		cur.reset()
+		sumC, sumLam := ls.sumC[:n], ls.sumLam[:n]
+		tab, lmax := s.tab, s.lamMax
 		if ls.hidden {
-			A := ls.A
+			A := ls.A[:n]
 			if ly.C != nil {
 				copy(A, ly.C)
 			} else {
 				clear(A)
 			}
+			rs.begin(n)
 			if s.spikingFB {
+				src := &s.layers[s.fbSource(l)].spikes
 				if acc && pfb {
 					// read now: later in this step the source overwrites the oldest slot
-					addFiltered(ls.sumPfb, &s.layers[s.fbSource(l)].spikes, slot, 1, mem, k)
+					addFiltered(ls.sumPfb, src, slot, 1, mem, k)
+				}
+				sd := slot - 1
+				if sd < 0 {
+					sd = mem - 1
 				}
 				for d := 0; d < mem; d++ {
-					Qd := ls.Q[(slot-1-d+2*mem)%mem]
-					kd := k[d]
-					for i := range A {
-						A[i] += kd * Qd[i]
+					if len(src.ring[sd].idx) != 0 {
+						rs.add(ls.Q[sd], k[d])
+					}
+					if sd--; sd < 0 {
+						sd = mem - 1
 					}
 				}
 			} else {
@@ -321,33 +335,28 @@ func (s *Sim) step(teach, acc, pin, pfb bool) {
 					}
 				}
 				for q, rq := range src {
-					if rq == 0 {
-						continue
-					}
-					row := ly.Y[q*n : q*n+n : q*n+n]
-					for i := range A {
-						A[i] += rq * row[i]
+					if rq != 0 {
+						rs.add(ly.Y[q*n:q*n+n], rq)
 					}
 				}
 			}
-			gL, gB, gA, kB, lm := s.gL, s.gB, s.gA, s.kB, s.lamMax
-			for i := 0; i < n; i++ {
-				c := C[i]
-				if s.cond {
-					c += -gL*c + gB*(B[i]-c) + gA*(A[i]-c)
-				} else {
-					c = kB * B[i]
+			rs.addTo(A)
+			if s.cond {
+				somaHidden(C, B, A, s.gL, s.gB, s.gA)
+			} else {
+				for i, b := range B {
+					C[i] = s.kB * b
 				}
-				C[i] = c
-				lm := lm * neuron.Sigmoid(c)
-				lam[i] = lm
-				if sc := poisson(s.spikeRNG, lm); sc != 0 {
-					cur.idx = append(cur.idx, int32(i))
-					cur.cnt = append(cur.cnt, sc)
-				}
+			}
+			rates(lam, C, tab, lmax)
+			drawSpikes(cur, lam, nil, s.SpikeSrc.Uint64(), s.cand, s.candU)
+			if acc {
+				addTo(sumC, C)
+				addTo(sumLam, lam)
+				addTo(ls.sumA, A)
 			}
 		} else {
-			y := ls.y
+			y := ls.y[:n]
 			for i := 0; i < n; i++ {
 				c := C[i]
 				b := B[i]
@@ -366,12 +375,12 @@ func (s *Sim) step(teach, acc, pin, pfb bool) {
 					c = (s.gD*b + y[i]*s.eE + (1-y[i])*s.eI) / (s.gL + s.gD + 1)
 				}
 				C[i] = c
-				lm := s.lamMax * neuron.Sigmoid(c)
-				lam[i] = lm
-				if sc := poisson(s.spikeRNG, lm); sc != 0 {
-					cur.idx = append(cur.idx, int32(i))
-					cur.cnt = append(cur.cnt, sc)
-				}
+			}
+			rates(lam, C, tab, lmax)
+			drawSpikes(cur, lam, nil, s.SpikeSrc.Uint64(), s.cand, s.candU)
+			if acc {
+				addTo(sumC, C)
+				addTo(sumLam, lam)
 			}
 		}
 		// This layer's spikes feed the apical projections of the layers it is the feedback source of.
@@ -384,13 +393,11 @@ func (s *Sim) step(teach, acc, pin, pfb bool) {
 				Q := hs.Q[slot]
 				clear(Q)
 				hn := hs.n
+				rs.begin(hn)
 				for q, j := range cur.idx {
-					c := cur.cnt[q]
-					row := hs.ly.Y[int(j)*hn : int(j)*hn+hn : int(j)*hn+hn]
-					for i := range Q {
-						Q[i] += c * row[i]
-					}
+					rs.add(hs.ly.Y[int(j)*hn:int(j)*hn+hn], cur.cnt[q])
 				}
+				rs.addTo(Q)
 			}
 		}
 	}
@@ -400,22 +407,14 @@ func (s *Sim) step(teach, acc, pin, pfb bool) {
 	s.t++
 }
 
-// accumulate adds the current step to the averaging windows.
+// accumulate adds the current step's spike-history parts to the averaging
+// windows (the neuron loops of step add the somatic, rate and apical sums).
 func (s *Sim) accumulate(slot int, pin bool) {
 	mem := s.mem
 	for l, ls := range s.layers {
 		ls.nWin++
-		for i := range ls.sumC {
-			ls.sumC[i] += ls.C[i]
-			ls.sumLam[i] += ls.lam[i]
-		}
-		if ls.hidden {
-			for i, a := range ls.A {
-				ls.sumA[i] += a
-			}
-			if ls.aRing != nil {
-				copy(ls.aRing[ls.nWin%len(ls.aRing)], ls.A)
-			}
+		if ls.hidden && ls.aRing != nil {
+			copy(ls.aRing[ls.nWin%len(ls.aRing)], ls.A)
 		}
 		if pin {
 			if s.spikingFF {
