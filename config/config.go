@@ -3,6 +3,7 @@ package config
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -272,13 +273,13 @@ func Load(path string) (Config, error) {
 func ReadFileJSON(path string) ([]byte, error) {
 	b, err := os.ReadFile(path)
 	if err != nil {
-		return nil, fmt.Errorf("config: %w", err)
+		return nil, invalid{fmt.Errorf("config: %w", err)}
 	}
 	ext := strings.ToLower(filepath.Ext(path))
 	if ext == ".yaml" || ext == ".yml" {
 		j, err := YAMLToJSON(b)
 		if err != nil {
-			return nil, fmt.Errorf("%s: %w", path, err)
+			return nil, invalid{fmt.Errorf("%s: %w", path, err)}
 		}
 		return j, nil
 	}
@@ -316,16 +317,16 @@ func FromJSON(raw []byte, override func(*Config) error) (Config, error) {
 	dec := json.NewDecoder(bytes.NewReader(raw))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&c); err != nil {
-		return Config{}, jsonError(err)
+		return Config{}, invalid{jsonError(err)}
 	}
 	if override != nil {
 		if err := override(&c); err != nil {
-			return Config{}, err
+			return Config{}, invalid{err}
 		}
 	}
 	c.Resolve()
 	if err := c.Validate(); err != nil {
-		return Config{}, err
+		return Config{}, invalid{err}
 	}
 	return c, nil
 }
@@ -342,6 +343,16 @@ func jsonError(err error) error {
 		return fmt.Errorf("config: unknown key %s (see `dendrite train -h` for the keys)", f)
 	}
 	return fmt.Errorf("config: %w", err)
+}
+
+// ErrInvalid is wrapped by every error about a config's content or syntax.
+var ErrInvalid = errors.New("invalid config")
+
+type invalid struct{ err error }
+
+func (e invalid) Error() string { return e.err.Error() }
+func (e invalid) Unwrap() []error {
+	return []error{e.err, ErrInvalid}
 }
 
 // JSON returns the config as indented JSON.

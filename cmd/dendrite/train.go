@@ -71,7 +71,9 @@ func trainMain(args []string, stdout, stderr io.Writer) int {
 		}
 		var raw []byte
 		raw, err = os.ReadFile(filepath.Join(dir, run.ConfigFile))
-		if err == nil {
+		if err != nil {
+			err = fmt.Errorf("--resume %s: no run to resume there (want %s and %s)", dir, run.ConfigFile, run.CheckpointFile)
+		} else {
 			cfg, err = config.FromJSON(raw, apply)
 		}
 		opts.Resume = true
@@ -126,8 +128,7 @@ func failConfig(stderr io.Writer, cmd string, err error) int {
 	for _, l := range lines[1:] {
 		fmt.Fprintf(stderr, "dendrite %s: %s\n", cmd, l)
 	}
-	var fe *config.FieldError
-	if errors.As(err, &fe) || strings.Contains(err.Error(), "config") || strings.Contains(err.Error(), "flag --") {
+	if errors.Is(err, config.ErrInvalid) {
 		return exitUsage
 	}
 	return code

@@ -1,0 +1,5 @@
+package main
+
+import "math"
+
+func nanVal() float64 { return math.NaN() }

@@ -1,0 +1,173 @@
+package config
+
+import (
+	"errors"
+	"flag"
+	"io"
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+)
+
+func TestDefaultsValidate(t *testing.T) {
+	for _, p := range []string{"paper", "head"} {
+		for _, m := range []string{"spiking", "rate"} {
+			c := Default(p)
+			c.Mode = m
+			c.Resolve()
+			if err := c.Validate(); err != nil {
+				t.Errorf("%s/%s: %v", p, m, err)
+			}
+		}
+	}
+	if Default("paper").FeedbackBias != "fixed" || Default("head").FeedbackBias != "none" {
+		t.Error("feedback bias defaults per profile (spec §2.5)")
+	}
+}
+
+func TestResolveRateOverrides(t *testing.T) {
+	c := Default("paper")
+	c.Mode = "rate"
+	c.RandPlateauTimes = true
+	c.Resolve()
+	if c.RandPhaseLengths || c.RandPlateauTimes || c.Conductances || c.SpikingFeedforward || c.SpikingFeedback ||
+		c.ForwardPhase != 2 || c.TestPhase != 2 || c.TrainWindow() != 1 || c.TestWindow() != 1 || c.Mem != 1 {
+		t.Errorf("rate mode overrides not applied: %+v", c)
+	}
+}
+
+func TestDefaultEtas(t *testing.T) {
+	for _, c := range []struct {
+		layers []int
+		want   []float64
+	}{{[]int{10}, []float64{0.19}}, {[]int{500, 10}, []float64{0.21, 0.21}}, {[]int{500, 100, 10}, []float64{0.23, 0.23, 0.12}}} {
+		cfg := Default("paper")
+		cfg.Layers = c.layers
+		cfg.Resolve()
+		if !reflect.DeepEqual(cfg.Etas, c.want) {
+			t.Errorf("%v: etas %v want %v", c.layers, cfg.Etas, c.want)
+		}
+	}
+}
+
+func TestDerivedConstants(t *testing.T) {
+	c := Default("paper")
+	near := func(name string, got, want float64) {
+		if d := got - want; d > 1e-6 || d < -1e-6 {
+			t.Errorf("%s = %v, want %v", name, got, want)
+		}
+	}
+	near("k_B", c.KB(), 0.857143)
+	near("k_D", c.KD(), 0.857143)
+	near("k_I", c.KI(), 1.428571)
+	near("P_h", c.PHidden(), 100)
+	near("P_o", c.POut(), 500)
+	c.GA = 0.05
+	near("k_B(g_A=0.05)", c.KB(), 0.8)
+	if c.TrainWindow() != 20 || c.TestWindow() != 220 {
+		t.Errorf("windows %d %d", c.TrainWindow(), c.TestWindow())
+	}
+}
+
+func TestFlagsOverrideFile(t *testing.T) {
+	dir := t.TempDir()
+	p := filepath.Join(dir, "c.yaml")
+	os.WriteFile(p, []byte("profile: head\nmode: rate\nlayers: [100, 10]\nepochs: 3\n"), 0o644)
+	raw, err := ReadFileJSON(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fs := flag.NewFlagSet("x", flag.ContinueOnError)
+	apply := Flags(fs)
+	if err := fs.Parse([]string{"--epochs", "5", "--no-shuffle", "--etas", "0.1,0.2", "--g-a", "0.05"}); err != nil {
+		t.Fatal(err)
+	}
+	c, err := FromJSON(raw, apply)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Profile != "head" || c.FeedbackBias != "none" || c.Epochs != 5 || c.Shuffle || c.GA != 0.05 ||
+		!reflect.DeepEqual(c.Etas, []float64{0.1, 0.2}) || !reflect.DeepEqual(c.Layers, []int{100, 10}) {
+		t.Errorf("got %+v", c)
+	}
+	if d := c.Diff(); !contains(d, "epochs") || !contains(d, "g_a") || contains(d, "mode") {
+		t.Errorf("diff %v", d)
+	}
+	// The JSON written into a run folder reads back to the same config.
+	c2, err := FromJSON(c.JSON(), nil)
+	if err != nil || !reflect.DeepEqual(c, c2) {
+		t.Errorf("round trip: %v\n%+v\n%+v", err, c, c2)
+	}
+}
+
+func contains(a []string, s string) bool {
+	for _, x := range a {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+func TestErrorsNameTheKey(t *testing.T) {
+	for _, c := range []struct{ json, want string }{
+		{`{"bogus": 1}`, `"bogus"`},
+		{`{"epochs": "x"}`, `epochs`},
+		{`{"layers": [500, 7]}`, `"layers"`},
+		{`{"etas": [0.1]}`, `"etas"`},
+		{`{"mode": "x"}`, `"mode"`},
+		{`{"g_a": -1}`, `"g_a"`},
+		{`{"lambda_max": 0}`, `"lambda_max"`},
+		{`{"tau_s": 10}`, `"tau_s"`},
+		{`{"forward_phase": 20}`, `"forward_phase"`},
+		{`{"feedback_learning": true}`, `"feedback_etas"`},
+		{`{"record_voltages": true, "voltage_layer": 5}`, `"voltage_layer"`},
+		{`{"record_voltages": true, "voltage_examples": [5, 2]}`, `"voltage_examples"`},
+		{`{"noisy_symmetric": true}`, `"noisy_symmetric"`},
+		{`{"layers": [10], "record_bp_angle": true}`, `"record_bp_angle"`},
+		{`[1,2]`, `config`},
+	} {
+		_, err := FromJSON([]byte(c.json), nil)
+		if err == nil || !strings.Contains(err.Error(), c.want) || !errors.Is(err, ErrInvalid) {
+			t.Errorf("%s: error %v, want it to name %s", c.json, err, c.want)
+		}
+	}
+}
+
+func TestFlagErrors(t *testing.T) {
+	fs := flag.NewFlagSet("x", flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	apply := Flags(fs)
+	fs.Parse([]string{"--layers", "500,x"})
+	if _, err := FromJSON(nil, apply); err == nil || !strings.Contains(err.Error(), "--layers") {
+		t.Errorf("bad list: %v", err)
+	}
+	var c Config
+	if err := c.Set("nope", "1"); err == nil {
+		t.Error("unknown key accepted")
+	}
+}
+
+func TestEveryKeyHasAFlag(t *testing.T) {
+	fs := flag.NewFlagSet("x", flag.ContinueOnError)
+	Flags(fs)
+	for _, k := range Keys() {
+		if fs.Lookup(strings.ReplaceAll(k, "_", "-")) == nil {
+			t.Errorf("no flag for %s", k)
+		}
+	}
+}
+
+func FuzzConfig(f *testing.F) {
+	f.Add([]byte(`{"mode":"rate","layers":[100,10]}`))
+	f.Add([]byte("mode: rate\nlayers: [100, 10]\n"))
+	f.Add([]byte(`{"etas":[1e309]}`))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		FromJSON(b, nil)
+		if j, err := YAMLToJSON(b); err == nil {
+			FromJSON(j, nil)
+		}
+	})
+}
