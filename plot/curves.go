@@ -207,12 +207,22 @@ func rawAndMean(p *gplot.Plot, series []Series, colours []int, window int) ([]le
 		if w <= 0 {
 			w = DefaultWindow(len(s.Y))
 		}
-		l, err := plotter.NewLine(envelope(raw, maxDrawnPoints/2))
-		if err != nil {
-			return nil, err
+		// The raw line is drawn in chunks: the PNG rasteriser slows down
+		// sharply on one long, dense path.
+		env := envelope(raw, maxDrawnPoints/2)
+		var l *plotter.Line
+		for start := 0; start < len(env); start += rawChunk {
+			end := min(start+rawChunk+1, len(env))
+			c, err := plotter.NewLine(env[start:end])
+			if err != nil {
+				return nil, err
+			}
+			c.LineStyle = draw.LineStyle{Color: tint(Palette[colours[i]], 0.35), Width: vg.Points(0.6)}
+			p.Add(c)
+			if l == nil {
+				l = c
+			}
 		}
-		l.LineStyle = draw.LineStyle{Color: tint(Palette[colours[i]], 0.35), Width: vg.Points(0.6)}
-		p.Add(l)
 		m, err := plotter.NewLine(thin(xyFinite(nil, SlidingMean(s.Y, w), 0), maxDrawnPoints))
 		if err != nil {
 			return nil, err
@@ -232,6 +242,9 @@ func rawAndMean(p *gplot.Plot, series []Series, colours []int, window int) ([]le
 	}
 	return items, nil
 }
+
+// rawChunk is the number of segments per path of a faint raw line.
+const rawChunk = 64
 
 // legendRoom raises the top of the y axis so that a legend of rows entries
 // at the top of the plot clears the data.

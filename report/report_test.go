@@ -18,10 +18,13 @@ import (
 	"github.com/dendrite-lab/dendrite/report"
 )
 
-func fakeRun(t *testing.T) string {
+// small sizes a fake run for tests that do not look at the figures.
+var small = plottest.Options{Epochs: 1, ExamplesPerEpoch: 500, Hidden: 16}
+
+func fakeRun(t *testing.T, o plottest.Options) string {
 	t.Helper()
 	dir := filepath.Join(t.TempDir(), "run-<7>")
-	if err := plottest.WriteRun(dir, plottest.Options{FinalError: 3.75}); err != nil {
+	if err := plottest.WriteRun(dir, o); err != nil {
 		t.Fatal(err)
 	}
 	return dir
@@ -61,7 +64,7 @@ func writeReport(t *testing.T, run string) (string, string) {
 }
 
 func TestWrite(t *testing.T) {
-	run := fakeRun(t)
+	run := fakeRun(t, plottest.Options{})
 	_, html := writeReport(t, run)
 	for _, want := range []string{
 		"<!DOCTYPE html>",
@@ -97,7 +100,7 @@ func TestWrite(t *testing.T) {
 }
 
 func TestWriteWithoutDefaults(t *testing.T) {
-	run := fakeRun(t)
+	run := fakeRun(t, small)
 	if err := os.Remove(filepath.Join(run, "config.defaults.json")); err != nil {
 		t.Fatal(err)
 	}
@@ -119,7 +122,7 @@ func TestWriteEmptyAndCorrupt(t *testing.T) {
 	}
 
 	// A corrupt record: the report is written and the error names the file.
-	run = fakeRun(t)
+	run = fakeRun(t, small)
 	bad := filepath.Join(run, "records", "bp_angles.npy")
 	os.WriteFile(bad, []byte("garbage"), 0o644)
 	out := filepath.Join(t.TempDir(), "r.html")
@@ -186,7 +189,7 @@ func pageErrors(stderr string) []string {
 
 func TestChromium(t *testing.T) {
 	bin := chromium(t)
-	run := fakeRun(t)
+	run := fakeRun(t, plottest.Options{})
 	out, _ := writeReport(t, run)
 	url := "file://" + out
 
