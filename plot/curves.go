@@ -163,13 +163,10 @@ func sortXY(pts plotter.XYs) {
 	sort.SliceStable(pts, func(a, b int) bool { return pts[a].X < pts[b].X })
 }
 
-// padX widens the x range by frac of a unit (or of the range) on both sides.
+// padX widens the x range by units on both sides.
 func padX(p *gplot.Plot, units float64) {
 	p.X.Min -= units
 	p.X.Max += units
-	if p.X.Min < 0 && p.X.Min > -1 {
-		p.X.Min = math.Max(p.X.Min, -units)
-	}
 }
 
 // padLeft starts a count axis slightly before 0 so that markers at 0 clear

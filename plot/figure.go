@@ -3,6 +3,7 @@ package plot
 import (
 	"bytes"
 	"encoding/base64"
+	"errors"
 	"fmt"
 	"image"
 	"image/color"
@@ -39,12 +40,15 @@ type Figure struct {
 	Name string
 	// Title describes the figure in one line (used as the SVG <title>).
 	Title string
-	// Width and Height are the size of a vector figure.
+	// Width and Height are the size of a vector figure (a raster figure has
+	// the size of its image, in pixels).
 	Width, Height vg.Length
 
 	draw   func(c draw.Canvas)
 	raster image.Image
 }
+
+var errEmptyFigure = errors.New("plot: empty figure (make figures with the drawing functions)")
 
 // Raster returns the image of a raster figure, or nil for a vector figure.
 func (f *Figure) Raster() image.Image { return f.raster }
@@ -53,6 +57,9 @@ func (f *Figure) Raster() image.Image { return f.raster }
 func (f *Figure) WritePNG(w io.Writer) error {
 	if f.raster != nil {
 		return png.Encode(w, f.raster)
+	}
+	if f.draw == nil {
+		return errEmptyFigure
 	}
 	c := vgimg.NewWith(vgimg.UseWH(f.Width, f.Height), vgimg.UseDPI(DPI),
 		vgimg.UseBackgroundColor(color.White))
@@ -65,6 +72,9 @@ func (f *Figure) WritePNG(w io.Writer) error {
 func (f *Figure) WriteSVG(w io.Writer) error {
 	if f.raster != nil {
 		return f.writeRasterSVG(w)
+	}
+	if f.draw == nil {
+		return errEmptyFigure
 	}
 	c := vgsvg.New(f.Width, f.Height)
 	dc := draw.New(c)
