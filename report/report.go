@@ -20,7 +20,8 @@ import (
 	"github.com/dendrite-lab/dendrite/plot"
 )
 
-// MetricsRows is the number of rows of metrics.csv shown (the last ones).
+// MetricsRows is the number of rows of metrics.csv shown (the last ones);
+// numbers are shown with at most 6 significant digits.
 const MetricsRows = 20
 
 //go:embed report.html.tmpl
@@ -363,8 +364,26 @@ func (d *data) loadMetrics(runDir string) error {
 	if len(body) > MetricsRows {
 		body = body[len(body)-MetricsRows:]
 	}
+	for _, row := range body {
+		for i, c := range row {
+			row[i] = shortNumber(c)
+		}
+	}
 	d.Metrics = body
 	return nil
+}
+
+// shortNumber shows a decimal number with at most 6 significant digits
+// (86.97142857 → 86.9714); other text is returned unchanged.
+func shortNumber(s string) string {
+	if !strings.ContainsAny(s, ".eE") {
+		return s
+	}
+	f, err := strconv.ParseFloat(s, 64)
+	if err != nil {
+		return s
+	}
+	return strconv.FormatFloat(f, 'g', 6, 64)
 }
 
 // ---------------------------------------------------------------------------
