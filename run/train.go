@@ -153,6 +153,11 @@ func (t *trainer) prepareFolder() error {
 		if _, err := os.Stat(filepath.Join(dir, CheckpointFile)); err != nil {
 			return fmt.Errorf("--resume %s: no checkpoint (%s) to resume from", dir, CheckpointFile)
 		}
+		// Temp files of a checkpoint that a killed process was writing.
+		stale, _ := filepath.Glob(filepath.Join(dir, filepath.Dir(CheckpointFile), ".*.tmp*"))
+		for _, f := range stale {
+			os.Remove(f)
+		}
 		return nil
 	}
 	if err == nil {
