@@ -4,6 +4,7 @@ import (
 	"sync"
 	"unsafe"
 
+	"github.com/dendrite-lab/dendrite/config"
 	"github.com/dendrite-lab/dendrite/neuron"
 )
 
@@ -115,13 +116,14 @@ func rateTable(lamMax float64) *neuron.RateTable {
 	return t.(*neuron.RateTable)
 }
 
-// setExact switches the spiking neuron loops between the exact sigmoid (true)
-// and the rate table (false, the default).
-func (s *Sim) setExact(exact bool) {
-	s.tab = nil
-	if !exact && !s.Cfg.Rate() {
-		s.tab = rateTable(s.lamMax)
+// defaultTable returns the rate table the spiking loops use by default: none
+// where the vector sigmoid runs (it is exact to rounding and as fast), the
+// table on machines without it (3.6 instead of 15 ns per neuron).
+func defaultTable(cfg *config.Config) *neuron.RateTable {
+	if useAVX || cfg.Rate() {
+		return nil
 	}
+	return rateTable(cfg.LambdaMax)
 }
 
 // somaHidden advances hidden somata by one Euler step of the conductance
@@ -139,10 +141,7 @@ func rates(lam, C []float64, tab *neuron.RateTable, lamMax float64) {
 		tab.Rates(lam, C)
 		return
 	}
-	C = C[:len(lam)]
-	for i, c := range C {
-		lam[i] = lamMax * neuron.Sigmoid(c)
-	}
+	sigmoids(lam, C, lamMax)
 }
 
 // drawSpikes appends to sl the units of lam that spike in this step, drawing
@@ -180,5 +179,19 @@ func addTo(dst, x []float64) {
 	x = x[:len(dst)]
 	for i, v := range x {
 		dst[i] += v
+	}
+}
+
+// sigmoids sets dst[i] = scale·σ(x[i]). With AVX2 it evaluates eight at a
+// time in assembly (an exponential accurate to a few ulp, see sigmoidAVX);
+// the results agree with scale·neuron.Sigmoid to 7e-16 relative
+// (TestSigmoidsMatchExact): rounding error, not an approximation.
+func sigmoids(dst, x []float64, scale float64) {
+	x = x[:len(dst)]
+	if sigmoidArch(dst, x, scale) {
+		return
+	}
+	for i, v := range x {
+		dst[i] = scale * neuron.Sigmoid(v)
 	}
 }

@@ -38,3 +38,23 @@ func addRowsArch(dst []float64, rows []unsafe.Pointer, coef []float64) bool {
 	}
 	return true
 }
+
+//go:noescape
+func sigmoidAVX(dst, x *float64, n int, scale float64)
+
+func sigmoidArch(dst, x []float64, scale float64) bool {
+	if !useAVX {
+		return false
+	}
+	n := len(dst) &^ 7
+	if n > 0 {
+		sigmoidAVX(&dst[0], &x[0], n, scale)
+	}
+	if n < len(dst) {
+		var xb, db [8]float64
+		copy(xb[:], x[n:len(dst)])
+		sigmoidAVX(&db[0], &xb[0], 8, scale)
+		copy(dst[n:], db[:len(dst)-n])
+	}
+	return true
+}

@@ -60,3 +60,74 @@ func TestAxpyNoAlloc(t *testing.T) {
 	var rows []unsafe.Pointer
 	addRows(y, rows, nil) // no rows: no-op
 }
+
+// The vector sigmoid is the exact sigmoid up to rounding, NaN and infinities included.
+func TestSigmoidsMatchExact(t *testing.T) {
+	r := rand.New(rand.NewPCG(7, 8))
+	var x []float64
+	for k := 0; k < 200000; k++ {
+		x = append(x, r.NormFloat64()*10, (r.Float64()-0.5)*2000)
+	}
+	x = append(x, 0, -0.0, 1e-300, -1e-300, 708, -708, 709, -709, 710, -745, 800, -800, 1e308, -1e308,
+		math.Inf(1), math.Inf(-1), math.NaN(), 36.7, -36.7, 0.5*math.Ln2, -0.5*math.Ln2, 3)
+	dst := make([]float64, len(x))
+	sigmoids(dst, x, 0.2)
+	worst := 0.0
+	for i, v := range x {
+		want := 0.2 * sig(v)
+		got := dst[i]
+		if math.IsNaN(want) {
+			if !math.IsNaN(got) {
+				t.Fatalf("σ(%v) = %v, want NaN", v, got)
+			}
+			continue
+		}
+		d := math.Abs(got - want)
+		if want != 0 {
+			d /= want
+		}
+		if v < -708 { // clamped: absolute error below 1e-307
+			d = math.Abs(got - want)
+		}
+		if d > worst {
+			worst = d
+		}
+		if d > 1e-14 {
+			t.Fatalf("σ(%v): %.17g, want %.17g", v, got, want)
+		}
+	}
+	t.Logf("largest relative difference %.3g (useAVX=%v)", worst, useAVX)
+	for n := 0; n < 9; n++ { // tails
+		d := make([]float64, n)
+		sigmoids(d, x[:n], 1)
+		for i := range d {
+			if math.Abs(d[i]-sig(x[i])) > 1e-14*sig(x[i]) {
+				t.Fatalf("n=%d i=%d: %v vs %v", n, i, d[i], sig(x[i]))
+			}
+		}
+	}
+}
+
+func BenchmarkSigmoids(b *testing.B) {
+	x := make([]float64, 500)
+	for i := range x {
+		x[i] = float64(i-250) / 30
+	}
+	dst := make([]float64, 500)
+	for i := 0; i < b.N; i++ {
+		sigmoids(dst, x, 0.2)
+	}
+}
+
+func BenchmarkSigmoidScalar(b *testing.B) {
+	x := make([]float64, 500)
+	for i := range x {
+		x[i] = float64(i-250) / 30
+	}
+	dst := make([]float64, 500)
+	for i := 0; i < b.N; i++ {
+		for j, v := range x {
+			dst[j] = 0.2 * sig(v)
+		}
+	}
+}

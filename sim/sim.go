@@ -78,8 +78,8 @@ type Sim struct {
 	npc                        int
 	spikingFF, spikingFB, cond bool
 
-	// tab tabulates λmax σ(C) for the spiking neuron loops (nil: exact
-	// sigmoid; rate mode always computes it exactly).
+	// tab, when set, tabulates λmax σ(C) for the spiking neuron loops (nil:
+	// the exact sigmoid; rate mode always computes it exactly).
 	tab *neuron.RateTable
 	// rows is the scratch list of weight rows for addRows; cand and candU
 	// hold drawSpikes' candidates.
@@ -142,9 +142,7 @@ func New(cfg *config.Config, net *network.Net, seed uint64) *Sim {
 	s.JitterSrc = rand.NewPCG(seed, 0x4a49545452)
 	s.NoiseSrc = rand.NewPCG(seed, 0x4e4f495345)
 	s.spikeRNG, s.phaseRNG = rand.New(s.SpikeSrc), rand.New(s.PhaseSrc)
-	if !cfg.Rate() {
-		s.tab = rateTable(cfg.LambdaMax)
-	}
+	s.tab = defaultTable(cfg)
 	maxRows := Pixels + s.mem
 	for _, ly := range net.Layers {
 		maxRows = max(maxRows, ly.In+s.mem, ly.Src+s.mem, ly.N+s.mem)

@@ -130,3 +130,16 @@ func BenchmarkStep(b *testing.B) {
 	}
 	c.stop(b, "steps")
 }
+
+// The spiking training example with the rate table instead of the vector sigmoid.
+func BenchmarkTrainSpikingTable(b *testing.B) {
+	train, _ := benchData(b)
+	s := benchSim(b, "spiking", []int{500, 10})
+	s.tab = rateTable(s.lamMax)
+	c := startCPU(b)
+	for i := 0; i < b.N; i++ {
+		k := i % benchImagesCount
+		s.Train(train.Image(k), int(train.Labels[k]))
+	}
+	c.stop(b, "examples")
+}
