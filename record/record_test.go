@@ -1,0 +1,71 @@
+package record
+
+import (
+	"bytes"
+	"math"
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/dendrite-lab/dendrite/checkpoint"
+	"github.com/dendrite-lab/dendrite/npy"
+)
+
+func sample() *Log {
+	l := NewLog([]int{3})
+	l.Loss = []float64{0.1, 0.2}
+	l.Labels, l.Preds = []int64{4, 5}, []int64{4, 1}
+	l.BPAngle = []float64{89, math.NaN()}
+	l.Plateau[0] = []float64{1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12}
+	l.FullTests = []float64{90, 12.5}
+	l.QuickTests, l.QuickAt = []float64{50}, []int64{1000}
+	l.Volt = []float64{0, 1, 2, 3, 0, 5, math.NaN(), 1.5, 2.5}
+	l.Metrics = []Metric{{"initial", 0, 0, 90, math.NaN(), math.NaN(), 0.5}, {"full", 1, 2, 12.5, 50, 0.15, 3}}
+	return l
+}
+
+func TestCheckpointRoundTrip(t *testing.T) {
+	l := sample()
+	w := checkpoint.NewWriter()
+	l.Checkpoint(w)
+	var b bytes.Buffer
+	w.WriteTo(&b)
+	r, err := checkpoint.Read(b.Bytes(), "x")
+	if err != nil {
+		t.Fatal(err)
+	}
+	back := NewLog([]int{3})
+	if err := back.Restore(r); err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(back.Labels, l.Labels) || !reflect.DeepEqual(back.Plateau, l.Plateau) || len(back.Metrics) != 2 ||
+		back.Metrics[1] != l.Metrics[1] || back.Metrics[0].Kind != "initial" {
+		t.Errorf("round trip: %+v", back)
+	}
+}
+
+func TestSave(t *testing.T) {
+	dir := t.TempDir()
+	if err := sample().Save(dir); err != nil {
+		t.Fatal(err)
+	}
+	m, _ := os.ReadFile(filepath.Join(dir, "metrics.csv"))
+	want := "kind,epoch,examples,test_error,train_error,loss_mean,seconds\ninitial,0,0,90,,,0.500\nfull,1,2,12.5,50,0.15,3.000\n"
+	if string(m) != want {
+		t.Errorf("metrics.csv:\n%s\nwant\n%s", m, want)
+	}
+	p, err := npy.ReadFile(filepath.Join(dir, "records", "plateau_times_0.npy"))
+	if err != nil || !reflect.DeepEqual(p.Shape, []int{4, 3}) {
+		t.Errorf("plateau times %v %v", p, err)
+	}
+	v, _ := os.ReadFile(filepath.Join(dir, "records", "voltages.csv"))
+	if !strings.Contains(string(v), "0,target,2,3,0,5,,1.5,2.5") {
+		t.Errorf("voltages.csv:\n%s", v)
+	}
+	lab, err := npy.ReadFile(filepath.Join(dir, "records", "training_labels.npy"))
+	if err != nil || lab.Data[1] != 5 {
+		t.Errorf("labels %v %v", lab, err)
+	}
+}
