@@ -217,7 +217,7 @@ func (s *Sim) update() (loss, angle float64) {
 			ls.ly.ApplyMask(false)
 			s.recomputeQ(l)
 		}
-		learn.HiddenDelta(ls.delta, ls.cF, ls.alphaT, ls.alphaF, s.kB, s.lamMax)
+		hiddenDelta(ls.delta, ls.cF, ls.alphaT, ls.alphaF, s.candU, s.kB, s.lamMax)
 		if needBP && cfg.BackpropOrder == "reference" {
 			up := out.delta
 			if l < L-2 {
@@ -247,7 +247,7 @@ func (s *Sim) update() (loss, angle float64) {
 // projections so the event-driven input equals W_new·p from now on.
 func (s *Sim) applyW(l int, delta []float64, scale float64) {
 	ls := s.layers[l]
-	learn.AddOuter(ls.ly.W, scale, delta, ls.pinF)
+	addOuter(ls.ly.W, scale, delta, ls.pinF)
 	learn.AddScaled(ls.ly.B, scale, delta)
 	if !s.spikingFF || s.Cfg.Rate() {
 		return
@@ -262,11 +262,7 @@ func (s *Sim) applyW(l int, delta []float64, scale float64) {
 		if dot == 0 {
 			continue
 		}
-		a := scale * dot
-		P := ls.P[d]
-		for i, v := range delta {
-			P[i] += a * v
-		}
+		axpy(ls.P[d], scale*dot, delta)
 	}
 }
 

@@ -195,3 +195,42 @@ func sigmoids(dst, x []float64, scale float64) {
 		dst[i] = scale * neuron.Sigmoid(v)
 	}
 }
+
+// addOuter adds scale·δ pᵀ to w stored presynaptic-major (len(p)×len(δ)), as
+// learn.AddOuter: row j gains scale·p_j·δ, rows with p_j = 0 are skipped.
+// Long rows go through the vector kernel, short ones (the output layer's)
+// stay in a Go loop, where a call per row would cost more than the row.
+func addOuter(w []float64, scale float64, delta, p []float64) {
+	n := len(delta)
+	if n < 32 {
+		for j, pj := range p {
+			if pj == 0 {
+				continue
+			}
+			a := scale * pj
+			row := w[j*n : (j+1)*n : (j+1)*n]
+			for i, d := range delta {
+				row[i] += a * d
+			}
+		}
+		return
+	}
+	for j, pj := range p {
+		if pj != 0 {
+			axpy(w[j*n:(j+1)*n], scale*pj, delta)
+		}
+	}
+}
+
+// hiddenDelta sets δ = k_B λmax σ'(C̄f) ⊙ (αt − αf) (spec §3.6), as
+// learn.HiddenDelta, with the sigmoids evaluated by the vector kernel into
+// the scratch sig (len ≥ len(δ)).
+func hiddenDelta(delta, cf, alphaT, alphaF, sig []float64, kB, lamMax float64) {
+	sig = sig[:len(delta)]
+	sigmoids(sig, cf, 1)
+	cf, alphaT, alphaF = cf[:len(delta)], alphaT[:len(delta)], alphaF[:len(delta)]
+	g := kB * lamMax
+	for i, sv := range sig {
+		delta[i] = g * (sv * (1 - sv)) * (alphaT[i] - alphaF[i])
+	}
+}

@@ -10,41 +10,37 @@ var nan = math.NaN()
 
 // forwardRate computes the rate-mode feedforward pass (spec §5): for every
 // layer B = W r_below + b, C = k B (instantaneous), r = λmax σ(C). The input
-// is sparse, so layer 0 touches only the rows of non-zero pixels.
+// is sparse, so layer 0 touches only the rows of non-zero pixels; all rows of
+// a layer go through one addRows call.
 func (s *Sim) forwardRate() {
+	rs := &s.rows
 	for l, ls := range s.layers {
 		ly := ls.ly
 		n := ls.n
 		B := ls.B
 		copy(B, ly.B)
+		rs.begin(n)
 		if l == 0 {
 			for q, j := range s.inIdx {
-				rj := s.inRate[q]
-				row := ly.W[int(j)*n : int(j)*n+n : int(j)*n+n]
-				for i := range B {
-					B[i] += rj * row[i]
-				}
+				rs.add(ly.W[int(j)*n:int(j)*n+n], s.inRate[q])
 			}
 		} else {
 			for j, rj := range s.layers[l-1].lam {
-				if rj == 0 {
-					continue
-				}
-				row := ly.W[j*n : j*n+n : j*n+n]
-				for i := range B {
-					B[i] += rj * row[i]
+				if rj != 0 {
+					rs.add(ly.W[j*n:j*n+n], rj)
 				}
 			}
 		}
+		rs.addTo(B)
 		k := s.kB
 		if !ls.hidden {
 			k = s.kD
 		}
+		C := ls.C[:len(B)]
 		for i, b := range B {
-			c := k * b
-			ls.C[i] = c
-			ls.lam[i] = s.lamMax * neuron.Sigmoid(c)
+			C[i] = k * b
 		}
+		sigmoids(ls.lam, C, s.lamMax)
 	}
 }
 
@@ -57,15 +53,15 @@ func (s *Sim) apicalRate(l int, A, alpha []float64) {
 	} else {
 		clear(A)
 	}
+	rs := &s.rows
+	rs.begin(n)
 	for q, r := range s.layers[s.fbSource(l)].lam {
-		row := ls.ly.Y[q*n : q*n+n : q*n+n]
-		for i := range A {
-			A[i] += r * row[i]
+		if r != 0 {
+			rs.add(ls.ly.Y[q*n:q*n+n], r)
 		}
 	}
-	for i, a := range A {
-		alpha[i] = neuron.Sigmoid(a)
-	}
+	rs.addTo(A)
+	sigmoids(alpha, A, 1)
 }
 
 // trainRate is one rate-mode example: the 2-step phases reduce to one forward
