@@ -234,3 +234,14 @@ func hiddenDelta(delta, cf, alphaT, alphaF, sig []float64, kB, lamMax float64) {
 		delta[i] = g * (sv * (1 - sv)) * (alphaT[i] - alphaF[i])
 	}
 }
+
+// Counters is the work a Sim has simulated since New: spiking steps, spikes
+// (units with a non-zero count in a step, input units included) and synaptic
+// events (spikes × fan-out: the weights each spike's row adds, feedforward
+// and feedback). Rate mode simulates no steps and leaves them at zero.
+type Counters struct {
+	Steps, Spikes, SynEvents int64
+}
+
+// Counters returns the Sim's work counters.
+func (s *Sim) Counters() Counters { return s.ctr }

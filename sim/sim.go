@@ -86,6 +86,8 @@ type Sim struct {
 	rows  rowSet
 	cand  []int32
 	candU []float64
+	// ctr counts steps, spikes and synaptic events (see Counters).
+	ctr Counters
 
 	// Trace, when set, is called after every training step (voltage recording).
 	Trace func(s *Sim, phase int, step int)
@@ -255,6 +257,7 @@ func (s *Sim) step(teach, acc, pin, pfb bool) {
 		in := &s.input.ring[slot]
 		in.reset()
 		drawSpikes(in, s.inRate, s.inIdx, s.SpikeSrc.Uint64(), s.cand, s.candU)
+		s.ctr.Spikes += int64(len(in.idx))
 	}
 	for l, ls := range s.layers {
 		ly := ls.ly
@@ -273,6 +276,7 @@ func (s *Sim) step(teach, acc, pin, pfb bool) {
 				rs.add(ly.W[int(j)*n:int(j)*n+n], sl.cnt[q])
 			}
 			rs.addTo(P)
+			s.ctr.SynEvents += int64(len(sl.idx) * n)
 			// B = b + Σ_d κ(d+1) P(t−d); a slot without spikes holds P = 0.
 			rs.begin(n)
 			for d, sd := 0, slot; d < mem; d++ {
@@ -381,6 +385,7 @@ func (s *Sim) step(teach, acc, pin, pfb bool) {
 				addTo(sumLam, lam)
 			}
 		}
+		s.ctr.Spikes += int64(len(cur.idx))
 		// This layer's spikes feed the apical projections of the layers it is the feedback source of.
 		if s.spikingFB {
 			for h := 0; h < L-1; h++ {
@@ -396,6 +401,7 @@ func (s *Sim) step(teach, acc, pin, pfb bool) {
 					rs.add(hs.ly.Y[int(j)*hn:int(j)*hn+hn], cur.cnt[q])
 				}
 				rs.addTo(Q)
+				s.ctr.SynEvents += int64(len(cur.idx) * hn)
 			}
 		}
 	}
@@ -403,6 +409,7 @@ func (s *Sim) step(teach, acc, pin, pfb bool) {
 		s.accumulate(slot, pin)
 	}
 	s.t++
+	s.ctr.Steps++
 }
 
 // accumulate adds the current step's spike-history parts to the averaging

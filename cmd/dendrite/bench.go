@@ -1,4 +1,63 @@
 package main
 
-// benchMain is replaced by the bench implementation (package bench).
-func benchMain(args []string) int { println("dendrite bench: not built yet"); return 1 }
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+
+	"github.com/dendrite-lab/dendrite/bench"
+)
+
+// benchMain runs `dendrite bench`: fixed, seeded speed workloads on MNIST,
+// printed as a table (or JSON with --json). Errors are one line on stderr.
+func benchMain(args []string) int {
+	return benchMainIO(args, os.Stdout, os.Stderr)
+}
+
+func benchMainIO(args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("dendrite bench", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	quick := fs.Bool("quick", false, "run fewer examples and skip the full-MNIST rate run")
+	asJSON := fs.Bool("json", false, "print the report as JSON")
+	workers := fs.Int("workers", 2, "goroutines of the test workloads")
+	mnist := fs.String("mnist", "", "directory of the MNIST files (default: the dataset package's)")
+	fs.Usage = func() {
+		fmt.Fprintln(stderr, "usage: dendrite bench [--quick] [--json] [--workers N] [--mnist DIR]")
+		fs.PrintDefaults()
+	}
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return 0
+		}
+		return 2
+	}
+	if fs.NArg() > 0 {
+		fmt.Fprintf(stderr, "dendrite bench: unexpected argument %q\n", fs.Arg(0))
+		return 2
+	}
+	if *workers < 1 {
+		fmt.Fprintf(stderr, "dendrite bench: --workers must be at least 1, got %d\n", *workers)
+		return 2
+	}
+	opts := bench.Options{Quick: *quick, Workers: *workers, MNIST: *mnist}
+	if !*asJSON {
+		opts.Progress = stderr
+	}
+	rep, err := bench.Run(opts)
+	if err != nil {
+		fmt.Fprintf(stderr, "dendrite bench: %v\n", err)
+		return 1
+	}
+	if *asJSON {
+		err = rep.JSON(stdout)
+	} else {
+		err = rep.Table(stdout)
+	}
+	if err != nil {
+		fmt.Fprintf(stderr, "dendrite bench: %v\n", err)
+		return 1
+	}
+	return 0
+}

@@ -1,0 +1,426 @@
+// Package bench measures the simulator's speed on fixed, seeded workloads on
+// real MNIST: training examples and test images per second in spiking and
+// rate mode for the 500,10 and 500,100,10 networks, nanoseconds per simulated
+// step, synaptic events per second, peak memory, and the machine it ran on.
+// Its report sets the numbers beside the performance targets of the project
+// and the authors' code on the same machine.
+//
+// Every workload starts from a network initialised with seed 1 and a Sim with
+// seed 1; test workloads run sim.Evaluate on the weights the training
+// workload of the same network left behind. Throughput is wall-clock time, so
+// a busy machine lowers it.
+package bench
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"os"
+	"runtime"
+	"strconv"
+	"strings"
+	"sync"
+	"text/tabwriter"
+	"time"
+
+	"github.com/dendrite-lab/dendrite/config"
+	"github.com/dendrite-lab/dendrite/dataset"
+	"github.com/dendrite-lab/dendrite/network"
+	"github.com/dendrite-lab/dendrite/sim"
+)
+
+// Options selects the workloads.
+type Options struct {
+	// Quick runs a third to a half of the examples and skips the full-MNIST rate run.
+	Quick bool
+	// Workers is the number of goroutines of the test workloads (0 = 2, the
+	// setting of the targets; results do not depend on it).
+	Workers int
+	// MNIST is the directory of the MNIST files ("" = dataset.LoadMNIST's default).
+	MNIST string
+	// Progress, when set, receives one line per finished workload.
+	Progress io.Writer
+}
+
+// Workload is one measured workload.
+type Workload struct {
+	Name    string `json:"name"`    // e.g. "spiking train"
+	Mode    string `json:"mode"`    // spiking or rate
+	Kind    string `json:"kind"`    // train or test
+	Layers  string `json:"layers"`  // e.g. "500,10"
+	N       int    `json:"n"`       // examples or images
+	Workers int    `json:"workers"` // goroutines (1 for training)
+	// Seconds is the wall-clock time; PerSecond is N/Seconds.
+	Seconds   float64 `json:"seconds"`
+	PerSecond float64 `json:"per_second"`
+	Unit      string  `json:"unit"` // examples/s or images/s
+	// Steps, Spikes and SynEvents are the simulated 1-ms steps, spikes and
+	// synaptic events (spikes × fan-out); zero in rate mode.
+	Steps     int64 `json:"steps"`
+	Spikes    int64 `json:"spikes"`
+	SynEvents int64 `json:"synaptic_events"`
+	// NsPerStep is wall time × workers / steps: the cost of a step on one core.
+	NsPerStep float64 `json:"ns_per_step"`
+	// SynEventsPerSecond is SynEvents/Seconds.
+	SynEventsPerSecond float64 `json:"synaptic_events_per_second"`
+	// ErrorPercent is the test error of a test workload (training: the
+	// training error of the presented examples).
+	ErrorPercent float64 `json:"error_percent"`
+	// Target and Aim are the project's goals and Authors the authors' code on
+	// this kind of machine (0: none stated).
+	Target  float64 `json:"target,omitempty"`
+	Aim     float64 `json:"aim,omitempty"`
+	Authors float64 `json:"authors,omitempty"`
+}
+
+// Memory is the process's memory use at the end of the run.
+type Memory struct {
+	// PeakRSSMB is VmHWM of /proc/self/status (0 where unavailable).
+	PeakRSSMB float64 `json:"peak_rss_mb"`
+	// HeapInuseMB, HeapSysMB and SysMB are runtime.MemStats' HeapInuse,
+	// HeapSys and Sys; TotalAllocMB is the bytes allocated over the run.
+	HeapInuseMB  float64 `json:"heap_inuse_mb"`
+	HeapSysMB    float64 `json:"heap_sys_mb"`
+	SysMB        float64 `json:"sys_mb"`
+	TotalAllocMB float64 `json:"total_alloc_mb"`
+	NumGC        uint32  `json:"num_gc"`
+	// TargetMB and AimMB are the peak-RSS goals of a full MNIST run.
+	TargetMB float64 `json:"target_mb"`
+	AimMB    float64 `json:"aim_mb"`
+}
+
+// Report is the outcome of Run.
+type Report struct {
+	Workloads  []Workload `json:"workloads"`
+	Memory     Memory     `json:"memory"`
+	GOMAXPROCS int        `json:"gomaxprocs"`
+	NumCPU     int        `json:"num_cpu"`
+	CPU        string     `json:"cpu"`
+	GoVersion  string     `json:"go_version"`
+	OS         string     `json:"os"`
+	Arch       string     `json:"arch"`
+	Quick      bool       `json:"quick"`
+	// FullRun tells whether the workloads include the full-MNIST rate run
+	// (60,000 training examples and the 10,000 test images), whose peak RSS
+	// the memory target is about.
+	FullRun bool      `json:"full_run"`
+	Started time.Time `json:"started"`
+	Seconds float64   `json:"seconds"`
+}
+
+// Goals of the project (examples or images per second) and the authors' code
+// measured on this kind of machine, for the 500,10 network.
+var goals = map[string]struct{ target, aim, authors float64 }{
+	"spiking train 500,10": {1000, 2400, 48},
+	"spiking test 500,10":  {1000, 2200, 22},
+	"rate train 500,10":    {13000, 30000, 670},
+	"rate test 500,10":     {50000, 100000, 1700},
+}
+
+// Memory goals (MB) of a full MNIST 500,10 run.
+const (
+	rssTarget = 150
+	rssAim    = 100
+)
+
+// sizes of the workloads: full and quick.
+type sizes struct{ spikeTrain, spikeTest, rateTrain, rateTest int }
+
+var (
+	fullSizes  = sizes{300, 200, 5000, 10000}
+	quickSizes = sizes{100, 100, 2000, 5000}
+)
+
+// Run runs the workloads and returns their report.
+func Run(opts Options) (*Report, error) {
+	workers := opts.Workers
+	if workers <= 0 {
+		workers = 2
+	}
+	start := time.Now()
+	train, test, err := dataset.LoadMNIST(opts.MNIST)
+	if err != nil {
+		return nil, err
+	}
+	rep := &Report{
+		GOMAXPROCS: runtime.GOMAXPROCS(0), NumCPU: runtime.NumCPU(), CPU: cpuModel(),
+		GoVersion: runtime.Version(), OS: runtime.GOOS, Arch: runtime.GOARCH,
+		Quick: opts.Quick, FullRun: !opts.Quick, Started: start,
+	}
+	sz := fullSizes
+	if opts.Quick {
+		sz = quickSizes
+	}
+	progress := func(w Workload) {
+		rep.Workloads = append(rep.Workloads, w)
+		if opts.Progress != nil {
+			fmt.Fprintf(opts.Progress, "%-32s %8d in %7.2f s  %10.0f %s\n", w.Name+" "+w.Layers, w.N, w.Seconds, w.PerSecond, w.Unit)
+		}
+	}
+	for _, layers := range [][]int{{500, 10}, {500, 100, 10}} {
+		for _, mode := range []string{"spiking", "rate"} {
+			cfg, err := newConfig(mode, layers)
+			if err != nil {
+				return nil, err
+			}
+			net := network.New(cfg, sim.Pixels, rand.New(rand.NewPCG(1, 99)))
+			nTrain, nTest := sz.spikeTrain, sz.spikeTest
+			if mode == "rate" {
+				nTrain, nTest = sz.rateTrain, sz.rateTest
+			}
+			progress(trainWorkload(cfg, net, train, nTrain))
+			progress(testWorkload(cfg, net, test, nTest, workers))
+		}
+	}
+	if !opts.Quick {
+		// The full-MNIST rate run: one epoch and the whole test set.
+		cfg, err := newConfig("rate", []int{500, 10})
+		if err != nil {
+			return nil, err
+		}
+		net := network.New(cfg, sim.Pixels, rand.New(rand.NewPCG(1, 99)))
+		w := trainWorkload(cfg, net, train, train.N)
+		w.Name = "rate train, full epoch"
+		progress(w)
+		w = testWorkload(cfg, net, test, test.N, workers)
+		w.Name = "rate test, full test set"
+		progress(w)
+	}
+	rep.Memory = memory()
+	rep.Seconds = time.Since(start).Seconds()
+	return rep, nil
+}
+
+func newConfig(mode string, layers []int) (*config.Config, error) {
+	c := config.Default("paper")
+	c.Mode = mode
+	c.Layers = layers
+	c.Resolve()
+	if err := c.Validate(); err != nil {
+		return nil, err
+	}
+	return &c, nil
+}
+
+func layerString(cfg *config.Config) string {
+	var b strings.Builder
+	for i, n := range cfg.Layers {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		b.WriteString(strconv.Itoa(n))
+	}
+	return b.String()
+}
+
+func newWorkload(cfg *config.Config, kind string, n, workers int, sec float64, ctr sim.Counters) Workload {
+	w := Workload{Name: cfg.Mode + " " + kind, Mode: cfg.Mode, Kind: kind, Layers: layerString(cfg), N: n,
+		Workers: workers, Seconds: sec, Steps: ctr.Steps, Spikes: ctr.Spikes, SynEvents: ctr.SynEvents}
+	w.Unit = "examples/s"
+	if kind == "test" {
+		w.Unit = "images/s"
+	}
+	if sec > 0 {
+		w.PerSecond = float64(n) / sec
+		w.SynEventsPerSecond = float64(ctr.SynEvents) / sec
+	}
+	if ctr.Steps > 0 {
+		w.NsPerStep = sec * 1e9 * float64(workers) / float64(ctr.Steps)
+	}
+	if g, ok := goals[w.Name+" "+w.Layers]; ok {
+		w.Target, w.Aim, w.Authors = g.target, g.aim, g.authors
+	}
+	return w
+}
+
+// trainWorkload trains net on the first n training examples.
+func trainWorkload(cfg *config.Config, net *network.Net, train *dataset.Set, n int) Workload {
+	s := sim.New(cfg, net, 1)
+	wrong := 0
+	t0 := time.Now()
+	for i := 0; i < n; i++ {
+		r := s.Train(train.Image(i%train.N), int(train.Labels[i%train.N]))
+		if r.Pred != r.Label {
+			wrong++
+		}
+	}
+	w := newWorkload(cfg, "train", n, 1, time.Since(t0).Seconds(), s.Counters())
+	w.ErrorPercent = 100 * float64(wrong) / float64(max(n, 1))
+	return w
+}
+
+// labelled adapts a dataset.Set to sim.Images.
+type labelled struct{ *dataset.Set }
+
+func (l labelled) Label(i int) int { return int(l.Labels[i]) }
+
+// testWorkload tests net on the first n test images with workers goroutines.
+func testWorkload(cfg *config.Config, net *network.Net, test *dataset.Set, n, workers int) Workload {
+	n = min(n, test.N)
+	idx := make([]int, n)
+	for i := range idx {
+		idx[i] = i
+	}
+	var mu sync.Mutex
+	last := map[*sim.Sim]sim.Counters{}
+	t0 := time.Now()
+	ev := sim.Evaluate(cfg, net, labelled{test}, idx, 1, workers, func(k int, s *sim.Sim) {
+		c := s.Counters()
+		mu.Lock()
+		last[s] = c
+		mu.Unlock()
+	})
+	sec := time.Since(t0).Seconds()
+	var ctr sim.Counters
+	for _, c := range last {
+		ctr.Steps += c.Steps
+		ctr.Spikes += c.Spikes
+		ctr.SynEvents += c.SynEvents
+	}
+	w := newWorkload(cfg, "test", n, min(workers, n), sec, ctr)
+	w.ErrorPercent = ev.ErrorPercent()
+	return w
+}
+
+// memory reads the peak RSS and the Go heap statistics.
+func memory() Memory {
+	var ms runtime.MemStats
+	runtime.ReadMemStats(&ms)
+	const mb = 1 << 20
+	m := Memory{
+		PeakRSSMB:   peakRSSKB() / 1024,
+		HeapInuseMB: float64(ms.HeapInuse) / mb, HeapSysMB: float64(ms.HeapSys) / mb,
+		SysMB: float64(ms.Sys) / mb, TotalAllocMB: float64(ms.TotalAlloc) / mb, NumGC: ms.NumGC,
+		TargetMB: rssTarget, AimMB: rssAim,
+	}
+	return m
+}
+
+// peakRSSKB returns VmHWM from /proc/self/status in kB (0 if unavailable).
+func peakRSSKB() float64 {
+	b, err := os.ReadFile("/proc/self/status")
+	if err != nil {
+		return 0
+	}
+	return statusField(b, "VmHWM:")
+}
+
+// statusField parses a "Name:   1234 kB" line of /proc/self/status.
+func statusField(b []byte, name string) float64 {
+	sc := bufio.NewScanner(bytes.NewReader(b))
+	for sc.Scan() {
+		line := sc.Text()
+		if rest, ok := strings.CutPrefix(line, name); ok {
+			f := strings.Fields(rest)
+			if len(f) > 0 {
+				v, err := strconv.ParseFloat(f[0], 64)
+				if err == nil {
+					return v
+				}
+			}
+		}
+	}
+	return 0
+}
+
+// cpuModel returns the "model name" of /proc/cpuinfo ("unknown" elsewhere).
+func cpuModel() string {
+	b, err := os.ReadFile("/proc/cpuinfo")
+	if err != nil {
+		return "unknown"
+	}
+	sc := bufio.NewScanner(bytes.NewReader(b))
+	for sc.Scan() {
+		k, v, ok := strings.Cut(sc.Text(), ":")
+		if ok && strings.TrimSpace(k) == "model name" {
+			return strings.TrimSpace(v)
+		}
+	}
+	return "unknown"
+}
+
+// JSON writes the report as indented JSON.
+func (r *Report) JSON(w io.Writer) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(r)
+}
+
+// Table writes the report as one aligned table, followed by memory and machine lines.
+func (r *Report) Table(w io.Writer) error {
+	fmt.Fprintf(w, "dendrite bench: %s, %s/%s, GOMAXPROCS=%d (%d CPUs), CPU %s", r.GoVersion, r.OS, r.Arch, r.GOMAXPROCS, r.NumCPU, r.CPU)
+	if r.Quick {
+		fmt.Fprint(w, ", quick")
+	}
+	fmt.Fprintf(w, ", %.1f s\n\n", r.Seconds)
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintln(tw, "workload\tlayers\tn\tworkers\tper second\tns/step\tsyn. events/s\terror %\tmust reach\taim\tauthors\t× authors\tstatus\t")
+	for _, x := range r.Workloads {
+		fmt.Fprintf(tw, "%s\t%s\t%d\t%d\t%s %s\t%s\t%s\t%.1f\t%s\t%s\t%s\t%s\t%s\t\n",
+			x.Name, x.Layers, x.N, x.Workers, num(x.PerSecond), x.Unit, opt(x.NsPerStep), opt(x.SynEventsPerSecond), x.ErrorPercent,
+			opt(x.Target), opt(x.Aim), opt(x.Authors), ratio(x.PerSecond, x.Authors), status(x.PerSecond, x.Target, x.Aim, false))
+	}
+	m := r.Memory
+	fmt.Fprintf(tw, "peak RSS (VmHWM)\t\t\t\t%s MB\t\t\t\t%s MB\t%s MB\t\t\t%s\t\n", num(m.PeakRSSMB), num(m.TargetMB), num(m.AimMB),
+		status(m.PeakRSSMB, m.TargetMB, m.AimMB, true))
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	what := "all workloads"
+	if r.FullRun {
+		what = "all workloads, including the full-MNIST rate run"
+	}
+	_, err := fmt.Fprintf(w, "\nmemory (%s): peak RSS %.1f MB, Go heap in use %.1f MB, heap reserved %.1f MB, runtime total %.1f MB, %.0f MB allocated in all, %d GCs\n",
+		what, m.PeakRSSMB, m.HeapInuseMB, m.HeapSysMB, m.SysMB, m.TotalAllocMB, m.NumGC)
+	return err
+}
+
+func num(v float64) string {
+	switch {
+	case v >= 100:
+		return strconv.FormatFloat(v, 'f', 0, 64)
+	case v >= 10:
+		return strconv.FormatFloat(v, 'f', 1, 64)
+	}
+	return strconv.FormatFloat(v, 'f', 2, 64)
+}
+
+func opt(v float64) string {
+	if v == 0 {
+		return "–"
+	}
+	if v >= 1e6 {
+		return strconv.FormatFloat(v/1e6, 'f', 0, 64) + "M"
+	}
+	return num(v)
+}
+
+func ratio(v, authors float64) string {
+	if authors == 0 {
+		return "–"
+	}
+	return strconv.FormatFloat(v/authors, 'f', 0, 64) + "×"
+}
+
+// status compares v with a target and an aim (lower is better when less).
+func status(v, target, aim float64, less bool) string {
+	if target == 0 || v == 0 {
+		return ""
+	}
+	ok := func(goal float64) bool {
+		if less {
+			return v <= goal
+		}
+		return v >= goal
+	}
+	switch {
+	case ok(aim):
+		return "aim met"
+	case ok(target):
+		return "ok"
+	}
+	return "BELOW TARGET"
+}
