@@ -51,6 +51,32 @@ func (r *rowSet) addTo(dst []float64) {
 	addRows(dst, r.ptr, r.coef)
 }
 
+// sumTo sets dst = base + Σ rows (base nil: 0; len(dst) must be the set's n).
+// Unlike copy-then-addTo it passes over dst once.
+func (r *rowSet) sumTo(dst, base []float64) {
+	if len(dst) != r.n || (base != nil && len(base) < r.n) {
+		panic("sim: destination length differs from the row set")
+	}
+	coef := r.coef[:len(r.ptr)]
+	// The one-pass kernel keeps a chunk of dst in registers while it visits
+	// every row: best for few rows. Many rows (rate mode's hundreds) stream
+	// better row by row, so rows past the first sumFirst are added by addRows.
+	const sumFirst = 8
+	k := min(len(r.ptr), sumFirst)
+	if sumRowsArch(dst, base, r.ptr[:k], coef[:k]) {
+		addRows(dst, r.ptr[k:], coef[k:])
+		return
+	}
+	if base != nil {
+		copy(dst, base)
+	} else {
+		clear(dst)
+	}
+	if len(r.ptr) > 0 {
+		addRowsGo(dst, r.ptr, coef)
+	}
+}
+
 // addRows sets dst[i] += Σ_k coef[k]·rows[k][i]; every row must hold at least
 // len(dst) values (rowSet.add checks that).
 func addRows(dst []float64, rows []unsafe.Pointer, coef []float64) {

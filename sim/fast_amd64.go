@@ -5,6 +5,9 @@ import "unsafe"
 //go:noescape
 func addRowsAVX(dst *float64, n int, rows *unsafe.Pointer, coef *float64, m int)
 
+//go:noescape
+func sumRowsAVX(dst, base *float64, n int, rows *unsafe.Pointer, coef *float64, m int)
+
 func cpuid(eaxArg, ecxArg uint32) (eax, ebx, ecx, edx uint32)
 
 func xgetbv() (eax, edx uint32)
@@ -56,5 +59,25 @@ func sigmoidArch(dst, x []float64, scale float64) bool {
 		sigmoidAVX(&db[0], &xb[0], 8, scale)
 		copy(dst[n:], db[:len(dst)-n])
 	}
+	return true
+}
+
+func sumRowsArch(dst, base []float64, rows []unsafe.Pointer, coef []float64) bool {
+	if !useAVX {
+		return false
+	}
+	if len(dst) == 0 {
+		return true
+	}
+	var bp *float64
+	if base != nil {
+		bp = &base[:len(dst)][0]
+	}
+	var rp *unsafe.Pointer
+	var cp *float64
+	if len(rows) > 0 {
+		rp, cp = &rows[0], &coef[0]
+	}
+	sumRowsAVX(&dst[0], bp, len(dst), rp, cp, len(rows))
 	return true
 }

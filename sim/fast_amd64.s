@@ -333,3 +333,115 @@ loop:
 done:
 	VZEROUPPER
 	RET
+
+// func sumRowsAVX(dst, base *float64, n int, rows *unsafe.Pointer, coef *float64, m int)
+//
+// dst[i] = base[i] + Σ_k coef[k]·rows[k][i] for i < n (base nil: 0), added
+// in row order. Chunks of dst (16, then 4, then 1 elements) stay in Y0–Y3
+// while all rows are added, so dst is written once and base read once.
+// Needs AVX2 and FMA3.
+TEXT ·sumRowsAVX(SB), NOSPLIT, $0-48
+	MOVQ dst+0(FP), DI
+	MOVQ base+8(FP), SI
+	MOVQ n+16(FP), CX
+	MOVQ rows+24(FP), R8
+	MOVQ coef+32(FP), R9
+	MOVQ m+40(FP), R10
+	XORQ AX, AX
+
+c16:
+	CMPQ CX, $16
+	JL   c4
+	TESTQ SI, SI
+	JZ   c16zero
+	VMOVUPD 0(SI)(AX*1), Y0
+	VMOVUPD 32(SI)(AX*1), Y1
+	VMOVUPD 64(SI)(AX*1), Y2
+	VMOVUPD 96(SI)(AX*1), Y3
+	JMP  c16rows
+
+c16zero:
+	VXORPD Y0, Y0, Y0
+	VXORPD Y1, Y1, Y1
+	VXORPD Y2, Y2, Y2
+	VXORPD Y3, Y3, Y3
+
+c16rows:
+	XORQ BX, BX
+
+c16row:
+	CMPQ BX, R10
+	JGE  c16store
+	MOVQ (R8)(BX*8), DX
+	VBROADCASTSD (R9)(BX*8), Y8
+	VFMADD231PD 0(DX)(AX*1), Y8, Y0
+	VFMADD231PD 32(DX)(AX*1), Y8, Y1
+	VFMADD231PD 64(DX)(AX*1), Y8, Y2
+	VFMADD231PD 96(DX)(AX*1), Y8, Y3
+	INCQ BX
+	JMP  c16row
+
+c16store:
+	VMOVUPD Y0, 0(DI)(AX*1)
+	VMOVUPD Y1, 32(DI)(AX*1)
+	VMOVUPD Y2, 64(DI)(AX*1)
+	VMOVUPD Y3, 96(DI)(AX*1)
+	ADDQ $128, AX
+	SUBQ $16, CX
+	JMP  c16
+
+c4:
+	CMPQ CX, $4
+	JL   c1
+	VXORPD Y0, Y0, Y0
+	TESTQ SI, SI
+	JZ   c4rows
+	VMOVUPD 0(SI)(AX*1), Y0
+
+c4rows:
+	XORQ BX, BX
+
+c4row:
+	CMPQ BX, R10
+	JGE  c4store
+	MOVQ (R8)(BX*8), DX
+	VBROADCASTSD (R9)(BX*8), Y8
+	VFMADD231PD 0(DX)(AX*1), Y8, Y0
+	INCQ BX
+	JMP  c4row
+
+c4store:
+	VMOVUPD Y0, 0(DI)(AX*1)
+	ADDQ $32, AX
+	SUBQ $4, CX
+	JMP  c4
+
+c1:
+	TESTQ CX, CX
+	JZ   sdone
+	VXORPD X0, X0, X0
+	TESTQ SI, SI
+	JZ   c1rows
+	VMOVSD 0(SI)(AX*1), X0
+
+c1rows:
+	XORQ BX, BX
+
+c1row:
+	CMPQ BX, R10
+	JGE  c1store
+	MOVQ (R8)(BX*8), DX
+	VMOVSD (R9)(BX*8), X8
+	VFMADD231SD 0(DX)(AX*1), X8, X0
+	INCQ BX
+	JMP  c1row
+
+c1store:
+	VMOVSD X0, 0(DI)(AX*1)
+	ADDQ $8, AX
+	DECQ CX
+	JMP  c1
+
+sdone:
+	VZEROUPPER
+	RET

@@ -9,3 +9,5 @@ const useAVX = false
 func addRowsArch(dst []float64, rows []unsafe.Pointer, coef []float64) bool { return false }
 
 func sigmoidArch(dst, x []float64, scale float64) bool { return false }
+
+func sumRowsArch(dst, base []float64, rows []unsafe.Pointer, coef []float64) bool { return false }

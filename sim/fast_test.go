@@ -14,7 +14,7 @@ func TestAddRowsMatchesGo(t *testing.T) {
 	}
 	r := rand.New(rand.NewPCG(1, 2))
 	for _, n := range []int{1, 2, 3, 4, 5, 7, 8, 10, 15, 16, 17, 31, 33, 100, 500} {
-		for _, m := range []int{1, 2, 3, 4, 5, 8, 9, 10, 150} {
+		for _, m := range []int{0, 1, 2, 3, 4, 5, 8, 9, 10, 150} {
 			w := make([]float64, (m+3)*n)
 			for i := range w {
 				w[i] = r.NormFloat64()
@@ -31,6 +31,28 @@ func TestAddRowsMatchesGo(t *testing.T) {
 			}
 			want := append([]float64(nil), dst...)
 			addRowsGo(want, rs.ptr, rs.coef)
+			base := make([]float64, n)
+			for i := range base {
+				base[i] = r.NormFloat64()
+			}
+			for _, b := range [][]float64{nil, base} {
+				got := make([]float64, n+1)
+				got[n] = 777
+				rs.sumTo(got[:n], b)
+				if got[n] != 777 {
+					t.Fatalf("sumTo n=%d m=%d: wrote past the end", n, m)
+				}
+				w := make([]float64, n)
+				if b != nil {
+					copy(w, b)
+				}
+				addRowsGo(w, rs.ptr, rs.coef)
+				for i := range w {
+					if d := math.Abs(got[i] - w[i]); d > 1e-12*(1+math.Abs(w[i])) {
+						t.Fatalf("sumTo n=%d m=%d i=%d: %.17g, want %.17g", n, m, i, got[i], w[i])
+					}
+				}
+			}
 			guard := append(dst, 12345)[:n] // a value past the end must survive
 			rs.addTo(guard)
 			if g := guard[:n+1][n]; g != 12345 {

@@ -18,7 +18,6 @@ func (s *Sim) forwardRate() {
 		ly := ls.ly
 		n := ls.n
 		B := ls.B
-		copy(B, ly.B)
 		rs.begin(n)
 		if l == 0 {
 			for q, j := range s.inIdx {
@@ -31,7 +30,7 @@ func (s *Sim) forwardRate() {
 				}
 			}
 		}
-		rs.addTo(B)
+		rs.sumTo(B, ly.B)
 		k := s.kB
 		if !ls.hidden {
 			k = s.kD
@@ -48,11 +47,6 @@ func (s *Sim) forwardRate() {
 func (s *Sim) apicalRate(l int, A, alpha []float64) {
 	ls := s.layers[l]
 	n := ls.n
-	if ls.ly.C != nil {
-		copy(A, ls.ly.C)
-	} else {
-		clear(A)
-	}
 	rs := &s.rows
 	rs.begin(n)
 	for q, r := range s.layers[s.fbSource(l)].lam {
@@ -60,7 +54,7 @@ func (s *Sim) apicalRate(l int, A, alpha []float64) {
 			rs.add(ls.ly.Y[q*n:q*n+n], r)
 		}
 	}
-	rs.addTo(A)
+	rs.sumTo(A, ls.ly.C)
 	sigmoids(alpha, A, 1)
 }
 

@@ -264,18 +264,16 @@ func (s *Sim) step(teach, acc, pin, pfb bool) {
 		n := ls.n
 		B := ls.B
 		// basal / dendritic potential
-		copy(B, ly.B)
 		if s.spikingFF {
 			// P(t) = W S(t): one weight row per spike.
 			below := s.belowPop(l)
 			P := ls.P[slot]
-			clear(P)
 			sl := &below.ring[slot]
 			rs.begin(n)
 			for q, j := range sl.idx {
 				rs.add(ly.W[int(j)*n:int(j)*n+n], sl.cnt[q])
 			}
-			rs.addTo(P)
+			rs.sumTo(P, nil)
 			s.ctr.SynEvents += int64(len(sl.idx) * n)
 			// B = b + Σ_d κ(d+1) P(t−d); a slot without spikes holds P = 0.
 			rs.begin(n)
@@ -287,7 +285,7 @@ func (s *Sim) step(teach, acc, pin, pfb bool) {
 					sd = mem - 1
 				}
 			}
-			rs.addTo(B)
+			rs.sumTo(B, ly.B)
 		} else {
 			rs.begin(n)
 			for j, rj := range s.belowRate(l) {
@@ -295,7 +293,7 @@ func (s *Sim) step(teach, acc, pin, pfb bool) {
 					rs.add(ly.W[j*n:j*n+n], rj)
 				}
 			}
-			rs.addTo(B)
+			rs.sumTo(B, ly.B)
 		}
 		C, lam := ls.C[:n], ls.lam[:n]
 		B = B[:n]
@@ -305,11 +303,6 @@ func (s *Sim) step(teach, acc, pin, pfb bool) {
 		tab, lmax := s.tab, s.lamMax
 		if ls.hidden {
 			A := ls.A[:n]
-			if ly.C != nil {
-				copy(A, ly.C)
-			} else {
-				clear(A)
-			}
 			rs.begin(n)
 			if s.spikingFB {
 				src := &s.layers[s.fbSource(l)].spikes
@@ -342,7 +335,7 @@ func (s *Sim) step(teach, acc, pin, pfb bool) {
 					}
 				}
 			}
-			rs.addTo(A)
+			rs.sumTo(A, ly.C)
 			if s.cond {
 				somaHidden(C, B, A, s.gL, s.gB, s.gA)
 			} else {
@@ -394,13 +387,12 @@ func (s *Sim) step(teach, acc, pin, pfb bool) {
 				}
 				hs := s.layers[h]
 				Q := hs.Q[slot]
-				clear(Q)
 				hn := hs.n
 				rs.begin(hn)
 				for q, j := range cur.idx {
 					rs.add(hs.ly.Y[int(j)*hn:int(j)*hn+hn], cur.cnt[q])
 				}
-				rs.addTo(Q)
+				rs.sumTo(Q, nil)
 				s.ctr.SynEvents += int64(len(cur.idx) * hn)
 			}
 		}
