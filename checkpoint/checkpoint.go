@@ -16,6 +16,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"github.com/dendrite-lab/dendrite/internal/atomic"
 	"hash/crc32"
 	"io"
 	"math"
@@ -106,32 +107,15 @@ func (w *Writer) WriteTo(dst io.Writer) (int64, error) {
 
 // WriteFile writes the container to path atomically.
 func (w *Writer) WriteFile(path string) error {
-	dir := filepath.Dir(path)
-	if err := os.MkdirAll(dir, 0o755); err != nil {
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		return fmt.Errorf("checkpoint: %w", err)
+	}
+	err := atomic.WriteFile(path, func(dst io.Writer) error {
+		_, err := w.WriteTo(dst)
 		return err
-	}
-	f, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp*")
+	})
 	if err != nil {
-		return err
-	}
-	tmp := f.Name()
-	_, err = w.WriteTo(f)
-	if err == nil {
-		err = f.Sync()
-	}
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Rename(tmp, path)
-	}
-	if err != nil {
-		os.Remove(tmp)
-		return fmt.Errorf("checkpoint: write %s: %w", path, err)
-	}
-	if d, err := os.Open(dir); err == nil {
-		d.Sync()
-		d.Close()
+		return fmt.Errorf("checkpoint: %w", err)
 	}
 	return nil
 }

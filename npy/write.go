@@ -1,13 +1,11 @@
 package npy
 
 import (
-	"bufio"
 	"encoding/binary"
 	"fmt"
+	"github.com/dendrite-lab/dendrite/internal/atomic"
 	"io"
 	"math"
-	"os"
-	"path/filepath"
 	"strconv"
 	"strings"
 )
@@ -124,47 +122,6 @@ func writeChunks(w io.Writer, n, size int, put func(dst []byte, i int)) error {
 }
 
 // writeFileAtomic writes path through a synced temporary file and rename.
-func writeFileAtomic(path string, write func(io.Writer) error) (err error) {
-	dir, base := filepath.Split(path)
-	if dir == "" {
-		dir = "."
-	}
-	f, err := os.CreateTemp(dir, "."+base+".tmp-*")
-	if err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	tmp := f.Name()
-	defer func() {
-		if err != nil {
-			f.Close()
-			os.Remove(tmp)
-			err = fmt.Errorf("write %s: %w", path, err)
-		}
-	}()
-	bw := bufio.NewWriterSize(f, chunkBytes)
-	if err = write(bw); err != nil {
-		return err
-	}
-	if err = bw.Flush(); err != nil {
-		return err
-	}
-	if err = f.Chmod(0o644); err != nil {
-		return err
-	}
-	if err = f.Sync(); err != nil {
-		return err
-	}
-	if err = f.Close(); err != nil {
-		return err
-	}
-	if err = os.Rename(tmp, path); err != nil {
-		return err
-	}
-	// Make the rename durable; not every file system supports syncing a
-	// directory, so failures here are ignored.
-	if d, derr := os.Open(dir); derr == nil {
-		_ = d.Sync()
-		_ = d.Close()
-	}
-	return nil
+func writeFileAtomic(path string, write func(io.Writer) error) error {
+	return atomic.WriteFile(path, write)
 }

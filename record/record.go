@@ -6,9 +6,10 @@
 package record
 
 import (
-	"bufio"
 	"encoding/csv"
 	"fmt"
+	"github.com/dendrite-lab/dendrite/internal/atomic"
+	"io"
 	"math"
 	"os"
 	"path/filepath"
@@ -259,29 +260,12 @@ func writeCSV(path string, fill func(*csv.Writer)) error {
 	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 		return err
 	}
-	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp*")
-	if err != nil {
-		return err
-	}
-	bw := bufio.NewWriter(f)
-	w := csv.NewWriter(bw)
-	fill(w)
-	w.Flush()
-	err = w.Error()
-	if err == nil {
-		err = bw.Flush()
-	}
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Rename(f.Name(), path)
-	}
-	if err != nil {
-		os.Remove(f.Name())
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	return nil
+	return atomic.WriteFile(path, func(w io.Writer) error {
+		cw := csv.NewWriter(w)
+		fill(cw)
+		cw.Flush()
+		return cw.Error()
+	})
 }
 
 func sortedKeys(m map[string][]float64) []string {

@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/dendrite-lab/dendrite/internal/atomic"
 	"html/template"
 	"io"
 	"math"
@@ -452,23 +453,8 @@ func exists(path string) bool {
 }
 
 func writeAtomic(path string, b []byte) error {
-	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp*")
-	if err != nil {
+	if err := atomic.WriteBytes(path, b); err != nil {
 		return fmt.Errorf("report: %w", err)
-	}
-	_, err = f.Write(b)
-	if err == nil {
-		err = f.Chmod(0o644)
-	}
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Rename(f.Name(), path)
-	}
-	if err != nil {
-		os.Remove(f.Name())
-		return fmt.Errorf("report: write %s: %w", path, err)
 	}
 	return nil
 }

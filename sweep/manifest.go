@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/dendrite-lab/dendrite/internal/atomic"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -146,26 +147,8 @@ func RunDir(dir string, r *Run) string { return filepath.Join(dir, RunsDir, r.ID
 // writeAtomic writes data to a temporary file beside path and renames it
 // over path, so readers see either the old or the new content.
 func writeAtomic(path string, data []byte) error {
-	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp*")
-	if err != nil {
+	if err := atomic.WriteBytes(path, data); err != nil {
 		return fmt.Errorf("sweep: %w", err)
-	}
-	_, err = tmp.Write(data)
-	if err == nil {
-		err = tmp.Sync()
-	}
-	if cerr := tmp.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Chmod(tmp.Name(), 0o644)
-	}
-	if err == nil {
-		err = os.Rename(tmp.Name(), path)
-	}
-	if err != nil {
-		os.Remove(tmp.Name())
-		return fmt.Errorf("sweep: write %s: %w", path, err)
 	}
 	return nil
 }
