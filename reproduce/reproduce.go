@@ -9,8 +9,8 @@ import (
 	"context"
 	"encoding/csv"
 	"fmt"
+	"github.com/dendrite-lab/dendrite/internal/stats"
 	"io"
-	"math"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -52,24 +52,7 @@ type Result struct {
 }
 
 // Stats are summary statistics of the final errors.
-func (r *Result) Stats() (mean, sd, lo, hi float64) {
-	v := r.Errors
-	lo, hi = math.Inf(1), math.Inf(-1)
-	for _, x := range v {
-		mean += x
-		lo, hi = math.Min(lo, x), math.Max(hi, x)
-	}
-	mean /= float64(len(v))
-	for _, x := range v {
-		sd += (x - mean) * (x - mean)
-	}
-	if len(v) > 1 {
-		sd = math.Sqrt(sd / float64(len(v)-1))
-	} else {
-		sd = 0
-	}
-	return
-}
+func (r *Result) Stats() (mean, sd, lo, hi float64) { return stats.Summary(r.Errors) }
 
 // Run reproduces the named experiment.
 func Run(ctx context.Context, name string, o Options) (*Result, error) {

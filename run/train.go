@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/dendrite-lab/dendrite/internal/stats"
 	"io"
 	"log/slog"
 	"math"
@@ -522,7 +523,7 @@ func (t *trainer) finish() (*Summary, error) {
 	s := t.summary("complete")
 	if len(repeats) > 0 {
 		s.RepeatTestErrors = repeats
-		m, sd := meanSD(repeats)
+		m, sd, _, _ := stats.Summary(repeats)
 		s.RepeatTestMean, s.RepeatTestSD = m, sd
 		s.FinalTestError = m
 	}
@@ -530,18 +531,4 @@ func (t *trainer) finish() (*Summary, error) {
 		return nil, err
 	}
 	return s, nil
-}
-
-func meanSD(v []float64) (mean, sd float64) {
-	for _, x := range v {
-		mean += x
-	}
-	mean /= float64(len(v))
-	for _, x := range v {
-		sd += (x - mean) * (x - mean)
-	}
-	if len(v) > 1 {
-		sd = math.Sqrt(sd / float64(len(v)-1))
-	}
-	return mean, sd
 }

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"github.com/dendrite-lab/dendrite/internal/stats"
 	"io"
 	"math/rand/v2"
 	"os"
@@ -78,7 +79,7 @@ func testMain(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stdout, "test %d: error %.2f%% on %d images (%s weights)\n", r+1, ev.ErrorPercent(), count, *weights)
 	}
 	if len(errs) > 1 {
-		m, sd, lo, hi := stats(errs)
+		m, sd, lo, hi := stats.Summary(errs)
 		fmt.Fprintf(stdout, "mean %.2f%% ± %.2f (s.d.), min %.2f%%, max %.2f%% over %d tests\n", m, sd, lo, hi, len(errs))
 	}
 	return exitOK
