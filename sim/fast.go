@@ -1,6 +1,7 @@
 package sim
 
 import (
+	"math/bits"
 	"sync"
 	"unsafe"
 
@@ -61,7 +62,7 @@ func (r *rowSet) sumTo(dst, base []float64) {
 	// The one-pass kernel keeps a chunk of dst in registers while it visits
 	// every row: best for few rows. Many rows (rate mode's hundreds) stream
 	// better row by row, so rows past the first sumFirst are added by addRows.
-	const sumFirst = 8
+	const sumFirst = 12
 	k := min(len(r.ptr), sumFirst)
 	if sumRowsArch(dst, base, r.ptr[:k], coef[:k]) {
 		addRows(dst, r.ptr[k:], coef[k:])
@@ -170,42 +171,77 @@ func rates(lam, C []float64, tab *neuron.RateTable, lamMax float64) {
 	sigmoids(lam, C, lamMax)
 }
 
-// drawSpikes appends to sl the units of lam that spike in this step, drawing
-// unit i's Poisson count from the uniform of key's SplitMix64 stream at i; the
-// unit's index is i, or ids[i] when ids is non-nil. A first, branch-free pass
-// collects the candidates (u ≥ 1−λ, about λ of the units) in the scratch
-// buffers ci and cu (len ≥ len(lam)); a second pass draws their counts.
-func drawSpikes(sl *spikeSlot, lam []float64, ids []int32, key uint64, ci []int32, cu []float64) {
-	ci, cu = ci[:len(lam)], cu[:len(lam)]
-	m := 0
-	for i, lm := range lam {
-		key += golden
-		u := uniform53(mix64(key))
-		ci[m], cu[m] = int32(i), u
-		inc := 0
-		if u >= 1-lm {
-			inc = 1
-		}
-		m += inc
-	}
-	for q := 0; q < m; q++ {
-		i := ci[q]
-		if c := neuron.PoissonU(cu[q], lam[i]); c != 0 {
-			if ids != nil {
-				i = ids[i]
+// drawSpikes appends to sl the units of lam that spike in this step; unit i
+// is reported as i, or as ids[i] when ids is non-nil. Unit i's uniform is the
+// 53-bit u = (b·2^22 + r)·2^−53 with b = unitBits(i, key) (31 bits) and r the
+// top 22 bits of SplitMix64's value at i for key. b alone decides that most
+// units stay silent: u < (b+1)·2^−31 ≤ 1−λ means no spike; only the other
+// units (about λ of them, the candidates) need r and the Poisson inversion.
+// spikeCand marks the candidates in mask (eight at a time in assembly with
+// AVX2); u31 and mask are scratch buffers (len ≥ len(lam), ≥ len(lam)/64+1).
+func drawSpikes(sl *spikeSlot, lam []float64, ids []int32, key uint64, u31 []uint32, mask []uint64) {
+	n := len(lam)
+	mask = mask[:(n+63)/64]
+	spikeCand(lam, u31[:n], mask, key)
+	for w, m := range mask {
+		for m != 0 {
+			i := w*64 + bits.TrailingZeros64(m)
+			m &= m - 1
+			r := mix64(key+uint64(i+1)*golden) >> 42
+			u := float64(uint64(u31[i])<<22|r) * 0x1p-53
+			if c := neuron.PoissonU(u, lam[i]); c != 0 {
+				j := int32(i)
+				if ids != nil {
+					j = ids[i]
+				}
+				sl.idx = append(sl.idx, j)
+				sl.cnt = append(sl.cnt, float64(c))
 			}
-			sl.idx = append(sl.idx, i)
-			sl.cnt = append(sl.cnt, float64(c))
 		}
 	}
 }
 
-// addTo sets dst += x.
-func addTo(dst, x []float64) {
-	x = x[:len(dst)]
-	for i, v := range x {
-		dst[i] += v
+// spikeCand sets u31[i] = unitBits(i, key) and marks in mask the candidates
+// i with u31[i]+1 > (1−λ_i)·2^31.
+func spikeCand(lam []float64, u31 []uint32, mask []uint64, key uint64) {
+	clear(mask)
+	done := spikeCandArch(lam, u31, mask, key)
+	kLo, kHi := uint32(key), uint32(key>>32)
+	for i := done; i < len(lam); i++ {
+		b := unitBits(uint32(i), kLo, kHi)
+		u31[i] = b
+		if float64(b)+1 > (1-lam[i])*0x1p31 {
+			mask[i/64] |= 1 << (i % 64)
+		}
 	}
+}
+
+// unitBits are the 31 random bits of unit i in a step with key (kHi, kLo):
+// two rounds of the lowbias32 integer hash, keyed by each half.
+func unitBits(i, kLo, kHi uint32) uint32 {
+	return lowbias32(lowbias32(i*0x9e3779b9^kLo)^kHi) >> 1
+}
+
+// lowbias32 is C. Wellons' 32-bit integer hash (a bijection).
+func lowbias32(x uint32) uint32 {
+	x ^= x >> 16
+	x *= 0x7feb352d
+	x ^= x >> 15
+	x *= 0x846ca68b
+	x ^= x >> 16
+	return x
+}
+
+// addTo sets dst += x (the kernel's fused 1·x + dst is the plain sum).
+func addTo(dst, x []float64) {
+	if len(dst) < 16 {
+		x = x[:len(dst)]
+		for i, v := range x {
+			dst[i] += v
+		}
+		return
+	}
+	axpy(dst, 1, x)
 }
 
 // sigmoids sets dst[i] = scale·σ(x[i]). With AVX2 it evaluates eight at a

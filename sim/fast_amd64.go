@@ -8,6 +8,9 @@ func addRowsAVX(dst *float64, n int, rows *unsafe.Pointer, coef *float64, m int)
 //go:noescape
 func sumRowsAVX(dst, base *float64, n int, rows *unsafe.Pointer, coef *float64, m int)
 
+//go:noescape
+func spikeCandAVX(lam *float64, u31 *uint32, mask *byte, n int, kLo, kHi uint32)
+
 func cpuid(eaxArg, ecxArg uint32) (eax, ebx, ecx, edx uint32)
 
 func xgetbv() (eax, edx uint32)
@@ -80,4 +83,16 @@ func sumRowsArch(dst, base []float64, rows []unsafe.Pointer, coef []float64) boo
 	}
 	sumRowsAVX(&dst[0], bp, len(dst), rp, cp, len(rows))
 	return true
+}
+
+// spikeCandArch handles the first len(lam)&^7 units; it returns how many.
+func spikeCandArch(lam []float64, u31 []uint32, mask []uint64, key uint64) int {
+	n := len(lam) &^ 7
+	if !useAVX || n == 0 {
+		return 0
+	}
+	_ = u31[n-1]
+	_ = mask[(n-1)/64]
+	spikeCandAVX(&lam[0], &u31[0], (*byte)(unsafe.Pointer(&mask[0])), n, uint32(key), uint32(key>>32))
+	return n
 }

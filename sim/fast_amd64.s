@@ -445,3 +445,98 @@ c1store:
 sdone:
 	VZEROUPPER
 	RET
+
+// Constants of spikeCandAVX.
+DATA candC<>+0(SB)/4, $0x9e3779b9   // index multiplier
+DATA candC<>+4(SB)/4, $0x7feb352d   // lowbias32 multipliers
+DATA candC<>+8(SB)/4, $0x846ca68b
+DATA candC<>+12(SB)/4, $8
+DATA candC<>+16(SB)/8, $1.0
+DATA candC<>+24(SB)/8, $2147483648.0 // 2^31
+DATA candC<>+32(SB)/4, $0
+DATA candC<>+36(SB)/4, $1
+DATA candC<>+40(SB)/4, $2
+DATA candC<>+44(SB)/4, $3
+DATA candC<>+48(SB)/4, $4
+DATA candC<>+52(SB)/4, $5
+DATA candC<>+56(SB)/4, $6
+DATA candC<>+60(SB)/4, $7
+GLOBL candC<>(SB), RODATA|NOPTR, $64
+
+// func spikeCandAVX(lam *float64, u31 *uint32, mask *byte, n int, kLo, kHi uint32)
+//
+// For units i < n (n a multiple of 8): u31[i] = unitBits(i, kLo, kHi) (see
+// fast.go) and bit i of mask = (u31[i]+1 > (1−lam[i])·2^31), one byte per
+// eight units. Needs AVX2.
+TEXT ·spikeCandAVX(SB), NOSPLIT, $0-40
+	MOVQ lam+0(FP), SI
+	MOVQ u31+8(FP), DI
+	MOVQ mask+16(FP), DX
+	MOVQ n+24(FP), CX
+	MOVL kLo+32(FP), R11
+	VMOVD R11, X12
+	VPBROADCASTD X12, Y12
+	MOVL kHi+36(FP), R11
+	VMOVD R11, X9
+	VPBROADCASTD X9, Y9
+	VPBROADCASTD candC<>+0(SB), Y13
+	VPBROADCASTD candC<>+4(SB), Y11
+	VPBROADCASTD candC<>+8(SB), Y10
+	VPBROADCASTD candC<>+12(SB), Y14
+	VBROADCASTSD candC<>+16(SB), Y8
+	VBROADCASTSD candC<>+24(SB), Y7
+	VMOVDQU candC<>+32(SB), Y0      // indices 0…7
+	XORQ AX, AX                     // unit index
+
+cloop:
+	CMPQ CX, $8
+	JL   cdone
+	VPMULLD Y13, Y0, Y1
+	VPXOR   Y12, Y1, Y1
+	VPSRLD  $16, Y1, Y2
+	VPXOR   Y2, Y1, Y1
+	VPMULLD Y11, Y1, Y1
+	VPSRLD  $15, Y1, Y2
+	VPXOR   Y2, Y1, Y1
+	VPMULLD Y10, Y1, Y1
+	VPSRLD  $16, Y1, Y2
+	VPXOR   Y2, Y1, Y1
+	VPXOR   Y9, Y1, Y1
+	VPSRLD  $16, Y1, Y2
+	VPXOR   Y2, Y1, Y1
+	VPMULLD Y11, Y1, Y1
+	VPSRLD  $15, Y1, Y2
+	VPXOR   Y2, Y1, Y1
+	VPMULLD Y10, Y1, Y1
+	VPSRLD  $16, Y1, Y2
+	VPXOR   Y2, Y1, Y1
+	VPSRLD  $1, Y1, Y1              // u31
+	VMOVDQU Y1, (DI)(AX*4)
+	VCVTDQ2PD X1, Y3
+	VEXTRACTI128 $1, Y1, X4
+	VCVTDQ2PD X4, Y4
+	VADDPD  Y8, Y3, Y3              // u31+1
+	VADDPD  Y8, Y4, Y4
+	VMOVUPD (SI)(AX*8), Y5
+	VMOVUPD 32(SI)(AX*8), Y6
+	VSUBPD  Y5, Y8, Y5              // 1−λ
+	VSUBPD  Y6, Y8, Y6
+	VMULPD  Y7, Y5, Y5              // ·2^31
+	VMULPD  Y7, Y6, Y6
+	VCMPPD  $0x1e, Y5, Y3, Y3       // u31+1 > (1−λ)·2^31
+	VCMPPD  $0x1e, Y6, Y4, Y4
+	VMOVMSKPD Y3, R11
+	VMOVMSKPD Y4, R12
+	SHLQ $4, R12
+	ORQ  R12, R11
+	MOVQ AX, R13
+	SHRQ $3, R13
+	MOVB R11, (DX)(R13*1)
+	VPADDD Y14, Y0, Y0
+	ADDQ $8, AX
+	SUBQ $8, CX
+	JMP  cloop
+
+cdone:
+	VZEROUPPER
+	RET

@@ -11,3 +11,5 @@ func addRowsArch(dst []float64, rows []unsafe.Pointer, coef []float64) bool { re
 func sigmoidArch(dst, x []float64, scale float64) bool { return false }
 
 func sumRowsArch(dst, base []float64, rows []unsafe.Pointer, coef []float64) bool { return false }
+
+func spikeCandArch(lam []float64, u31 []uint32, mask []uint64, key uint64) int { return 0 }

@@ -153,3 +153,84 @@ func BenchmarkSigmoidScalar(b *testing.B) {
 		}
 	}
 }
+
+// The assembly candidate kernel computes the same bits and candidates as the Go loop.
+func TestSpikeCandMatchesGo(t *testing.T) {
+	r := rand.New(rand.NewPCG(9, 10))
+	for _, n := range []int{0, 1, 7, 8, 9, 63, 64, 65, 150, 500, 784} {
+		lam := make([]float64, n)
+		for i := range lam {
+			lam[i] = 0.2 * r.Float64()
+			if i%17 == 3 {
+				lam[i] = 0
+			}
+		}
+		key := r.Uint64()
+		u31 := make([]uint32, n)
+		mask := make([]uint64, n/64+1)
+		spikeCand(lam, u31, mask, key)
+		for i := range lam {
+			b := unitBits(uint32(i), uint32(key), uint32(key>>32))
+			if u31[i] != b {
+				t.Fatalf("n=%d unit %d: bits %x, want %x", n, i, u31[i], b)
+			}
+			want := float64(b)+1 > (1-lam[i])*0x1p31
+			if got := mask[i/64]>>(i%64)&1 == 1; got != want {
+				t.Fatalf("n=%d unit %d: candidate %v, want %v", n, i, got, want)
+			}
+		}
+		for i := n; i < len(mask)*64; i++ {
+			if mask[i/64]>>(i%64)&1 == 1 {
+				t.Fatalf("n=%d: bit %d past the end set", n, i)
+			}
+		}
+	}
+}
+
+// Spike counts have the Poisson mean and variance, and a unit's draws are
+// uncorrelated across steps and with its neighbours'.
+func TestDrawSpikesPoisson(t *testing.T) {
+	lam := []float64{0, 0.001, 0.02, 0.05, 0.1, 0.15, 0.2, 0.2, 0.5, 1}
+	n := len(lam)
+	const steps = 200000
+	sum := make([]float64, n)
+	sq := make([]float64, n)
+	var sl spikeSlot
+	u31 := make([]uint32, n)
+	mask := make([]uint64, 1)
+	src := rand.NewPCG(11, 12)
+	prev := make([]float64, n)
+	var lagSum, neighSum float64
+	for st := 0; st < steps; st++ {
+		sl.reset()
+		drawSpikes(&sl, lam, nil, src.Uint64(), u31, mask)
+		cnt := make([]float64, n)
+		for q, i := range sl.idx {
+			cnt[i] = sl.cnt[q]
+		}
+		for i, c := range cnt {
+			sum[i] += c
+			sq[i] += c * c
+		}
+		lagSum += (cnt[6] - 0.2) * (prev[6] - 0.2)
+		neighSum += (cnt[6] - 0.2) * (cnt[7] - 0.2)
+		copy(prev, cnt)
+	}
+	for i, l := range lam {
+		mean := sum[i] / steps
+		v := sq[i]/steps - mean*mean
+		se := math.Sqrt(l/steps) + 1e-12
+		if math.Abs(mean-l) > 5*se {
+			t.Errorf("λ=%g: mean %.5f (%.1f s.e. off)", l, mean, (mean-l)/se)
+		}
+		if l > 0 && math.Abs(v-l) > 6*math.Sqrt(2*l*l/steps+l/steps) {
+			t.Errorf("λ=%g: variance %.5f", l, v)
+		}
+	}
+	// correlations of λ=0.2 units: sd of the estimate ≈ 0.2/sqrt(steps)
+	for name, c := range map[string]float64{"lag-1": lagSum / steps, "neighbour": neighSum / steps} {
+		if math.Abs(c) > 5*0.2/math.Sqrt(steps) {
+			t.Errorf("%s covariance %.5f", name, c)
+		}
+	}
+}

@@ -81,10 +81,11 @@ type Sim struct {
 	// tab, when set, tabulates λmax σ(C) for the spiking neuron loops (nil:
 	// the exact sigmoid; rate mode always computes it exactly).
 	tab *neuron.RateTable
-	// rows is the scratch list of weight rows for addRows; cand and candU
-	// hold drawSpikes' candidates.
+	// rows is the scratch list of weight rows for addRows; u31 and mask are
+	// drawSpikes' scratch, candU hiddenDelta's.
 	rows  rowSet
-	cand  []int32
+	u31   []uint32
+	mask  []uint64
 	candU []float64
 	// ctr counts steps, spikes and synaptic events (see Counters).
 	ctr Counters
@@ -150,7 +151,7 @@ func New(cfg *config.Config, net *network.Net, seed uint64) *Sim {
 		maxRows = max(maxRows, ly.In+s.mem, ly.Src+s.mem, ly.N+s.mem)
 	}
 	s.rows = newRowSet(maxRows)
-	s.cand, s.candU = make([]int32, maxRows), make([]float64, maxRows)
+	s.u31, s.mask, s.candU = make([]uint32, maxRows), make([]uint64, maxRows/64+1), make([]float64, maxRows)
 	s.jitterRNG, s.noiseRNG = rand.New(s.JitterSrc), rand.New(s.NoiseSrc)
 	if cfg.RecordEigvals && L >= 2 {
 		s.eig = newEigState(s)
@@ -256,7 +257,7 @@ func (s *Sim) step(teach, acc, pin, pfb bool) {
 	if s.spikingFF {
 		in := &s.input.ring[slot]
 		in.reset()
-		drawSpikes(in, s.inRate, s.inIdx, s.SpikeSrc.Uint64(), s.cand, s.candU)
+		drawSpikes(in, s.inRate, s.inIdx, s.SpikeSrc.Uint64(), s.u31, s.mask)
 		s.ctr.Spikes += int64(len(in.idx))
 	}
 	for l, ls := range s.layers {
@@ -344,7 +345,7 @@ func (s *Sim) step(teach, acc, pin, pfb bool) {
 				}
 			}
 			rates(lam, C, tab, lmax)
-			drawSpikes(cur, lam, nil, s.SpikeSrc.Uint64(), s.cand, s.candU)
+			drawSpikes(cur, lam, nil, s.SpikeSrc.Uint64(), s.u31, s.mask)
 			if acc {
 				addTo(sumC, C)
 				addTo(sumLam, lam)
@@ -372,7 +373,7 @@ func (s *Sim) step(teach, acc, pin, pfb bool) {
 				C[i] = c
 			}
 			rates(lam, C, tab, lmax)
-			drawSpikes(cur, lam, nil, s.SpikeSrc.Uint64(), s.cand, s.candU)
+			drawSpikes(cur, lam, nil, s.SpikeSrc.Uint64(), s.u31, s.mask)
 			if acc {
 				addTo(sumC, C)
 				addTo(sumLam, lam)
