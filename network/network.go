@@ -75,8 +75,8 @@ func New(cfg *config.Config, input int, r *rand.Rand) *Net {
 	L := len(net.Layers)
 	// Generation order as in the reference: top layer first; for each layer W,
 	// b, then the feedback matrix of the layer below.
-	var chainR [][]float64 // paper broadcast: R_ℓ factors for lower layers (math layout n_ℓ×n_{ℓ+1})
-	chainR = make([][]float64, L)
+	// paper broadcast: R_ℓ factors for lower layers (math layout n_ℓ×n_{ℓ+1})
+	chainR := make([][]float64, L)
 	for l := L - 1; l >= 0; l-- {
 		ly := net.Layers[l]
 		mean, sd := st.Weights(ly.In)

@@ -54,16 +54,36 @@ func (t *RateTable) At(x float64) float64 {
 
 // PoissonU returns the Poisson(λ) count whose inverse CDF is at u ∈ [0, 1),
 // the same count as PoissonP0(u, λ, e^{−λ}) but mostly without the
-// exponential: since 1−λ ≤ e^{−λ} ≤ 1−λ+λ²/2 and (1+λ)e^{−λ} ≥ 1−λ²/2 for
-// every λ ≥ 0, u < 1−λ means 0 and 1−λ+λ²/2 ≤ u < 1−λ²/2 means 1; only the
-// remaining draws (probability ≤ λ²) evaluate e^{−λ}.
+// exponential. For every λ ≥ 0 the CDF values at 0, 1 and 2 lie in intervals
+// of width ≤ λ⁴/8 whose ends are polynomials in λ (Taylor bounds):
+//
+//	e^{−λ}                ∈ [1−λ+λ²/2−λ³/6, … + λ⁴/24]
+//	(1+λ) e^{−λ}          ∈ [1−λ²/2+λ³/3−λ⁴/8, 1−λ²/2+λ³/3]
+//	(1+λ+λ²/2) e^{−λ}     ∈ [1−λ³/6, 1−λ³/6+λ⁴/8]
+//
+// so u < 1−λ or u below the first interval means 0, u between the first and
+// second intervals 1, between the second and third 2. Only u inside an
+// interval (shrunk by a margin of 2⁻⁵⁰ for rounding) or above the third
+// (probability ≈ λ³/6) evaluates e^{−λ}.
 func PoissonU(u, lambda float64) int {
 	if u < 1-lambda {
 		return 0
 	}
-	h := lambda * lambda / 2
-	if u >= 1-lambda+h && u < 1-h {
+	const eps = 0x1p-50
+	l2 := lambda * lambda
+	l3 := l2 * lambda
+	l4 := l2 * l2
+	lo0 := 1 - lambda + l2/2 - l3/6
+	if u < lo0-eps {
+		return 0
+	}
+	hi1 := 1 - l2/2 + l3/3
+	if u >= lo0+l4/24+eps && u < hi1-l4/8-eps {
 		return 1
+	}
+	lo2 := 1 - l3/6
+	if u >= hi1+eps && u < lo2-eps {
+		return 2
 	}
 	return PoissonP0(u, lambda, math.Exp(-lambda))
 }

@@ -46,7 +46,10 @@ func TestPoissonUMatchesInversion(t *testing.T) {
 	for _, lam := range []float64{0, 1e-9, 0.001, 0.05, 0.1, 0.2, 0.5, 1, 3} {
 		p0 := math.Exp(-lam)
 		h := lam * lam / 2
-		us := []float64{0, 1 - lam, 1 - lam + h, 1 - h, p0, p0 * (1 + lam), math.Nextafter(1, 0)}
+		l3, l4 := lam*lam*lam, lam*lam*lam*lam
+		lo0 := 1 - lam + h - l3/6
+		us := []float64{0, 1 - lam, 1 - lam + h, 1 - h, p0, p0 * (1 + lam), p0 * (1 + lam + h), math.Nextafter(1, 0),
+			lo0, lo0 + l4/24, 1 - h + l3/3, 1 - h + l3/3 - l4/8, 1 - l3/6, 1 - l3/6 + l4/8}
 		for _, u := range us {
 			for _, v := range []float64{u, math.Nextafter(u, 0), math.Nextafter(u, 1)} {
 				if v < 0 || v >= 1 {
@@ -57,8 +60,14 @@ func TestPoissonUMatchesInversion(t *testing.T) {
 				}
 			}
 		}
-		for k := 0; k < 100000; k++ {
+		for k := 0; k < 400000; k++ {
 			u := r.Float64()
+			if k%2 == 1 { // concentrate on the upper tail, where the counts ≥ 1 are
+				u = 1 - 3*lam*r.Float64()
+				if u < 0 || u >= 1 {
+					continue
+				}
+			}
 			if a, b := PoissonU(u, lam), PoissonP0(u, lam, p0); a != b {
 				t.Fatalf("λ=%g u=%.17g: PoissonU %d, inversion %d", lam, u, a, b)
 			}

@@ -171,11 +171,17 @@ func TestDeterministicAcrossGOMAXPROCS(t *testing.T) {
 func TestSIGTERMCheckpoints(t *testing.T) {
 	bin := buildBinary(t)
 	dir := filepath.Join(t.TempDir(), "run")
-	cmd := exec.Command(bin, append(append([]string{}, crashArgs...), "--out", dir)...)
+	cmd := exec.Command(bin, append(append([]string{}, crashArgs...), "--out", dir, "--epochs", "6")...)
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	time.Sleep(700 * time.Millisecond)
+	// Wait for the first checkpoint: by then the signal handler is surely installed.
+	for i := 0; i < 1000; i++ {
+		if _, err := os.Stat(filepath.Join(dir, run.CheckpointFile)); err == nil {
+			break
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
 	cmd.Process.Signal(syscall.SIGTERM)
 	err := cmd.Wait()
 	ee, ok := err.(*exec.ExitError)
