@@ -87,3 +87,19 @@ func PoissonU(u, lambda float64) int {
 	}
 	return PoissonP0(u, lambda, math.Exp(-lambda))
 }
+
+// Rates sets dst[i] = At(x[i]) for i < len(dst).
+func (t *RateTable) Rates(dst, x []float64) {
+	x = x[:len(dst)]
+	for i, v := range x {
+		f := v*tableInv - tableLo*tableInv
+		if f >= 0 && f < tableTop {
+			j := int(f)
+			c := &t.coef[j&(tableN-1)]
+			u := f - float64(j)
+			dst[i] = c[0] + u*(c[1]+u*(c[2]+u*c[3]))
+		} else {
+			dst[i] = t.At(v)
+		}
+	}
+}
