@@ -161,6 +161,10 @@ func New(cfg *config.Config, net *network.Net, seed uint64) *Sim {
 
 func newPop(n, mem int) pop {
 	p := pop{n: n, ring: make([]spikeSlot, mem)}
+	for d := range p.ring {
+		// room for every unit: steps never grow a slot (no allocation)
+		p.ring[d] = spikeSlot{idx: make([]int32, 0, n), cnt: make([]float64, 0, n)}
+	}
 	return p
 }
 
