@@ -16,9 +16,48 @@
 // (TestEventDrivenMatchesDense pins that to 1e-9). Feedback (apical) input uses
 // the same scheme with Y and the feedback source's spikes, one step delayed.
 //
-// Poisson counts are drawn by inversion with a shortcut that is exact: since
-// e^{−λ} ≥ 1−λ, a uniform u < 1−λ always means zero spikes, so the exponential
-// is evaluated only for the few draws (≤ λ ≤ 20 %) that may spike.
+// A ring slot whose spike list is empty holds a zero projection and is
+// skipped, which is what makes the apical sum cheap (the output rarely spikes).
+//
+// # Spike draws
+//
+// Every population (input, each layer) draws one 64-bit key per step from
+// SpikeSrc, so everything a checkpoint needs between steps is still the PCG
+// state that State and Restore carry. Unit i's uniform in that step is the
+// 53-bit u = (b·2²² + r)·2⁻⁵³, where b = unitBits(i, key) are 31 bits of a
+// keyed integer hash (two rounds of lowbias32) and r the top 22 bits of
+// SplitMix64's value at i. Counts are drawn by exact inversion of the Poisson
+// CDF at u. Most units are settled by b alone: u < (b+1)·2⁻³¹ ≤ 1−λ ≤ e^{−λ}
+// means no spike, and that test runs eight units at a time in AVX2 assembly.
+// The remaining candidates (about λ of the units) get r, and neuron.PoissonU
+// decides counts 0, 1 and 2 from fourth-order Taylor bounds on the CDF,
+// evaluating e^{−λ} only for u inside a bound (probability ≈ λ³/6 + λ⁴/4).
+// Draws are independent of the order units are visited in and of the number
+// of test workers (each test image reseeds SpikeSrc).
+//
+// # Vector kernels and the rate function
+//
+// The products are one kernel, dst = base + Σ_k c_k·row_k over a list of
+// weight rows (spike rows, the ring slots weighted by κ, a rate vector's
+// rows), in AVX2/FMA assembly on amd64 with a Go fallback
+// (fast_amd64.s, fast.go). The rate λmax σ(C) of every spiking neuron and
+// every sigmoid of rate mode come from a vectorised exponential (degree-12
+// Taylor polynomial after reduction by ln 2) that agrees with neuron.Sigmoid
+// to 7e-16 relative (TestSigmoidsMatchExact): rounding error, so spiking and
+// rate mode both keep exact math (TestGoldenRateMode agrees with the authors'
+// weights to 1e-14). On machines without AVX2/FMA, rate mode uses the scalar
+// neuron.Sigmoid and spiking mode a rate table (neuron.RateTable: cubic
+// Hermite interpolation on a 1/8 grid over [−32, 32], maximum error 1.6e-8
+// for λmax = 0.2, below the 1e-5 the project allows; TestRateTableError
+// checks it over [−50, 50]), which is 4× cheaper than the scalar exponential;
+// TestRateTableLearnsLikeExact shows that a network trained with the table
+// learns like one with the exact sigmoid. The unexported field Sim.tab
+// selects the table explicitly.
+//
+// Train and Classify allocate nothing once a Sim has run an example
+// (TestNoAllocations), unless eigenvalues are recorded. Counters reports the
+// steps, spikes and synaptic events simulated; package bench and `dendrite
+// bench` measure throughput with them.
 //
 // # Concurrency
 //
