@@ -1,0 +1,99 @@
+package bench
+
+import (
+	"bytes"
+	"encoding/json"
+	"strings"
+	"testing"
+)
+
+// A tiny run goes through every workload and fills the report.
+func TestRunTiny(t *testing.T) {
+	saved := quickSizes
+	quickSizes = sizes{3, 4, 20, 30}
+	defer func() { quickSizes = saved }()
+	var progress bytes.Buffer
+	rep, err := Run(Options{Quick: true, Workers: 2, Progress: &progress})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rep.Workloads) != 8 {
+		t.Fatalf("%d workloads, want 8", len(rep.Workloads))
+	}
+	for _, w := range rep.Workloads {
+		if w.PerSecond <= 0 || w.N == 0 || w.Seconds <= 0 {
+			t.Errorf("%s %s: %+v", w.Name, w.Layers, w)
+		}
+		if w.Mode == "spiking" && (w.Steps == 0 || w.SynEvents == 0 || w.NsPerStep <= 0) {
+			t.Errorf("%s %s: no steps or synaptic events counted: %+v", w.Name, w.Layers, w)
+		}
+		if w.Mode == "spiking" && w.Kind == "train" && w.Steps < int64(w.N)*100 {
+			t.Errorf("%s %s: %d steps for %d examples", w.Name, w.Layers, w.Steps, w.N)
+		}
+		if w.Mode == "spiking" && w.Kind == "test" && w.Steps != int64(w.N)*250 {
+			t.Errorf("%s %s: %d steps for %d images of 250 steps", w.Name, w.Layers, w.Steps, w.N)
+		}
+	}
+	if g := rep.Workloads[0]; g.Target != 1000 || g.Aim != 2400 || g.Authors != 48 {
+		t.Errorf("spiking train goals %v %v %v", g.Target, g.Aim, g.Authors)
+	}
+	if rep.GOMAXPROCS < 1 || rep.GoVersion == "" || rep.CPU == "" {
+		t.Errorf("machine fields: %+v", rep)
+	}
+	if rep.Memory.PeakRSSMB <= 0 || rep.Memory.HeapSysMB <= 0 {
+		t.Errorf("memory: %+v", rep.Memory)
+	}
+	if strings.Count(progress.String(), "\n") != 8 {
+		t.Errorf("progress:\n%s", progress.String())
+	}
+	var tab bytes.Buffer
+	if err := rep.Table(&tab); err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"spiking train", "rate test", "500,100,10", "must reach", "authors", "peak RSS", "ns/step"} {
+		if !strings.Contains(tab.String(), want) {
+			t.Errorf("table lacks %q:\n%s", want, tab.String())
+		}
+	}
+	var js bytes.Buffer
+	if err := rep.JSON(&js); err != nil {
+		t.Fatal(err)
+	}
+	var back Report
+	if err := json.Unmarshal(js.Bytes(), &back); err != nil {
+		t.Fatal(err)
+	}
+	if len(back.Workloads) != 8 || back.Workloads[3].Unit != "images/s" {
+		t.Errorf("JSON round trip: %+v", back.Workloads)
+	}
+}
+
+func TestStatusField(t *testing.T) {
+	st := []byte("Name:\tx\nVmPeak:\t  200 kB\nVmHWM:\t   84312 kB\nVmRSS:\t 1 kB\n")
+	if v := statusField(st, "VmHWM:"); v != 84312 {
+		t.Errorf("VmHWM = %v", v)
+	}
+	if v := statusField(st, "Nope:"); v != 0 {
+		t.Errorf("missing field = %v", v)
+	}
+}
+
+func TestStatus(t *testing.T) {
+	for _, c := range []struct {
+		v, target, aim float64
+		less           bool
+		want           string
+	}{
+		{500, 1000, 2400, false, "MISSED"},
+		{1000, 1000, 2400, false, "ok"},
+		{2500, 1000, 2400, false, "aim met"},
+		{90, 150, 100, true, "aim met"},
+		{120, 150, 100, true, "ok"},
+		{200, 150, 100, true, "MISSED"},
+		{5, 0, 0, false, ""},
+	} {
+		if got := status(c.v, c.target, c.aim, c.less); got != c.want {
+			t.Errorf("status(%v, %v, %v, %v) = %q, want %q", c.v, c.target, c.aim, c.less, got, c.want)
+		}
+	}
+}
