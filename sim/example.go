@@ -240,6 +240,7 @@ func (s *Sim) update() (loss, angle float64) {
 			s.recomputeQ(l)
 		}
 	}
+	s.tracesDirty = true // the rings changed: the next step rebuilds the traces
 	return loss, angle
 }
 

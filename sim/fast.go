@@ -1,6 +1,7 @@
 package sim
 
 import (
+	"math"
 	"math/bits"
 	"sync"
 	"unsafe"
@@ -307,3 +308,92 @@ type Counters struct {
 
 // Counters returns the Sim's work counters.
 func (s *Sim) Counters() Counters { return s.ctr }
+
+// The PSP kernel is a difference of two exponentials,
+// κ(d+1) = (a_L^{d+1} − a_S^{d+1})/(τ_L − τ_S) with a = e^{−1/τ}, so the ring
+// sum B = b + Σ_{d<mem} κ(d+1) P(t−d) equals b + g·(x_L − x_S) with
+// g = 1/(τ_L − τ_S) and the truncated traces x = Σ_{d<mem} a^{d+1} P(t−d),
+// which follow x(t) = a·(x(t−1) + P(t) − a^{mem} P(t−mem)). A step then
+// reads two traces and two ring slots instead of all mem slots. The traces
+// are a cache: rebuilt from the rings (rebuildTraces) whenever anything but
+// step changed the rings (weight updates, Restore, Reset), so a restored Sim
+// continues bit-identically. Rounding in the recursion decays by a per step.
+type traceCoef struct {
+	a1, a2, c1, c2, g float64
+	pow1, pow2        []float64 // a^{d+1}, d < mem
+}
+
+func newTraceCoef(mem int, tauS, tauL float64) traceCoef {
+	t := traceCoef{a1: math.Exp(-1 / tauL), a2: math.Exp(-1 / tauS), g: 1 / (tauL - tauS)}
+	t.c1, t.c2 = math.Pow(t.a1, float64(mem)), math.Pow(t.a2, float64(mem))
+	for d := 0; d < mem; d++ {
+		t.pow1 = append(t.pow1, math.Pow(t.a1, float64(d+1)))
+		t.pow2 = append(t.pow2, math.Pow(t.a2, float64(d+1)))
+	}
+	return t
+}
+
+// traceStep advances the traces x1, x2 by one step with the new projection
+// pnew, stores pnew into the ring slot (whose old content leaves the window)
+// and sets dst = base + g·(x1 − x2). All slices have len(dst) elements.
+func traceStep(t *traceCoef, x1, x2, dst, base, pnew, slot []float64) {
+	if traceStepArch(t, x1, x2, dst, base, pnew, slot) {
+		return
+	}
+	n := len(dst)
+	x1, x2, base, pnew, slot = x1[:n], x2[:n], base[:n], pnew[:n], slot[:n]
+	for i := range dst {
+		old, nw := slot[i], pnew[i]
+		slot[i] = nw
+		v1 := t.a1 * (x1[i] + nw - t.c1*old)
+		v2 := t.a2 * (x2[i] + nw - t.c2*old)
+		x1[i], x2[i] = v1, v2
+		dst[i] = base[i] + t.g*(v1-v2)
+	}
+}
+
+// apicalBias returns the layer's feedback bias c, or zeros when it has none.
+func (ls *layer) apicalBias(zeros []float64) []float64 {
+	if ls.ly.C != nil {
+		return ls.ly.C
+	}
+	return zeros[:ls.n]
+}
+
+// rebuildTraces sets the traces from the rings as they are before step s.t:
+// x = Σ_{d<mem} a^{d+1} P(t−1−d) (the same for Q), and aNext from the Q traces.
+// A ring slot whose spike list is empty holds zeros and is skipped.
+func (s *Sim) rebuildTraces() {
+	s.tracesDirty = false
+	mem := s.mem
+	prev := ((s.t-1)%mem + mem) % mem
+	rs := &s.rows
+	fill := func(x []float64, ring [][]float64, spikes *pop, pow []float64) {
+		rs.begin(len(x))
+		for d, sd := 0, prev; d < mem; d++ {
+			if len(spikes.ring[sd].idx) != 0 {
+				rs.add(ring[sd], pow[d])
+			}
+			if sd--; sd < 0 {
+				sd = mem - 1
+			}
+		}
+		rs.sumTo(x, nil)
+	}
+	for l, ls := range s.layers {
+		if s.spikingFF {
+			below := s.belowPop(l)
+			fill(ls.x1, ls.P, below, s.tc.pow1)
+			fill(ls.x2, ls.P, below, s.tc.pow2)
+		}
+		if ls.hidden && s.spikingFB {
+			src := &s.layers[s.fbSource(l)].spikes
+			fill(ls.y1, ls.Q, src, s.tc.pow1)
+			fill(ls.y2, ls.Q, src, s.tc.pow2)
+			c := ls.apicalBias(s.zeros)
+			for i := range ls.aNext {
+				ls.aNext[i] = c[i] + s.tc.g*(ls.y1[i]-ls.y2[i])
+			}
+		}
+	}
+}

@@ -11,6 +11,9 @@ func sumRowsAVX(dst, base *float64, n int, rows *unsafe.Pointer, coef *float64, 
 //go:noescape
 func spikeCandAVX(lam *float64, u31 *uint32, mask *byte, n int, kLo, kHi uint32)
 
+//go:noescape
+func traceStepAVX(x1, x2, dst, base, pnew, slot *float64, n int, a1, a2, c1, c2, gain float64)
+
 func cpuid(eaxArg, ecxArg uint32) (eax, ebx, ecx, edx uint32)
 
 func xgetbv() (eax, edx uint32)
@@ -95,4 +98,16 @@ func spikeCandArch(lam []float64, u31 []uint32, mask []uint64, key uint64) int {
 	_ = mask[(n-1)/64]
 	spikeCandAVX(&lam[0], &u31[0], (*byte)(unsafe.Pointer(&mask[0])), n, uint32(key), uint32(key>>32))
 	return n
+}
+
+func traceStepArch(t *traceCoef, x1, x2, dst, base, pnew, slot []float64) bool {
+	if !useAVX {
+		return false
+	}
+	n := len(dst)
+	if n > 0 {
+		_, _, _, _, _ = x1[n-1], x2[n-1], base[n-1], pnew[n-1], slot[n-1]
+		traceStepAVX(&x1[0], &x2[0], &dst[0], &base[0], &pnew[0], &slot[0], n, t.a1, t.a2, t.c1, t.c2, t.g)
+	}
+	return true
 }

@@ -540,3 +540,72 @@ cloop:
 cdone:
 	VZEROUPPER
 	RET
+
+// func traceStepAVX(x1, x2, dst, base, pnew, slot *float64, n int, a1, a2, c1, c2, gain float64)
+//
+// One step of the two exponential traces behind the PSP-kernel sum, for
+// i < n: old = slot[i], slot[i] = pnew[i], x1[i] = a1·(x1[i] + pnew[i] −
+// c1·old), x2[i] likewise with a2, c2, and dst[i] = base[i] + gain·(x1[i] −
+// x2[i]). Needs AVX2 and FMA3.
+TEXT ·traceStepAVX(SB), NOSPLIT, $0-96
+	MOVQ x1+0(FP), DI
+	MOVQ x2+8(FP), SI
+	MOVQ dst+16(FP), DX
+	MOVQ base+24(FP), R8
+	MOVQ pnew+32(FP), R9
+	MOVQ slot+40(FP), R10
+	MOVQ n+48(FP), CX
+	VBROADCASTSD a1+56(FP), Y8
+	VBROADCASTSD a2+64(FP), Y9
+	VBROADCASTSD c1+72(FP), Y10
+	VBROADCASTSD c2+80(FP), Y11
+	VBROADCASTSD gain+88(FP), Y12
+	XORQ AX, AX
+
+t4:
+	CMPQ CX, $4
+	JL   t1
+	VMOVUPD (R10)(AX*1), Y0
+	VMOVUPD (R9)(AX*1), Y1
+	VMOVUPD Y1, (R10)(AX*1)
+	VADDPD  (DI)(AX*1), Y1, Y2
+	VFNMADD231PD Y10, Y0, Y2
+	VMULPD  Y8, Y2, Y2
+	VMOVUPD Y2, (DI)(AX*1)
+	VADDPD  (SI)(AX*1), Y1, Y3
+	VFNMADD231PD Y11, Y0, Y3
+	VMULPD  Y9, Y3, Y3
+	VMOVUPD Y3, (SI)(AX*1)
+	VSUBPD  Y3, Y2, Y4
+	VMOVUPD (R8)(AX*1), Y5
+	VFMADD231PD Y12, Y4, Y5
+	VMOVUPD Y5, (DX)(AX*1)
+	ADDQ $32, AX
+	SUBQ $4, CX
+	JMP  t4
+
+t1:
+	TESTQ CX, CX
+	JZ   tdone
+	VMOVSD (R10)(AX*1), X0
+	VMOVSD (R9)(AX*1), X1
+	VMOVSD X1, (R10)(AX*1)
+	VADDSD (DI)(AX*1), X1, X2
+	VFNMADD231SD X10, X0, X2
+	VMULSD X8, X2, X2
+	VMOVSD X2, (DI)(AX*1)
+	VADDSD (SI)(AX*1), X1, X3
+	VFNMADD231SD X11, X0, X3
+	VMULSD X9, X3, X3
+	VMOVSD X3, (SI)(AX*1)
+	VSUBSD X3, X2, X4
+	VMOVSD (R8)(AX*1), X5
+	VFMADD231SD X12, X4, X5
+	VMOVSD X5, (DX)(AX*1)
+	ADDQ $8, AX
+	DECQ CX
+	JMP  t1
+
+tdone:
+	VZEROUPPER
+	RET

@@ -13,3 +13,5 @@ func sigmoidArch(dst, x []float64, scale float64) bool { return false }
 func sumRowsArch(dst, base []float64, rows []unsafe.Pointer, coef []float64) bool { return false }
 
 func spikeCandArch(lam []float64, u31 []uint32, mask []uint64, key uint64) int { return 0 }
+
+func traceStepArch(t *traceCoef, x1, x2, dst, base, pnew, slot []float64) bool { return false }

@@ -5,6 +5,8 @@ import (
 	"math/rand/v2"
 	"testing"
 	"unsafe"
+
+	"github.com/dendrite-lab/dendrite/neuron"
 )
 
 // The assembly kernel agrees with the Go loop for every tail shape.
@@ -234,3 +236,59 @@ func TestDrawSpikesPoisson(t *testing.T) {
 		}
 	}
 }
+
+// The trace kernel agrees with the Go loop, and running traces reproduce the
+// kernel-weighted ring sum.
+func TestTraceStep(t *testing.T) {
+	const mem = 10
+	tc := newTraceCoef(mem, 3, 10)
+	r := rand.New(rand.NewPCG(13, 14))
+	for _, n := range []int{1, 3, 4, 5, 10, 17, 500} {
+		k := neuronKernel(mem)
+		ring := make([][]float64, mem)
+		for d := range ring {
+			ring[d] = make([]float64, n)
+		}
+		x1, x2 := make([]float64, n), make([]float64, n)
+		g1, g2 := make([]float64, n), make([]float64, n) // Go-loop copies
+		gring := make([][]float64, mem)
+		for d := range gring {
+			gring[d] = make([]float64, n)
+		}
+		base := make([]float64, n)
+		for i := range base {
+			base[i] = r.NormFloat64()
+		}
+		dst, gdst := make([]float64, n), make([]float64, n)
+		pnew := make([]float64, n)
+		for step := 0; step < 40; step++ {
+			slot := step % mem
+			for i := range pnew {
+				pnew[i] = 0
+				if r.IntN(3) > 0 {
+					pnew[i] = r.NormFloat64()
+				}
+			}
+			traceStep(&tc, x1, x2, dst, base, pnew, ring[slot])
+			// reference: the Go loop and the direct ring sum
+			for i := range gdst {
+				old := gring[slot][i]
+				gring[slot][i] = pnew[i]
+				g1[i] = tc.a1 * (g1[i] + pnew[i] - tc.c1*old)
+				g2[i] = tc.a2 * (g2[i] + pnew[i] - tc.c2*old)
+				gdst[i] = base[i] + tc.g*(g1[i]-g2[i])
+			}
+			for i := range dst {
+				want := base[i]
+				for d := 0; d < mem; d++ {
+					want += k[d] * ring[(slot-d+mem)%mem][i]
+				}
+				if math.Abs(dst[i]-want) > 1e-12*(1+math.Abs(want)) || math.Abs(dst[i]-gdst[i]) > 1e-13*(1+math.Abs(want)) {
+					t.Fatalf("n=%d step %d i=%d: trace %.17g, Go loop %.17g, ring sum %.17g", n, step, i, dst[i], gdst[i], want)
+				}
+			}
+		}
+	}
+}
+
+func neuronKernel(mem int) []float64 { return neuron.Kernel(mem, 3, 10) }

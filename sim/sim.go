@@ -35,6 +35,9 @@ type layer struct {
 	y      []float64 // teaching signal (output layer)
 	P, Q   [][]float64
 	spikes pop
+	// x1, x2 are the exponential traces of P, y1, y2 those of Q (see
+	// traceCoef); aNext is the apical potential of the next step.
+	x1, x2, y1, y2, aNext []float64
 
 	// window accumulators
 	sumC, sumLam, sumA, sumPin, sumPfb []float64
@@ -89,6 +92,11 @@ type Sim struct {
 	candU []float64
 	// ctr counts steps, spikes and synaptic events (see Counters).
 	ctr Counters
+	// tc holds the trace coefficients; tracesDirty asks step to rebuild the
+	// traces from the rings; zeros and pnew are scratch vectors.
+	tc          traceCoef
+	tracesDirty bool
+	zeros, pnew []float64
 
 	// Trace, when set, is called after every training step (voltage recording).
 	Trace func(s *Sim, phase int, step int)
@@ -138,6 +146,10 @@ func New(cfg *config.Config, net *network.Net, seed uint64) *Sim {
 			}
 		}
 		ls.spikes = newPop(n, s.mem)
+		ls.x1, ls.x2 = mk(), mk()
+		if ls.hidden {
+			ls.y1, ls.y2, ls.aNext = mk(), mk(), mk()
+		}
 		s.layers = append(s.layers, ls)
 	}
 	s.SpikeSrc = rand.NewPCG(seed, 0x5350494b45) // "SPIKE"
@@ -151,6 +163,9 @@ func New(cfg *config.Config, net *network.Net, seed uint64) *Sim {
 		maxRows = max(maxRows, ly.In+s.mem, ly.Src+s.mem, ly.N+s.mem)
 	}
 	s.rows = newRowSet(maxRows)
+	s.tc = newTraceCoef(s.mem, cfg.TauS, cfg.TauL)
+	s.tracesDirty = true
+	s.zeros, s.pnew = make([]float64, maxRows), make([]float64, maxRows)
 	s.u31, s.mask, s.candU = make([]uint32, maxRows), make([]uint64, maxRows/64+1), make([]float64, maxRows)
 	s.jitterRNG, s.noiseRNG = rand.New(s.JitterSrc), rand.New(s.NoiseSrc)
 	if cfg.RecordEigvals && L >= 2 {
@@ -188,6 +203,7 @@ func (s *Sim) Reset() {
 		ls.clearWindow()
 	}
 	s.t = 0
+	s.tracesDirty = true
 }
 
 func (ls *layer) clearWindow() {
@@ -257,6 +273,9 @@ func (s *Sim) step(teach, acc, pin, pfb bool) {
 	k := s.kernel
 	L := len(s.layers)
 	rs := &s.rows
+	if s.tracesDirty {
+		s.rebuildTraces()
+	}
 	// 1. input spikes
 	if s.spikingFF {
 		in := &s.input.ring[slot]
@@ -270,27 +289,21 @@ func (s *Sim) step(teach, acc, pin, pfb bool) {
 		B := ls.B
 		// basal / dendritic potential
 		if s.spikingFF {
-			// P(t) = W S(t): one weight row per spike.
-			below := s.belowPop(l)
-			P := ls.P[slot]
-			sl := &below.ring[slot]
-			rs.begin(n)
-			for q, j := range sl.idx {
-				rs.add(ly.W[int(j)*n:int(j)*n+n], sl.cnt[q])
-			}
-			rs.sumTo(P, nil)
-			s.ctr.SynEvents += int64(len(sl.idx) * n)
-			// B = b + Σ_d κ(d+1) P(t−d); a slot without spikes holds P = 0.
-			rs.begin(n)
-			for d, sd := 0, slot; d < mem; d++ {
-				if len(below.ring[sd].idx) != 0 {
-					rs.add(ls.P[sd], k[d])
+			// P(t) = W S(t): one weight row per spike; it replaces P(t−mem)
+			// in the ring, and B = b + Σ_d κ(d+1) P(t−d) follows from the
+			// traces (see traceCoef).
+			sl := &s.belowPop(l).ring[slot]
+			pn := s.zeros[:n]
+			if len(sl.idx) != 0 {
+				rs.begin(n)
+				for q, j := range sl.idx {
+					rs.add(ly.W[int(j)*n:int(j)*n+n], sl.cnt[q])
 				}
-				if sd--; sd < 0 {
-					sd = mem - 1
-				}
+				pn = s.pnew[:n]
+				rs.sumTo(pn, nil)
+				s.ctr.SynEvents += int64(len(sl.idx) * n)
 			}
-			rs.sumTo(B, ly.B)
+			traceStep(&s.tc, ls.x1, ls.x2, B, ly.B, pn, ls.P[slot])
 		} else {
 			rs.begin(n)
 			for j, rj := range s.belowRate(l) {
@@ -308,26 +321,16 @@ func (s *Sim) step(teach, acc, pin, pfb bool) {
 		tab, lmax := s.tab, s.lamMax
 		if ls.hidden {
 			A := ls.A[:n]
-			rs.begin(n)
 			if s.spikingFB {
 				src := &s.layers[s.fbSource(l)].spikes
 				if acc && pfb {
 					// read now: later in this step the source overwrites the oldest slot
 					addFiltered(ls.sumPfb, src, slot, 1, mem, k)
 				}
-				sd := slot - 1
-				if sd < 0 {
-					sd = mem - 1
-				}
-				for d := 0; d < mem; d++ {
-					if len(src.ring[sd].idx) != 0 {
-						rs.add(ls.Q[sd], k[d])
-					}
-					if sd--; sd < 0 {
-						sd = mem - 1
-					}
-				}
+				// A = c + Σ_d κ(d+1) Q(t−1−d), formed when the source spiked
+				copy(A, ls.aNext)
 			} else {
+				rs.begin(n)
 				src := s.layers[s.fbSource(l)].lam // still the previous step's rates
 				if acc && pfb {
 					for q, rq := range src {
@@ -339,8 +342,8 @@ func (s *Sim) step(teach, acc, pin, pfb bool) {
 						rs.add(ly.Y[q*n:q*n+n], rq)
 					}
 				}
+				rs.sumTo(A, ly.C)
 			}
-			rs.sumTo(A, ly.C)
 			if s.cond {
 				somaHidden(C, B, A, s.gL, s.gB, s.gA)
 			} else {
@@ -390,15 +393,20 @@ func (s *Sim) step(teach, acc, pin, pfb bool) {
 				if s.fbSource(h) != l {
 					continue
 				}
+				// Q(t) = Y S(t) enters h's apical traces; aNext is h's A of the next step.
 				hs := s.layers[h]
-				Q := hs.Q[slot]
 				hn := hs.n
-				rs.begin(hn)
-				for q, j := range cur.idx {
-					rs.add(hs.ly.Y[int(j)*hn:int(j)*hn+hn], cur.cnt[q])
+				qn := s.zeros[:hn]
+				if len(cur.idx) != 0 {
+					rs.begin(hn)
+					for q, j := range cur.idx {
+						rs.add(hs.ly.Y[int(j)*hn:int(j)*hn+hn], cur.cnt[q])
+					}
+					qn = s.pnew[:hn]
+					rs.sumTo(qn, nil)
+					s.ctr.SynEvents += int64(len(cur.idx) * hn)
 				}
-				rs.sumTo(Q, nil)
-				s.ctr.SynEvents += int64(len(cur.idx) * hn)
+				traceStep(&s.tc, hs.y1, hs.y2, hs.aNext, hs.apicalBias(s.zeros), qn, hs.Q[slot])
 			}
 		}
 	}
