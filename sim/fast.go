@@ -157,6 +157,9 @@ func defaultTable(cfg *config.Config) *neuron.RateTable {
 // somaHidden advances hidden somata by one Euler step of the conductance
 // model, C += −g_L C + g_B (B−C) + g_A (A−C).
 func somaHidden(C, B, A []float64, gL, gB, gA float64) {
+	if somaArch(C, B, A, gL, gB, gA) {
+		return
+	}
 	B, A = B[:len(C)], A[:len(C)]
 	for i, c := range C {
 		C[i] = c + (-gL*c + gB*(B[i]-c) + gA*(A[i]-c))

@@ -14,6 +14,9 @@ func spikeCandAVX(lam *float64, u31 *uint32, mask *byte, n int, kLo, kHi uint32)
 //go:noescape
 func traceStepAVX(x1, x2, dst, base, pnew, slot *float64, n int, a1, a2, c1, c2, gain float64)
 
+//go:noescape
+func somaAVX(C, B, A *float64, n int, gL, gB, gA float64)
+
 func cpuid(eaxArg, ecxArg uint32) (eax, ebx, ecx, edx uint32)
 
 func xgetbv() (eax, edx uint32)
@@ -108,6 +111,17 @@ func traceStepArch(t *traceCoef, x1, x2, dst, base, pnew, slot []float64) bool {
 	if n > 0 {
 		_, _, _, _, _ = x1[n-1], x2[n-1], base[n-1], pnew[n-1], slot[n-1]
 		traceStepAVX(&x1[0], &x2[0], &dst[0], &base[0], &pnew[0], &slot[0], n, t.a1, t.a2, t.c1, t.c2, t.g)
+	}
+	return true
+}
+
+func somaArch(C, B, A []float64, gL, gB, gA float64) bool {
+	if !useAVX {
+		return false
+	}
+	if n := len(C); n > 0 {
+		_, _ = B[n-1], A[n-1]
+		somaAVX(&C[0], &B[0], &A[0], n, gL, gB, gA)
 	}
 	return true
 }

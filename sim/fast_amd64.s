@@ -609,3 +609,56 @@ t1:
 tdone:
 	VZEROUPPER
 	RET
+
+// func somaAVX(C, B, A *float64, n int, gL, gB, gA float64)
+//
+// C[i] += −gL·C[i] + gB·(B[i]−C[i]) + gA·(A[i]−C[i]) for i < n. Needs AVX2, FMA3.
+TEXT ·somaAVX(SB), NOSPLIT, $0-56
+	MOVQ C+0(FP), DI
+	MOVQ B+8(FP), SI
+	MOVQ A+16(FP), DX
+	MOVQ n+24(FP), CX
+	VBROADCASTSD gL+32(FP), Y8
+	VBROADCASTSD gB+40(FP), Y9
+	VBROADCASTSD gA+48(FP), Y10
+	VXORPD Y11, Y11, Y11
+	VSUBPD Y8, Y11, Y8              // −gL
+	XORQ AX, AX
+
+m4:
+	CMPQ CX, $4
+	JL   m1
+	VMOVUPD (DI)(AX*1), Y0          // c
+	VMOVUPD (SI)(AX*1), Y1
+	VSUBPD  Y0, Y1, Y1              // B−c
+	VMOVUPD (DX)(AX*1), Y2
+	VSUBPD  Y0, Y2, Y2              // A−c
+	VMULPD  Y8, Y0, Y3              // −gL·c
+	VFMADD231PD Y9, Y1, Y3          // + gB(B−c)
+	VFMADD231PD Y10, Y2, Y3         // + gA(A−c)
+	VADDPD  Y3, Y0, Y0
+	VMOVUPD Y0, (DI)(AX*1)
+	ADDQ $32, AX
+	SUBQ $4, CX
+	JMP  m4
+
+m1:
+	TESTQ CX, CX
+	JZ   mdone
+	VMOVSD (DI)(AX*1), X0
+	VMOVSD (SI)(AX*1), X1
+	VSUBSD X0, X1, X1
+	VMOVSD (DX)(AX*1), X2
+	VSUBSD X0, X2, X2
+	VMULSD X8, X0, X3
+	VFMADD231SD X9, X1, X3
+	VFMADD231SD X10, X2, X3
+	VADDSD X3, X0, X0
+	VMOVSD X0, (DI)(AX*1)
+	ADDQ $8, AX
+	DECQ CX
+	JMP  m1
+
+mdone:
+	VZEROUPPER
+	RET

@@ -292,3 +292,23 @@ func TestTraceStep(t *testing.T) {
 }
 
 func neuronKernel(mem int) []float64 { return neuron.Kernel(mem, 3, 10) }
+
+func TestSomaMatchesGo(t *testing.T) {
+	r := rand.New(rand.NewPCG(15, 16))
+	for _, n := range []int{0, 1, 3, 4, 5, 10, 500} {
+		C, B, A := make([]float64, n), make([]float64, n), make([]float64, n)
+		for i := range C {
+			C[i], B[i], A[i] = r.NormFloat64()*3, r.NormFloat64()*3, r.NormFloat64()*3
+		}
+		want := append([]float64(nil), C...)
+		for i, c := range want {
+			want[i] = c + (-0.1*c + 0.6*(B[i]-c) + 0.05*(A[i]-c))
+		}
+		somaHidden(C, B, A, 0.1, 0.6, 0.05)
+		for i := range C {
+			if math.Abs(C[i]-want[i]) > 1e-14*(1+math.Abs(want[i])) {
+				t.Fatalf("n=%d i=%d: %.17g, want %.17g", n, i, C[i], want[i])
+			}
+		}
+	}
+}
