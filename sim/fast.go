@@ -191,9 +191,13 @@ func drawSpikes(sl *spikeSlot, lam []float64, ids []int32, key uint64, u31 []uin
 		for m != 0 {
 			i := w*64 + bits.TrailingZeros64(m)
 			m &= m - 1
-			r := mix64(key+uint64(i+1)*golden) >> 42
-			u := float64(uint64(u31[i])<<22|r) * 0x1p-53
-			if c := neuron.PoissonU(u, lam[i]); c != 0 {
+			lm := lam[i]
+			c, ok := countFromBits(u31[i], lm)
+			if !ok {
+				r := mix64(key+uint64(i+1)*golden) >> 42
+				c = neuron.PoissonU(float64(uint64(u31[i])<<22|r)*0x1p-53, lm)
+			}
+			if c != 0 {
 				j := int32(i)
 				if ids != nil {
 					j = ids[i]
@@ -203,6 +207,27 @@ func drawSpikes(sl *spikeSlot, lam []float64, ids []int32, key uint64, u31 []uin
 			}
 		}
 	}
+}
+
+// countFromBits returns the Poisson(λ) count of every u in [b, b+1)·2⁻³¹
+// when the bounds of neuron.PoissonU settle it for the whole interval
+// (ok = false: the interval straddles a bound, about 1e-9 of the time, or u
+// may fall inside one; then the caller draws u's low bits).
+func countFromBits(b uint32, lam float64) (c int, ok bool) {
+	const eps = 0x1p-50
+	lo := float64(b) * 0x1p-31
+	hi := lo + 0x1p-31
+	l2 := lam * lam
+	l4 := l2 * l2
+	lo0 := 1 - lam + l2/2 - l2*lam/6
+	hi1 := 1 - l2/2 + l2*lam/3
+	switch {
+	case lo >= lo0+l4/24+eps && hi <= hi1-l4/8-eps:
+		return 1, true
+	case hi <= lo0-eps:
+		return 0, true
+	}
+	return 0, false
 }
 
 // spikeCand sets u31[i] = unitBits(i, key) and marks in mask the candidates

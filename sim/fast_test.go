@@ -312,3 +312,36 @@ func TestSomaMatchesGo(t *testing.T) {
 		}
 	}
 }
+
+// countFromBits agrees with PoissonU for every u of the interval it settles.
+func TestCountFromBits(t *testing.T) {
+	r := rand.New(rand.NewPCG(17, 18))
+	settled := 0
+	for k := 0; k < 300000; k++ {
+		lam := 0.2 * r.Float64()
+		if k%3 == 0 {
+			lam = r.Float64() * 2
+		}
+		b := uint32(r.Uint64() >> 33)
+		if k%2 == 0 { // near the top, where the counts ≥ 1 are
+			b = uint32((1 - 3*lam*r.Float64()) * 0x1p31)
+			if b >= 1<<31 {
+				continue
+			}
+		}
+		c, ok := countFromBits(b, lam)
+		if !ok {
+			continue
+		}
+		settled++
+		for _, low := range []uint64{0, 1, 1 << 21, 1<<22 - 1} {
+			u := float64(uint64(b)<<22|low) * 0x1p-53
+			if want := neuron.PoissonU(u, lam); want != c {
+				t.Fatalf("b=%d λ=%g: countFromBits %d, PoissonU(%.17g) %d", b, lam, c, u, want)
+			}
+		}
+	}
+	if settled < 100000 {
+		t.Errorf("only %d intervals settled", settled)
+	}
+}
