@@ -73,6 +73,8 @@ type Sim struct {
 	inIdx   []int32
 	inRate  []float64
 	inDense []float64 // λmax·x for all pixels (non-spiking feedforward)
+	// pixelRate[p] = λmax·p/255
+	pixelRate [256]float64
 
 	kB, kD, kI                 float64
 	lamMax                     float64
@@ -117,6 +119,10 @@ func New(cfg *config.Config, net *network.Net, seed uint64) *Sim {
 	s.npc = net.Out().N / 10
 	s.input = newPop(Pixels, s.mem)
 	s.inDense = make([]float64, Pixels)
+	s.inIdx, s.inRate = make([]int32, 0, Pixels), make([]float64, 0, Pixels)
+	for p := range s.pixelRate {
+		s.pixelRate[p] = s.lamMax * float64(p) / 255
+	}
 	for l, ly := range net.Layers {
 		n := ly.N
 		ls := &layer{ly: ly, hidden: l < L-1, n: n}
@@ -218,9 +224,10 @@ func (ls *layer) clearWindow() {
 // SetInput sets the image presented from now on (pixels 0…255, row-major).
 func (s *Sim) SetInput(img []uint8) {
 	s.inIdx, s.inRate = s.inIdx[:0], s.inRate[:0]
+	dense := s.inDense[:len(img)]
 	for j, p := range img {
-		r := s.lamMax * float64(p) / 255
-		s.inDense[j] = r
+		r := s.pixelRate[p] // λmax·p/255
+		dense[j] = r
 		if p != 0 {
 			s.inIdx = append(s.inIdx, int32(j))
 			s.inRate = append(s.inRate, r)
