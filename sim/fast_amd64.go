@@ -58,14 +58,14 @@ func sigmoidArch(dst, x []float64, scale float64) bool {
 	if !useAVX {
 		return false
 	}
-	n := len(dst) &^ 7
+	n := len(dst) &^ 15
 	if n > 0 {
 		sigmoidAVX(&dst[0], &x[0], n, scale)
 	}
 	if n < len(dst) {
-		var xb, db [8]float64
+		var xb, db [16]float64
 		copy(xb[:], x[n:len(dst)])
-		sigmoidAVX(&db[0], &xb[0], 8, scale)
+		sigmoidAVX(&db[0], &xb[0], 16, scale)
 		copy(dst[n:], db[:len(dst)-n])
 	}
 	return true
