@@ -167,6 +167,8 @@ func (c *Config) Validate() error {
 		}
 		if len(c.VoltageExamples) != 2 || c.VoltageExamples[0] < 0 || c.VoltageExamples[1] <= c.VoltageExamples[0] || c.VoltageExamples[1]-c.VoltageExamples[0] > 10000 {
 			bad("voltage_examples", c.VoltageExamples, "[from, to): 0 ≤ from < to, at most 10000 examples")
+		} else if n := len(c.VoltageNeurons) * (c.VoltageExamples[1] - c.VoltageExamples[0]); n > 10000 {
+			bad("voltage_neurons", c.VoltageNeurons, fmt.Sprintf("at most 10000 neuron-examples of voltage traces (≈100 steps each; asked for %d)", n))
 		}
 	}
 	if (c.RecordBPAngle || c.RecordEigvals) && len(c.Layers) < 2 {
