@@ -14,10 +14,12 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"os"
 	"os/signal"
 	"path/filepath"
@@ -51,7 +53,8 @@ const (
 func main() {
 	sweepRunner = func(ctx context.Context, cfg config.Config, dir string) error {
 		_, resume := os.Stat(filepath.Join(dir, run.CheckpointFile))
-		_, err := run.Train(ctx, cfg, dir, run.Options{Resume: resume == nil, Progress: os.Stderr, LogEvery: 0})
+		// Per-epoch lines only: several runs may share one terminal or log.
+		_, err := run.Train(ctx, cfg, dir, run.Options{Resume: resume == nil, Progress: &prefixWriter{w: os.Stderr, prefix: filepath.Base(dir) + ": "}, LogEvery: math.MaxInt})
 		return err
 	}
 	os.Exit(dispatch(os.Args[1:], os.Stdout, os.Stderr))
@@ -111,6 +114,23 @@ func fail(stderr io.Writer, cmd string, err error) int {
 }
 
 var errUsage = errors.New("usage")
+
+// prefixWriter starts every line with prefix.
+type prefixWriter struct {
+	w      io.Writer
+	prefix string
+}
+
+func (p *prefixWriter) Write(b []byte) (int, error) {
+	var out []byte
+	for _, line := range bytes.SplitAfter(b, []byte("\n")) {
+		if len(line) > 0 {
+			out = append(append(out, p.prefix...), line...)
+		}
+	}
+	_, err := p.w.Write(out)
+	return len(b), err
+}
 
 type usageErr struct{ msg string }
 
