@@ -231,7 +231,7 @@ func DefaultEtas(layers int) []float64 {
 // Hidden is the number of hidden layers.
 func (c *Config) Hidden() int { return len(c.Layers) - 1 }
 
-// GA returns g_A; KB the hidden basal→soma steady-state gain; KD the output gain.
+// KB is the hidden layers' basal→soma steady-state gain g_B/(g_L+g_B+g_A).
 func (c *Config) KB() float64 { return c.GB / (c.GL + c.GB + c.GA) }
 
 // KD is the output layer's dendrite→soma steady-state gain g_D/(g_L+g_D).
@@ -240,15 +240,14 @@ func (c *Config) KD() float64 { return c.GD / (c.GL + c.GD) }
 // KI is the output gain for injected current 1/(g_L+g_D) (paper teaching).
 func (c *Config) KI() float64 { return 1 / (c.GL + c.GD) }
 
-// PHidden and POut are the hidden and output error scales P_h = 20/λmax and
-// P_o = 20/λmax².
+// PHidden is the hidden-layer error scale P_h = 20/λmax.
 func (c *Config) PHidden() float64 { return 20 / c.LambdaMax }
 
 // POut is the output-layer error scale P_o = 20/λmax².
 func (c *Config) POut() float64 { return 20 / (c.LambdaMax * c.LambdaMax) }
 
-// Window lengths: the number of steps averaged at the end of a training phase
-// and of a test phase.
+// TrainWindow is the number of steps averaged at the end of a training phase
+// (forward_phase − settle_time, 20 by default).
 func (c *Config) TrainWindow() int { return c.ForwardPhase - c.SettleTime }
 
 // TestWindow is the number of steps averaged at the end of a test phase.
