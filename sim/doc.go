@@ -54,6 +54,10 @@
 // learns like one with the exact sigmoid. The unexported field Sim.tab
 // selects the table explicitly.
 //
+// With g_A = 0 (the paper's default) the apical potential does not act on the
+// soma, so a test, which reports only somatic averages and rates, skips it
+// (TestClassifyWithoutApicalIdentical checks that nothing changes).
+//
 // Train and Classify allocate nothing once a Sim has run an example
 // (TestNoAllocations), unless eigenvalues are recorded. Counters reports the
 // steps, spikes and synaptic events simulated; package bench and `dendrite

@@ -305,7 +305,9 @@ func (s *Sim) Classify(img []uint8) int {
 	if s.Cfg.Window == "settle" {
 		win = n - s.Cfg.SettleTime
 	}
+	s.noApical = s.gA == 0 // the apical input cannot reach the somata
 	s.runPhase(n, win, false, false, false, Test)
+	s.noApical = false
 	s.endPhase(true, n)
 	p := s.readout(s.out().cF)
 	s.Reset()

@@ -130,3 +130,59 @@ func TestRateTableLearnsLikeExact(t *testing.T) {
 		t.Errorf("training error too high: the network did not learn (exact %.1f %%, table %.1f %%)", ex[0], tb[0])
 	}
 }
+
+// With g_A = 0 a test skips the apical input; the somatic averages, rates and
+// predictions are bit-identical to a test that computes it.
+func TestClassifyWithoutApicalIdentical(t *testing.T) {
+	train, test := loadMNIST(t)
+	cfg := newCfg(t, func(c *config.Config) { c.Layers = []int{50, 20, 10} })
+	if cfg.GA != 0 {
+		t.Fatalf("paper profile g_A = %v", cfg.GA)
+	}
+	net := network.New(cfg, Pixels, randFor(6))
+	s := New(cfg, net, 7)
+	for i := 0; i < 20; i++ {
+		s.Train(train.Image(i), int(train.Labels[i]))
+	}
+	full := func(img []uint8) (int, [][]float64) {
+		s.Reset()
+		s.SetInput(img)
+		s.setTarget(-1)
+		n := cfg.TestPhase
+		s.runPhase(n, cfg.TestWindow(), false, false, false, Test) // noApical stays false
+		s.endPhase(true, n)
+		p := s.readout(s.out().cF)
+		var v [][]float64
+		for _, ls := range s.layers {
+			v = append(v, append([]float64(nil), ls.cF...), append([]float64(nil), ls.lamF...))
+		}
+		s.Reset()
+		return p, v
+	}
+	for k := 0; k < 5; k++ {
+		s.Reseed(1, uint64(k))
+		wantP, want := full(test.Image(k))
+		s.Reseed(1, uint64(k))
+		gotP := s.Classify(test.Image(k))
+		if gotP != wantP {
+			t.Fatalf("image %d: predicted %d, with the apical input %d", k, gotP, wantP)
+		}
+		// Classify's Reset cleared the averages; run it again to compare them.
+		s.Reseed(1, uint64(k))
+		s.Reset()
+		s.SetInput(test.Image(k))
+		s.setTarget(-1)
+		s.noApical = true
+		s.runPhase(cfg.TestPhase, cfg.TestWindow(), false, false, false, Test)
+		s.noApical = false
+		s.endPhase(true, cfg.TestPhase)
+		for l, ls := range s.layers {
+			for i := range ls.cF {
+				if ls.cF[i] != want[2*l][i] || ls.lamF[i] != want[2*l+1][i] {
+					t.Fatalf("image %d layer %d unit %d: C̄ %v λ̄ %v, with the apical input %v %v", k, l, i, ls.cF[i], ls.lamF[i], want[2*l][i], want[2*l+1][i])
+				}
+			}
+		}
+		s.Reset()
+	}
+}

@@ -345,3 +345,30 @@ func TestCountFromBits(t *testing.T) {
 		t.Errorf("only %d intervals settled", settled)
 	}
 }
+
+func BenchmarkTraceStep500(b *testing.B) {
+	tc := newTraceCoef(10, 3, 10)
+	n := 500
+	v := make([][]float64, 16)
+	for i := range v {
+		v[i] = make([]float64, n)
+	}
+	for i := 0; i < b.N; i++ {
+		traceStep(&tc, v[0], v[1], v[2], v[3], v[4], v[5+i%10])
+	}
+}
+
+func BenchmarkSumRows20x500(b *testing.B) {
+	n := 500
+	w := make([]float64, 784*n)
+	var rs rowSet
+	dst := make([]float64, n)
+	for i := 0; i < b.N; i++ {
+		rs.begin(n)
+		for k := 0; k < 20; k++ {
+			j := (i*37 + k*101) % 150 * 5
+			rs.add(w[j*n:j*n+n], 1.5)
+		}
+		rs.sumTo(dst, nil)
+	}
+}

@@ -98,6 +98,9 @@ type Sim struct {
 	// traces from the rings; zeros and pnew are scratch vectors.
 	tc          traceCoef
 	tracesDirty bool
+	// noApical skips the apical input during a test when g_A = 0 (it then
+	// changes no soma, and a test reports only somatic averages and rates).
+	noApical bool
 	zeros, pnew []float64
 
 	// Trace, when set, is called after every training step (voltage recording).
@@ -328,7 +331,10 @@ func (s *Sim) step(teach, acc, pin, pfb bool) {
 		tab, lmax := s.tab, s.lamMax
 		if ls.hidden {
 			A := ls.A[:n]
-			if s.spikingFB {
+			switch {
+			case s.noApical:
+				// a test with g_A = 0: A reaches nothing a test reports
+			case s.spikingFB:
 				src := &s.layers[s.fbSource(l)].spikes
 				if acc && pfb {
 					// read now: later in this step the source overwrites the oldest slot
@@ -336,7 +342,7 @@ func (s *Sim) step(teach, acc, pin, pfb bool) {
 				}
 				// A = c + Σ_d κ(d+1) Q(t−1−d), formed when the source spiked
 				copy(A, ls.aNext)
-			} else {
+			default:
 				rs.begin(n)
 				src := s.layers[s.fbSource(l)].lam // still the previous step's rates
 				if acc && pfb {
@@ -363,7 +369,9 @@ func (s *Sim) step(teach, acc, pin, pfb bool) {
 			if acc {
 				addTo(sumC, C)
 				addTo(sumLam, lam)
-				addTo(ls.sumA, A)
+				if !s.noApical {
+					addTo(ls.sumA, A)
+				}
 			}
 		} else {
 			y := ls.y[:n]
@@ -395,7 +403,7 @@ func (s *Sim) step(teach, acc, pin, pfb bool) {
 		}
 		s.ctr.Spikes += int64(len(cur.idx))
 		// This layer's spikes feed the apical projections of the layers it is the feedback source of.
-		if s.spikingFB {
+		if s.spikingFB && !s.noApical {
 			for h := 0; h < L-1; h++ {
 				if s.fbSource(h) != l {
 					continue
