@@ -100,7 +100,7 @@ type Sim struct {
 	tracesDirty bool
 	// noApical skips the apical input during a test when g_A = 0 (it then
 	// changes no soma, and a test reports only somatic averages and rates).
-	noApical bool
+	noApical    bool
 	zeros, pnew []float64
 
 	// Trace, when set, is called after every training step (voltage recording).
