@@ -544,6 +544,99 @@ TEXT ·spikeCandAVX(SB), NOSPLIT, $0-40
 	XORQ AX, AX                     // unit index
 
 cloop:
+	CMPQ CX, $16
+	JL   csingle
+	VPADDD  Y14, Y0, Y3             // indices of the second group
+	VPMULLD Y13, Y0, Y1
+	VPMULLD Y13, Y3, Y3
+	VPXOR   Y12, Y1, Y1
+	VPXOR   Y12, Y3, Y3
+	VPSRLD  $16, Y1, Y2
+	VPSRLD  $16, Y3, Y4
+	VPXOR   Y2, Y1, Y1
+	VPXOR   Y4, Y3, Y3
+	VPMULLD Y11, Y1, Y1
+	VPMULLD Y11, Y3, Y3
+	VPSRLD  $15, Y1, Y2
+	VPSRLD  $15, Y3, Y4
+	VPXOR   Y2, Y1, Y1
+	VPXOR   Y4, Y3, Y3
+	VPMULLD Y10, Y1, Y1
+	VPMULLD Y10, Y3, Y3
+	VPSRLD  $16, Y1, Y2
+	VPSRLD  $16, Y3, Y4
+	VPXOR   Y2, Y1, Y1
+	VPXOR   Y4, Y3, Y3
+	VPXOR   Y9, Y1, Y1
+	VPXOR   Y9, Y3, Y3
+	VPSRLD  $16, Y1, Y2
+	VPSRLD  $16, Y3, Y4
+	VPXOR   Y2, Y1, Y1
+	VPXOR   Y4, Y3, Y3
+	VPMULLD Y11, Y1, Y1
+	VPMULLD Y11, Y3, Y3
+	VPSRLD  $15, Y1, Y2
+	VPSRLD  $15, Y3, Y4
+	VPXOR   Y2, Y1, Y1
+	VPXOR   Y4, Y3, Y3
+	VPMULLD Y10, Y1, Y1
+	VPMULLD Y10, Y3, Y3
+	VPSRLD  $16, Y1, Y2
+	VPSRLD  $16, Y3, Y4
+	VPXOR   Y2, Y1, Y1
+	VPXOR   Y4, Y3, Y3
+	VPSRLD  $1, Y1, Y1              // u31, units i…i+7
+	VPSRLD  $1, Y3, Y3              // u31, units i+8…i+15
+	VMOVDQU Y1, (DI)(AX*4)
+	VMOVDQU Y3, 32(DI)(AX*4)
+	// candidates of the first group
+	VCVTDQ2PD X1, Y2
+	VEXTRACTI128 $1, Y1, X4
+	VCVTDQ2PD X4, Y4
+	VADDPD  Y8, Y2, Y2
+	VADDPD  Y8, Y4, Y4
+	VMOVUPD (SI)(AX*8), Y5
+	VMOVUPD 32(SI)(AX*8), Y6
+	VSUBPD  Y5, Y8, Y5
+	VSUBPD  Y6, Y8, Y6
+	VMULPD  Y7, Y5, Y5
+	VMULPD  Y7, Y6, Y6
+	VCMPPD  $0x1e, Y5, Y2, Y2
+	VCMPPD  $0x1e, Y6, Y4, Y4
+	VMOVMSKPD Y2, R11
+	VMOVMSKPD Y4, R12
+	SHLQ $4, R12
+	ORQ  R12, R11
+	// candidates of the second group
+	VCVTDQ2PD X3, Y2
+	VEXTRACTI128 $1, Y3, X4
+	VCVTDQ2PD X4, Y4
+	VADDPD  Y8, Y2, Y2
+	VADDPD  Y8, Y4, Y4
+	VMOVUPD 64(SI)(AX*8), Y5
+	VMOVUPD 96(SI)(AX*8), Y6
+	VSUBPD  Y5, Y8, Y5
+	VSUBPD  Y6, Y8, Y6
+	VMULPD  Y7, Y5, Y5
+	VMULPD  Y7, Y6, Y6
+	VCMPPD  $0x1e, Y5, Y2, Y2
+	VCMPPD  $0x1e, Y6, Y4, Y4
+	VMOVMSKPD Y2, R12
+	VMOVMSKPD Y4, R13
+	SHLQ $4, R13
+	ORQ  R13, R12
+	SHLQ $8, R12
+	ORQ  R12, R11
+	MOVQ AX, R13
+	SHRQ $3, R13
+	MOVW R11, (DX)(R13*1)
+	VPADDD Y14, Y0, Y0
+	VPADDD Y14, Y0, Y0              // next indices: i+16
+	ADDQ $16, AX
+	SUBQ $16, CX
+	JMP  cloop
+
+csingle:
 	CMPQ CX, $8
 	JL   cdone
 	VPMULLD Y13, Y0, Y1
@@ -590,7 +683,7 @@ cloop:
 	VPADDD Y14, Y0, Y0
 	ADDQ $8, AX
 	SUBQ $8, CX
-	JMP  cloop
+	JMP  csingle
 
 cdone:
 	VZEROUPPER
