@@ -116,8 +116,15 @@ func (s *Sim) runPhase(n, win int, teach, pin, pfb bool, phase int) {
 	for _, ls := range s.layers {
 		ls.clearWindow()
 	}
+	// Spike-driven PSP averages are added once per spike (addWindowSpikes)
+	// when the window lies mem steps inside the phase, instead of per step.
+	fastPin := pin && s.spikingFF && n-win >= s.mem-1
+	fastPfb := pfb && s.spikingFB && n-win >= s.mem
 	for t := 0; t < n; t++ {
-		s.step(teach, t >= n-win, pin, pfb)
+		s.step(teach, t >= n-win, pin && !fastPin, pfb && !fastPfb)
+		if fastPin || fastPfb {
+			s.addWindowSpikes(t, n, win, fastPin, fastPfb)
+		}
 		if phase != Test {
 			s.Time++
 			if s.Trace != nil {

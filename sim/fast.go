@@ -425,3 +425,48 @@ func (s *Sim) rebuildTraces() {
 		}
 	}
 }
+
+// addWindowSpikes adds the spikes of phase step t (just simulated) to the
+// PSP averages of a phase of n steps whose last win steps are averaged. The
+// window sum Σ_{τ∈window} Σ_{d<mem} κ(d+1) S(τ−d) gives a spike of step t the
+// weight Σ κ(d+1) over the d with t+d in the window (and t+1+d for the
+// feedback averages, read one step late); runPhase uses this when every such
+// spike falls inside the phase, so each spike is added once instead of once
+// per window step it is filtered into.
+func (s *Sim) addWindowSpikes(t, n, win int, pin, pfb bool) {
+	slot := ((s.t-1)%s.mem + s.mem) % s.mem // the slot step t wrote
+	weight := func(lag int) float64 {
+		lo := max(0, n-win-lag-t)
+		hi := min(s.mem-1, n-1-lag-t)
+		w := 0.0
+		for d := lo; d <= hi; d++ {
+			w += s.kernel[d]
+		}
+		return w
+	}
+	if pin {
+		if w := weight(0); w != 0 {
+			for l, ls := range s.layers {
+				sl := &s.belowPop(l).ring[slot]
+				sum := ls.sumPin
+				for q, j := range sl.idx {
+					sum[j] += w * sl.cnt[q]
+				}
+			}
+		}
+	}
+	if pfb {
+		if w := weight(1); w != 0 {
+			for l, ls := range s.layers {
+				if !ls.hidden {
+					continue
+				}
+				sl := &s.layers[s.fbSource(l)].spikes.ring[slot]
+				sum := ls.sumPfb
+				for q, j := range sl.idx {
+					sum[j] += w * sl.cnt[q]
+				}
+			}
+		}
+	}
+}

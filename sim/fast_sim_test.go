@@ -186,3 +186,39 @@ func TestClassifyWithoutApicalIdentical(t *testing.T) {
 		s.Reset()
 	}
 }
+
+// Adding each spike once with its window weight gives the PSP averages of the
+// per-step filtered sums.
+func TestWindowSpikesMatchPerStep(t *testing.T) {
+	train, _ := loadMNIST(t)
+	cfg := newCfg(t, func(c *config.Config) { c.Layers = []int{50, 20, 10}; c.Broadcast = false })
+	net := network.New(cfg, Pixels, randFor(8))
+	for _, c := range []struct{ n, win int }{{50, 20}, {57, 27}, {40, 30}, {20, 11}, {20, 10}, {30, 25}} {
+		a, b := New(cfg, net, 9), New(cfg, net, 9)
+		for _, s := range []*Sim{a, b} {
+			s.Train(train.Image(0), int(train.Labels[0]))
+			s.SetInput(train.Image(1))
+			s.setTarget(-1)
+			for _, ls := range s.layers {
+				ls.clearWindow()
+			}
+		}
+		for k := 0; k < c.n; k++ {
+			a.step(false, k >= c.n-c.win, true, true)
+		}
+		b.runPhase(c.n, c.win, false, true, true, Forward)
+		for l := range a.layers {
+			la, lb := a.layers[l], b.layers[l]
+			if la.nWin != lb.nWin {
+				t.Fatalf("n=%d win=%d layer %d: %d window steps, want %d", c.n, c.win, l, lb.nWin, la.nWin)
+			}
+			for name, v := range map[string][2][]float64{"pin": {la.sumPin, lb.sumPin}, "pfb": {la.sumPfb, lb.sumPfb}} {
+				for j := range v[0] {
+					if d := math.Abs(v[0][j] - v[1][j]); d > 1e-12*(1+math.Abs(v[0][j])) {
+						t.Fatalf("n=%d win=%d layer %d %s[%d]: %.15g, per step %.15g", c.n, c.win, l, name, j, v[1][j], v[0][j])
+					}
+				}
+			}
+		}
+	}
+}
