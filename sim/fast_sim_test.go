@@ -194,7 +194,7 @@ func TestWindowSpikesMatchPerStep(t *testing.T) {
 	cfg := newCfg(t, func(c *config.Config) { c.Layers = []int{50, 20, 10}; c.Broadcast = false })
 	net := network.New(cfg, Pixels, randFor(8))
 	for _, c := range []struct{ n, win int }{{50, 20}, {57, 27}, {40, 30}, {20, 11}, {20, 10}, {30, 25}} {
-		a, b := New(cfg, net, 9), New(cfg, net, 9)
+		a, b := New(cfg, net.Clone(), 9), New(cfg, net.Clone(), 9)
 		for _, s := range []*Sim{a, b} {
 			s.Train(train.Image(0), int(train.Labels[0]))
 			s.SetInput(train.Image(1))
