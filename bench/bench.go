@@ -58,6 +58,12 @@ type Workload struct {
 	Seconds   float64 `json:"seconds"`
 	PerSecond float64 `json:"per_second"`
 	Unit      string  `json:"unit"` // examples/s or images/s
+	// CPUSeconds is the CPU time the process used meanwhile (all threads);
+	// PerCPUSecond = N/CPUSeconds is the throughput per busy core, which on a
+	// machine shared with other work says more than PerSecond, and
+	// PerCPUSecond × Workers what the workers would do on idle cores.
+	CPUSeconds   float64 `json:"cpu_seconds"`
+	PerCPUSecond float64 `json:"per_cpu_second"`
 	// Steps, Spikes and SynEvents are the simulated 1-ms steps, spikes and
 	// synaptic events (spikes × fan-out); zero in rate mode.
 	Steps     int64 `json:"steps"`
@@ -217,9 +223,12 @@ func layerString(cfg *config.Config) string {
 	return b.String()
 }
 
-func newWorkload(cfg *config.Config, kind string, n, workers int, sec float64, ctr sim.Counters) Workload {
+func newWorkload(cfg *config.Config, kind string, n, workers int, sec, cpu float64, ctr sim.Counters) Workload {
 	w := Workload{Name: cfg.Mode + " " + kind, Mode: cfg.Mode, Kind: kind, Layers: layerString(cfg), N: n,
-		Workers: workers, Seconds: sec, Steps: ctr.Steps, Spikes: ctr.Spikes, SynEvents: ctr.SynEvents}
+		Workers: workers, Seconds: sec, CPUSeconds: cpu, Steps: ctr.Steps, Spikes: ctr.Spikes, SynEvents: ctr.SynEvents}
+	if cpu > 0 {
+		w.PerCPUSecond = float64(n) / cpu
+	}
 	w.Unit = "examples/s"
 	if kind == "test" {
 		w.Unit = "images/s"
@@ -241,14 +250,14 @@ func newWorkload(cfg *config.Config, kind string, n, workers int, sec float64, c
 func trainWorkload(cfg *config.Config, net *network.Net, train *dataset.Set, n int) Workload {
 	s := sim.New(cfg, net, 1)
 	wrong := 0
-	t0 := time.Now()
+	t0, c0 := time.Now(), cpuSeconds()
 	for i := 0; i < n; i++ {
 		r := s.Train(train.Image(i%train.N), int(train.Labels[i%train.N]))
 		if r.Pred != r.Label {
 			wrong++
 		}
 	}
-	w := newWorkload(cfg, "train", n, 1, time.Since(t0).Seconds(), s.Counters())
+	w := newWorkload(cfg, "train", n, 1, time.Since(t0).Seconds(), cpuSeconds()-c0, s.Counters())
 	w.ErrorPercent = 100 * float64(wrong) / float64(max(n, 1))
 	return w
 }
@@ -267,21 +276,21 @@ func testWorkload(cfg *config.Config, net *network.Net, test *dataset.Set, n, wo
 	}
 	var mu sync.Mutex
 	last := map[*sim.Sim]sim.Counters{}
-	t0 := time.Now()
+	t0, c0 := time.Now(), cpuSeconds()
 	ev := sim.Evaluate(cfg, net, labelled{test}, idx, 1, workers, func(k int, s *sim.Sim) {
 		c := s.Counters()
 		mu.Lock()
 		last[s] = c
 		mu.Unlock()
 	})
-	sec := time.Since(t0).Seconds()
+	sec, cpu := time.Since(t0).Seconds(), cpuSeconds()-c0
 	var ctr sim.Counters
 	for _, c := range last {
 		ctr.Steps += c.Steps
 		ctr.Spikes += c.Spikes
 		ctr.SynEvents += c.SynEvents
 	}
-	w := newWorkload(cfg, "test", n, min(workers, n), sec, ctr)
+	w := newWorkload(cfg, "test", n, min(workers, n), sec, cpu, ctr)
 	w.ErrorPercent = ev.ErrorPercent()
 	return w
 }
@@ -358,14 +367,14 @@ func (r *Report) Table(w io.Writer) error {
 	}
 	fmt.Fprintf(w, ", %.1f s\n\n", r.Seconds)
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "workload\tlayers\tn\tworkers\tper second\tns/step\tsyn. events/s\terror %\tmust reach\taim\tauthors\t× authors\tstatus\t")
+	fmt.Fprintln(tw, "workload\tlayers\tn\tworkers\tper second\tper CPU-s\tns/step\tsyn. events/s\terror %\tmust reach\taim\tauthors\t× authors\tstatus\t")
 	for _, x := range r.Workloads {
-		fmt.Fprintf(tw, "%s\t%s\t%d\t%d\t%s %s\t%s\t%s\t%.1f\t%s\t%s\t%s\t%s\t%s\t\n",
-			x.Name, x.Layers, x.N, x.Workers, num(x.PerSecond), x.Unit, opt(x.NsPerStep), opt(x.SynEventsPerSecond), x.ErrorPercent,
+		fmt.Fprintf(tw, "%s\t%s\t%d\t%d\t%s %s\t%s\t%s\t%s\t%.1f\t%s\t%s\t%s\t%s\t%s\t\n",
+			x.Name, x.Layers, x.N, x.Workers, num(x.PerSecond), x.Unit, opt(x.PerCPUSecond), opt(x.NsPerStep), opt(x.SynEventsPerSecond), x.ErrorPercent,
 			opt(x.Target), opt(x.Aim), opt(x.Authors), ratio(x.PerSecond, x.Authors), status(x.PerSecond, x.Target, x.Aim, false))
 	}
 	m := r.Memory
-	fmt.Fprintf(tw, "peak RSS (VmHWM)\t\t\t\t%s MB\t\t\t\t%s MB\t%s MB\t\t\t%s\t\n", num(m.PeakRSSMB), num(m.TargetMB), num(m.AimMB),
+	fmt.Fprintf(tw, "peak RSS (VmHWM)\t\t\t\t%s MB\t\t\t\t\t%s MB\t%s MB\t\t\t%s\t\n", num(m.PeakRSSMB), num(m.TargetMB), num(m.AimMB),
 		status(m.PeakRSSMB, m.TargetMB, m.AimMB, true))
 	if err := tw.Flush(); err != nil {
 		return err
@@ -374,7 +383,8 @@ func (r *Report) Table(w io.Writer) error {
 	if r.FullRun {
 		what = "all workloads, including the full-MNIST rate run"
 	}
-	_, err := fmt.Fprintf(w, "\nmemory (%s): peak RSS %.1f MB, Go heap in use %.1f MB, heap reserved %.1f MB, runtime total %.1f MB, %.0f MB allocated in all, %d GCs\n",
+	fmt.Fprintln(w, "\nper second: wall clock; per CPU-s: per second of CPU time of the process (all workers), which other load on the machine affects less; ns/step: wall time × workers per simulated step.")
+	_, err := fmt.Fprintf(w, "memory (%s): peak RSS %.1f MB, Go heap in use %.1f MB, heap reserved %.1f MB, runtime total %.1f MB, %.0f MB allocated in all, %d GCs\n",
 		what, m.PeakRSSMB, m.HeapInuseMB, m.HeapSysMB, m.SysMB, m.TotalAllocMB, m.NumGC)
 	return err
 }
