@@ -335,3 +335,22 @@ func TestFolderSafety(t *testing.T) {
 }
 
 func hostname() string { h, _ := os.Hostname(); return h }
+
+// The paper's spiking mode learns too: (500,10), 10000 examples, 1000 test images.
+func TestSpikingLearnsMNIST(t *testing.T) {
+	if testing.Short() {
+		t.Skip("trains 10000 spiking examples")
+	}
+	cfg := cfgFor(t, func(c *config.Config) {
+		c.Mode = "spiking"
+		c.TrainExamples, c.TestExamples, c.QuickTestExamples = 10000, 1000, 0
+	})
+	sum, err := Train(context.Background(), cfg, t.TempDir(), opts(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("spiking: test error %.1f%% after 10000 examples (%.0f ex/s)", sum.FinalTestError, sum.ExamplesPerSecond)
+	if sum.FinalTestError > 35 {
+		t.Errorf("test error %.1f%% after 10000 spiking examples, want ≤ 35%% (chance is 90%%)", sum.FinalTestError)
+	}
+}
