@@ -224,7 +224,7 @@ func (s *Sim) update() (loss, angle float64) {
 			ls.ly.ApplyMask(false)
 			s.recomputeQ(l)
 		}
-		hiddenDelta(ls.delta, ls.cF, ls.alphaT, ls.alphaF, s.candU, s.kB, s.lamMax)
+		hiddenDelta(ls.delta, ls.cF, ls.alphaT, ls.alphaF, s.sig, s.kB, s.lamMax)
 		if needBP && cfg.BackpropOrder == "reference" {
 			up := out.delta
 			if l < L-2 {

@@ -63,7 +63,7 @@ type Sim struct {
 	// Streams drawn during training (and, for spikes, tests). Each is a
 	// separate PCG so a checkpoint can store and restore them.
 	SpikeSrc, PhaseSrc, JitterSrc, NoiseSrc *rand.PCG
-	spikeRNG, phaseRNG, jitterRNG, noiseRNG *rand.Rand
+	phaseRNG, jitterRNG, noiseRNG           *rand.Rand
 
 	t int // step counter of the current run of steps (ring index)
 	// Time is the absolute simulated time in ms over all training steps.
@@ -87,11 +87,11 @@ type Sim struct {
 	// the exact sigmoid; rate mode always computes it exactly).
 	tab *neuron.RateTable
 	// rows is the scratch list of weight rows for addRows; u31 and mask are
-	// drawSpikes' scratch, candU hiddenDelta's.
-	rows  rowSet
-	u31   []uint32
-	mask  []uint64
-	candU []float64
+	// drawSpikes' scratch, sig hiddenDelta's.
+	rows rowSet
+	u31  []uint32
+	mask []uint64
+	sig  []float64
 	// ctr counts steps, spikes and synaptic events (see Counters).
 	ctr Counters
 	// tc holds the trace coefficients; tracesDirty asks step to rebuild the
@@ -165,7 +165,7 @@ func New(cfg *config.Config, net *network.Net, seed uint64) *Sim {
 	s.PhaseSrc = rand.NewPCG(seed, 0x5048415345) // "PHASE"
 	s.JitterSrc = rand.NewPCG(seed, 0x4a49545452)
 	s.NoiseSrc = rand.NewPCG(seed, 0x4e4f495345)
-	s.spikeRNG, s.phaseRNG = rand.New(s.SpikeSrc), rand.New(s.PhaseSrc)
+	s.phaseRNG = rand.New(s.PhaseSrc)
 	s.tab = defaultTable(cfg)
 	maxRows := Pixels + s.mem
 	for _, ly := range net.Layers {
@@ -175,7 +175,7 @@ func New(cfg *config.Config, net *network.Net, seed uint64) *Sim {
 	s.tc = newTraceCoef(s.mem, cfg.TauS, cfg.TauL)
 	s.tracesDirty = true
 	s.zeros, s.pnew = make([]float64, maxRows), make([]float64, maxRows)
-	s.u31, s.mask, s.candU = make([]uint32, maxRows), make([]uint64, maxRows/64+1), make([]float64, maxRows)
+	s.u31, s.mask, s.sig = make([]uint32, maxRows), make([]uint64, maxRows/64+1), make([]float64, maxRows)
 	s.jitterRNG, s.noiseRNG = rand.New(s.JitterSrc), rand.New(s.NoiseSrc)
 	if cfg.RecordEigvals && L >= 2 {
 		s.eig = newEigState(s)
