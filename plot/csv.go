@@ -87,8 +87,6 @@ func parseInt(s, name string) (int, error) {
 	return v, nil
 }
 
-var metricsColumns = []string{"kind", "epoch", "examples", "test_error", "train_error", "loss_mean", "seconds"}
-
 // ReadMetrics parses metrics.csv (header
 // kind,epoch,examples,test_error,train_error,loss_mean,seconds; columns may
 // come in any order). Empty train_error and loss_mean fields become NaN.

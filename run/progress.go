@@ -50,7 +50,6 @@ func (nopProgress) done()                          {}
 
 // rate tracks examples per second over the current epoch.
 type rate struct {
-	start time.Time
 	epoch int
 	t0    time.Time
 	i0    int
