@@ -187,6 +187,7 @@ func drawSpikes(sl *spikeSlot, lam []float64, ids []int32, key uint64, u31 []uin
 	n := len(lam)
 	mask = mask[:(n+63)/64]
 	spikeCand(lam, u31[:n], mask, key)
+	idx, cnt := sl.idx, sl.cnt // locals: the appends need not go through sl
 	for w, m := range mask {
 		for m != 0 {
 			i := w*64 + bits.TrailingZeros64(m)
@@ -202,11 +203,12 @@ func drawSpikes(sl *spikeSlot, lam []float64, ids []int32, key uint64, u31 []uin
 				if ids != nil {
 					j = ids[i]
 				}
-				sl.idx = append(sl.idx, j)
-				sl.cnt = append(sl.cnt, float64(c))
+				idx = append(idx, j)
+				cnt = append(cnt, float64(c))
 			}
 		}
 	}
+	sl.idx, sl.cnt = idx, cnt
 }
 
 // countFromBits returns the Poisson(λ) count of every u in [b, b+1)·2⁻³¹

@@ -392,7 +392,7 @@ done:
 // func sumRowsAVX(dst, base *float64, n int, rows *unsafe.Pointer, coef *float64, m int)
 //
 // dst[i] = base[i] + Σ_k coef[k]·rows[k][i] for i < n (base nil: 0), added
-// in row order. Chunks of dst (16, then 4, then 1 elements) stay in Y0–Y3
+// in row order. Chunks of dst (32, 16, 4, then 1 elements) stay in Y0–Y7
 // while all rows are added, so dst is written once and base read once.
 // Needs AVX2 and FMA3.
 TEXT ·sumRowsAVX(SB), NOSPLIT, $0-48
@@ -403,6 +403,63 @@ TEXT ·sumRowsAVX(SB), NOSPLIT, $0-48
 	MOVQ coef+32(FP), R9
 	MOVQ m+40(FP), R10
 	XORQ AX, AX
+
+c32:
+	CMPQ CX, $32
+	JL   c16
+	TESTQ SI, SI
+	JZ   c32zero
+	VMOVUPD 0(SI)(AX*1), Y0
+	VMOVUPD 32(SI)(AX*1), Y1
+	VMOVUPD 64(SI)(AX*1), Y2
+	VMOVUPD 96(SI)(AX*1), Y3
+	VMOVUPD 128(SI)(AX*1), Y4
+	VMOVUPD 160(SI)(AX*1), Y5
+	VMOVUPD 192(SI)(AX*1), Y6
+	VMOVUPD 224(SI)(AX*1), Y7
+	JMP  c32rows
+
+c32zero:
+	VXORPD Y0, Y0, Y0
+	VXORPD Y1, Y1, Y1
+	VXORPD Y2, Y2, Y2
+	VXORPD Y3, Y3, Y3
+	VXORPD Y4, Y4, Y4
+	VXORPD Y5, Y5, Y5
+	VXORPD Y6, Y6, Y6
+	VXORPD Y7, Y7, Y7
+
+c32rows:
+	XORQ BX, BX
+
+c32row:
+	CMPQ BX, R10
+	JGE  c32store
+	MOVQ (R8)(BX*8), DX
+	VBROADCASTSD (R9)(BX*8), Y8
+	VFMADD231PD 0(DX)(AX*1), Y8, Y0
+	VFMADD231PD 32(DX)(AX*1), Y8, Y1
+	VFMADD231PD 64(DX)(AX*1), Y8, Y2
+	VFMADD231PD 96(DX)(AX*1), Y8, Y3
+	VFMADD231PD 128(DX)(AX*1), Y8, Y4
+	VFMADD231PD 160(DX)(AX*1), Y8, Y5
+	VFMADD231PD 192(DX)(AX*1), Y8, Y6
+	VFMADD231PD 224(DX)(AX*1), Y8, Y7
+	INCQ BX
+	JMP  c32row
+
+c32store:
+	VMOVUPD Y0, 0(DI)(AX*1)
+	VMOVUPD Y1, 32(DI)(AX*1)
+	VMOVUPD Y2, 64(DI)(AX*1)
+	VMOVUPD Y3, 96(DI)(AX*1)
+	VMOVUPD Y4, 128(DI)(AX*1)
+	VMOVUPD Y5, 160(DI)(AX*1)
+	VMOVUPD Y6, 192(DI)(AX*1)
+	VMOVUPD Y7, 224(DI)(AX*1)
+	ADDQ $256, AX
+	SUBQ $32, CX
+	JMP  c32
 
 c16:
 	CMPQ CX, $16
