@@ -97,15 +97,17 @@ type Config struct {
 	RandPhaseLengths bool `json:"rand_phase_lengths"`
 	// RandPlateauTimes jitters each neuron's plateau time (spec §3.3).
 	RandPlateauTimes bool `json:"rand_plateau_times"`
-	// PlateauJitterSD and PlateauJitterMax shape that jitter (steps).
-	PlateauJitterSD  float64 `json:"plateau_jitter_sd"`
-	PlateauJitterMax int     `json:"plateau_jitter_max"`
+	// PlateauJitterSD is the s.d. of the plateau-time jitter (steps).
+	PlateauJitterSD float64 `json:"plateau_jitter_sd"`
+	// PlateauJitterMax is the largest plateau-time jitter (steps).
+	PlateauJitterMax int `json:"plateau_jitter_max"`
 
-	// ForwardPhase, TargetPhase and TestPhase are phase lengths in steps
-	// (the minimum when RandPhaseLengths).
+	// ForwardPhase is the forward phase length in steps (the minimum when RandPhaseLengths).
 	ForwardPhase int `json:"forward_phase"`
-	TargetPhase  int `json:"target_phase"`
-	TestPhase    int `json:"test_phase"`
+	// TargetPhase is the target phase length in steps (the minimum when RandPhaseLengths).
+	TargetPhase int `json:"target_phase"`
+	// TestPhase is the test phase length in steps.
+	TestPhase int `json:"test_phase"`
 	// SettleTime is Δt_s: the averaging window is the last phase−SettleTime
 	// steps of a phase (20 in training, 220 in tests).
 	SettleTime int `json:"settle_time"`
@@ -116,29 +118,47 @@ type Config struct {
 	// per-example products, the code) or "means" (product of means).
 	JacobianMean string `json:"jacobian_mean"`
 
-	// Neuron constants (spec §1.1).
+	// LambdaMax is the maximum rate λmax (spikes per 1-ms step).
 	LambdaMax float64 `json:"lambda_max"`
-	TauS      float64 `json:"tau_s"`
-	TauL      float64 `json:"tau_l"`
-	GL        float64 `json:"g_l"`
-	GB        float64 `json:"g_b"`
-	GD        float64 `json:"g_d"`
-	EE        float64 `json:"e_e"`
-	EI        float64 `json:"e_i"`
-	Mem       int     `json:"mem"`
+	// TauS is the PSP kernel's short time constant τ_s (ms).
+	TauS float64 `json:"tau_s"`
+	// TauL is the PSP kernel's long time constant τ_L (ms).
+	TauL float64 `json:"tau_l"`
+	// GL is the leak conductance g_L.
+	GL float64 `json:"g_l"`
+	// GB is the basal→soma conductance g_B of hidden neurons.
+	GB float64 `json:"g_b"`
+	// GD is the dendrite→soma conductance g_D of output neurons.
+	GD float64 `json:"g_d"`
+	// EE is the excitatory reversal potential of the teaching conductance.
+	EE float64 `json:"e_e"`
+	// EI is the inhibitory reversal potential of the teaching conductance.
+	EI float64 `json:"e_i"`
+	// Mem is the number of steps of spike history the PSP kernel sees.
+	Mem int `json:"mem"`
 
-	// Record switches (spec §6.3) and their bounds.
-	RecordLoss           bool  `json:"record_loss"`
-	RecordTrainingError  bool  `json:"record_training_error"`
-	RecordTrainingLabels bool  `json:"record_training_labels"`
-	RecordBPAngle        bool  `json:"record_bp_angle"`
-	RecordEigvals        bool  `json:"record_eigvals"`
-	RecordPlateauTimes   bool  `json:"record_plateau_times"`
-	RecordPhaseTimes     bool  `json:"record_phase_times"`
-	RecordVoltages       bool  `json:"record_voltages"`
-	VoltageLayer         int   `json:"voltage_layer"`
-	VoltageNeurons       []int `json:"voltage_neurons"`
-	VoltageExamples      []int `json:"voltage_examples"`
+	// RecordLoss records the per-example output loss.
+	RecordLoss bool `json:"record_loss"`
+	// RecordTrainingError records the per-epoch training error.
+	RecordTrainingError bool `json:"record_training_error"`
+	// RecordTrainingLabels records each example's label and forward-phase prediction.
+	RecordTrainingLabels bool `json:"record_training_labels"`
+	// RecordBPAngle records the angle between hidden layer 0's update and backprop's (spec §6.3).
+	RecordBPAngle bool `json:"record_bp_angle"`
+	// RecordEigvals records the Jacobian- and weight-product eigenvalue conditions (spec §6.3).
+	RecordEigvals bool `json:"record_eigvals"`
+	// RecordPlateauTimes records every hidden neuron's plateau time (large: examples × neurons).
+	RecordPlateauTimes bool `json:"record_plateau_times"`
+	// RecordPhaseTimes records the end time of every phase.
+	RecordPhaseTimes bool `json:"record_phase_times"`
+	// RecordVoltages records A, B, C traces of VoltageNeurons of VoltageLayer for VoltageExamples.
+	RecordVoltages bool `json:"record_voltages"`
+	// VoltageLayer is the layer whose voltages are recorded.
+	VoltageLayer int `json:"voltage_layer"`
+	// VoltageNeurons are the recorded neurons of VoltageLayer.
+	VoltageNeurons []int `json:"voltage_neurons"`
+	// VoltageExamples is the recorded span [from, to) of training examples (0-based over the run).
+	VoltageExamples []int `json:"voltage_examples"`
 	// RecordHiddenActivity records hidden rates for this many test images at
 	// the end of the run (0 = off).
 	RecordHiddenActivity int `json:"record_hidden_activity"`

@@ -171,3 +171,12 @@ func FuzzConfig(f *testing.F) {
 		}
 	})
 }
+
+// help.go is generated from the field comments: every key is explained.
+func TestHelpCoversEveryKey(t *testing.T) {
+	for _, k := range Keys() {
+		if len(help[k]) < 10 {
+			t.Errorf("key %s has no help text: run go generate ./config", k)
+		}
+	}
+}

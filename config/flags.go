@@ -90,7 +90,7 @@ func fieldIndex(key string) int {
 
 func fieldUsage(f reflect.StructField, def reflect.Value) string {
 	d, _ := json.Marshal(def.Interface())
-	return fmt.Sprintf("config key %s (%s, default %s)", jsonKey(f), typeName(f.Type), d)
+	return fmt.Sprintf("%s [key %s, %s, default %s]", help[jsonKey(f)], jsonKey(f), typeName(f.Type), d)
 }
 
 func typeName(t reflect.Type) string {
