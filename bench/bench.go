@@ -110,6 +110,10 @@ type Report struct {
 	OS         string     `json:"os"`
 	Arch       string     `json:"arch"`
 	Quick      bool       `json:"quick"`
+	// LoadAvg is the 1-minute load average when the run started (from
+	// /proc/loadavg; 0 where unavailable): other work on the machine lowers
+	// the wall-clock throughput.
+	LoadAvg float64 `json:"load_avg_1m"`
 	// FullRun tells whether the workloads include the full-MNIST rate run
 	// (60,000 training examples and the 10,000 test images), whose peak RSS
 	// the memory target is about.
@@ -155,7 +159,7 @@ func Run(opts Options) (*Report, error) {
 	rep := &Report{
 		GOMAXPROCS: runtime.GOMAXPROCS(0), NumCPU: runtime.NumCPU(), CPU: cpuModel(),
 		GoVersion: runtime.Version(), OS: runtime.GOOS, Arch: runtime.GOARCH,
-		Quick: opts.Quick, FullRun: !opts.Quick, Started: start,
+		Quick: opts.Quick, FullRun: !opts.Quick, Started: start, LoadAvg: loadAvg(),
 	}
 	sz := fullSizes
 	if opts.Quick {
@@ -336,6 +340,20 @@ func statusField(b []byte, name string) float64 {
 	return 0
 }
 
+// loadAvg returns the 1-minute load average (0 if unavailable).
+func loadAvg() float64 {
+	b, err := os.ReadFile("/proc/loadavg")
+	if err != nil {
+		return 0
+	}
+	f := strings.Fields(string(b))
+	if len(f) == 0 {
+		return 0
+	}
+	v, _ := strconv.ParseFloat(f[0], 64)
+	return v
+}
+
 // cpuModel returns the "model name" of /proc/cpuinfo ("unknown" elsewhere).
 func cpuModel() string {
 	b, err := os.ReadFile("/proc/cpuinfo")
@@ -365,7 +383,11 @@ func (r *Report) Table(w io.Writer) error {
 	if r.Quick {
 		fmt.Fprint(w, ", quick")
 	}
-	fmt.Fprintf(w, ", %.1f s\n\n", r.Seconds)
+	fmt.Fprintf(w, ", %.1f s\n", r.Seconds)
+	if r.LoadAvg > 0.5 {
+		fmt.Fprintf(w, "note: the machine was busy (load average %.2f at the start): wall-clock numbers are low, the per-CPU-second column is more telling.\n", r.LoadAvg)
+	}
+	fmt.Fprintln(w)
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprintln(tw, "workload\tlayers\tn\tworkers\tper second\tper CPU-s\tns/step\tsyn. events/s\terror %\tmust reach\taim\tauthors\t× authors\tstatus\t")
 	for _, x := range r.Workloads {
