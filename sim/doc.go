@@ -16,8 +16,15 @@
 // (TestEventDrivenMatchesDense pins that to 1e-9). Feedback (apical) input uses
 // the same scheme with Y and the feedback source's spikes, one step delayed.
 //
-// A ring slot whose spike list is empty holds a zero projection and is
-// skipped, which is what makes the apical sum cheap (the output rarely spikes).
+// Because κ is a difference of two exponentials, the ring sum is kept as two
+// exponential traces per ring, x(t) = a·(x(t−1) + P(t) − a^mem P(t−mem)),
+// and B = b + (x_L − x_S)/(τ_L − τ_S): a step reads two traces and two ring
+// slots instead of all mem slots. The traces are a cache, rebuilt from the
+// ring whenever something other than a step changed it (the weight update's
+// correction, Reset, Restore), so a restored Sim continues bit-identically.
+// Likewise the presynaptic PSP averages of a training window add each spike
+// once, weighted by the sum of κ over the window steps it is filtered into,
+// instead of re-filtering the whole history every window step.
 //
 // # Spike draws
 //
