@@ -36,9 +36,11 @@
 // SplitMix64's value at i. Counts are drawn by exact inversion of the Poisson
 // CDF at u. Most units are settled by b alone: u < (b+1)·2⁻³¹ ≤ 1−λ ≤ e^{−λ}
 // means no spike, and that test runs eight units at a time in AVX2 assembly.
-// The remaining candidates (about λ of the units) get r, and neuron.PoissonU
-// decides counts 0, 1 and 2 from fourth-order Taylor bounds on the CDF,
-// evaluating e^{−λ} only for u inside a bound (probability ≈ λ³/6 + λ⁴/4).
+// The remaining candidates (about λ of the units) are settled from
+// fourth-order Taylor bounds on the CDF values at 0, 1 and 2: mostly from b
+// alone, whose whole interval lies between two bounds; otherwise with r by
+// neuron.PoissonU, which evaluates e^{−λ} only for u inside a bound
+// (probability ≈ λ³/6 + λ⁴/4).
 // Draws are independent of the order units are visited in and of the number
 // of test workers (each test image reseeds SpikeSrc).
 //
