@@ -296,6 +296,9 @@ func sigmoids(dst, x []float64, scale float64) {
 func addOuter(w []float64, scale float64, delta, p []float64) {
 	n := len(delta)
 	if n < 32 {
+		if addOuterArch(w, scale, delta, p) {
+			return
+		}
 		for j, pj := range p {
 			if pj == 0 {
 				continue

@@ -17,6 +17,9 @@ func traceStepAVX(x1, x2, dst, base, pnew, slot *float64, n int, a1, a2, c1, c2,
 //go:noescape
 func somaAVX(C, B, A *float64, n int, gL, gB, gA float64)
 
+//go:noescape
+func addOuterAVX(w *float64, n, m int, p *float64, scale float64, delta *float64)
+
 func cpuid(eaxArg, ecxArg uint32) (eax, ebx, ecx, edx uint32)
 
 func xgetbv() (eax, edx uint32)
@@ -122,6 +125,18 @@ func somaArch(C, B, A []float64, gL, gB, gA float64) bool {
 	if n := len(C); n > 0 {
 		_, _ = B[n-1], A[n-1]
 		somaAVX(&C[0], &B[0], &A[0], n, gL, gB, gA)
+	}
+	return true
+}
+
+func addOuterArch(w []float64, scale float64, delta, p []float64) bool {
+	if !useAVX {
+		return false
+	}
+	n, m := len(delta), len(p)
+	if n > 0 && m > 0 {
+		_ = w[m*n-1]
+		addOuterAVX(&w[0], n, m, &p[0], scale, &delta[0])
 	}
 	return true
 }

@@ -867,3 +867,70 @@ m1:
 mdone:
 	VZEROUPPER
 	RET
+
+// func addOuterAVX(w *float64, n, m int, p *float64, scale float64, delta *float64)
+//
+// For rows j < m with p[j] ≠ 0: w[j·n+i] += (scale·p[j])·delta[i], i < n —
+// the rank-one update of a layer with short rows (the output layer), a row
+// at a time in chunks of 4, 2 and 1. Needs AVX2 and FMA3.
+TEXT ·addOuterAVX(SB), NOSPLIT, $0-48
+	MOVQ w+0(FP), DI
+	MOVQ n+8(FP), CX
+	MOVQ m+16(FP), R10
+	MOVQ p+24(FP), R9
+	VBROADCASTSD scale+32(FP), Y9
+	MOVQ delta+40(FP), SI
+	MOVQ CX, R11
+	SHLQ $3, R11                    // row length in bytes
+	VXORPD X10, X10, X10
+
+orow:
+	TESTQ R10, R10
+	JZ   odone
+	VMOVSD (R9), X8
+	VUCOMISD X10, X8
+	JNE  ouse
+	JPS  ouse                       // NaN: use it, as the Go loop would
+	JMP  onext
+
+ouse:
+	VBROADCASTSD (R9), Y8
+	VMULPD Y9, Y8, Y8               // a = scale·p[j]
+	XORQ AX, AX
+	MOVQ CX, DX
+
+o4:
+	CMPQ DX, $4
+	JL   o2
+	VMOVUPD (DI)(AX*1), Y0
+	VFMADD231PD (SI)(AX*1), Y8, Y0
+	VMOVUPD Y0, (DI)(AX*1)
+	ADDQ $32, AX
+	SUBQ $4, DX
+	JMP  o4
+
+o2:
+	CMPQ DX, $2
+	JL   o1
+	VMOVUPD (DI)(AX*1), X0
+	VFMADD231PD (SI)(AX*1), X8, X0
+	VMOVUPD X0, (DI)(AX*1)
+	ADDQ $16, AX
+	SUBQ $2, DX
+
+o1:
+	TESTQ DX, DX
+	JZ   onext
+	VMOVSD (DI)(AX*1), X0
+	VFMADD231SD (SI)(AX*1), X8, X0
+	VMOVSD X0, (DI)(AX*1)
+
+onext:
+	ADDQ R11, DI
+	ADDQ $8, R9
+	DECQ R10
+	JMP  orow
+
+odone:
+	VZEROUPPER
+	RET

@@ -24,6 +24,7 @@ func TestWithoutAVX(t *testing.T) {
 		{"candidates", TestSpikeCandMatchesGo},
 		{"trace", TestTraceStep},
 		{"soma", TestSomaMatchesGo},
+		{"outer", TestAddOuterMatchesGo},
 	} {
 		t.Run(tc.name, tc.f)
 	}

@@ -17,3 +17,5 @@ func spikeCandArch(lam []float64, u31 []uint32, mask []uint64, key uint64) int {
 func traceStepArch(t *traceCoef, x1, x2, dst, base, pnew, slot []float64) bool { return false }
 
 func somaArch(C, B, A []float64, gL, gB, gA float64) bool { return false }
+
+func addOuterArch(w []float64, scale float64, delta, p []float64) bool { return false }

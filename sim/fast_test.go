@@ -372,3 +372,41 @@ func BenchmarkSumRows20x500(b *testing.B) {
 		rs.sumTo(dst, nil)
 	}
 }
+
+// The short-row rank-one kernel agrees with learn.AddOuter's loop.
+func TestAddOuterMatchesGo(t *testing.T) {
+	r := rand.New(rand.NewPCG(19, 20))
+	for _, n := range []int{1, 2, 3, 4, 5, 7, 10, 31, 40, 100} {
+		for _, m := range []int{1, 3, 50} {
+			w := make([]float64, m*n+1)
+			for i := range w {
+				w[i] = r.NormFloat64()
+			}
+			w[m*n] = 4242 // guard
+			delta, p := make([]float64, n), make([]float64, m)
+			for i := range delta {
+				delta[i] = r.NormFloat64()
+			}
+			for j := range p {
+				if r.IntN(4) > 0 {
+					p[j] = r.NormFloat64()
+				}
+			}
+			want := append([]float64(nil), w...)
+			for j, pj := range p {
+				if pj == 0 {
+					continue
+				}
+				for i, d := range delta {
+					want[j*n+i] += 0.37 * pj * d
+				}
+			}
+			addOuter(w[:m*n], 0.37, delta, p)
+			for i := range w {
+				if math.Abs(w[i]-want[i]) > 1e-13*(1+math.Abs(want[i])) {
+					t.Fatalf("n=%d m=%d w[%d] = %.17g, want %.17g", n, m, i, w[i], want[i])
+				}
+			}
+		}
+	}
+}
