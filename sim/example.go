@@ -159,9 +159,9 @@ func (s *Sim) endPhase(forward bool, n int) {
 		}
 		for i := range aD {
 			aD[i] = ls.sumA[i] / w
-			alD[i] = neuron.Sigmoid(aD[i])
 			ls.plateauT[i] = float64(s.Time - 1)
 		}
+		sigmoids(alD, aD, 1) // α = σ(Ā), vectorised
 		if ls.aRing != nil {
 			// Jittered plateau: mean of A over the window ending d_i steps before the phase end.
 			R := len(ls.aRing)

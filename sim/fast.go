@@ -216,20 +216,13 @@ func drawSpikes(sl *spikeSlot, lam []float64, ids []int32, key uint64, u31 []uin
 // (ok = false: the interval straddles a bound, about 1e-9 of the time, or u
 // may fall inside one; then the caller draws u's low bits).
 func countFromBits(b uint32, lam float64) (c int, ok bool) {
-	const eps = 0x1p-50
 	lo := float64(b) * 0x1p-31
-	hi := lo + 0x1p-31
 	l2 := lam * lam
-	l4 := l2 * l2
-	lo0 := 1 - lam + l2/2 - l2*lam/6
-	hi1 := 1 - l2/2 + l2*lam/3
-	switch {
-	case lo >= lo0+l4/24+eps && hi <= hi1-l4/8-eps:
+	lo0 := 1 - lam + l2*(0.5-lam*(1.0/6))
+	if lo >= lo0+l2*l2*(1.0/24)+0x1p-50 && lo+0x1p-31 <= 1-l2*(0.5-lam*(1.0/3))-l2*l2*0.125-0x1p-50 {
 		return 1, true
-	case hi <= lo0-eps:
-		return 0, true
 	}
-	return 0, false
+	return 0, lo+0x1p-31 <= lo0-0x1p-50
 }
 
 // spikeCand sets u31[i] = unitBits(i, key) and marks in mask the candidates
