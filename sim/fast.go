@@ -130,9 +130,6 @@ func mix64(z uint64) uint64 {
 	return z ^ z>>31
 }
 
-// uniform53 turns 64 random bits into a float64 in [0, 1) (53 bits, as rand.Float64).
-func uniform53(x uint64) float64 { return float64(x>>11) * 0x1p-53 }
-
 // rateTables shares one read-only rate table per λmax between Sims.
 var rateTables sync.Map // float64 → *neuron.RateTable
 
@@ -317,7 +314,7 @@ func addOuter(w []float64, scale float64, delta, p []float64) {
 func hiddenDelta(delta, cf, alphaT, alphaF, sig []float64, kB, lamMax float64) {
 	sig = sig[:len(delta)]
 	sigmoids(sig, cf, 1)
-	cf, alphaT, alphaF = cf[:len(delta)], alphaT[:len(delta)], alphaF[:len(delta)]
+	alphaT, alphaF = alphaT[:len(delta)], alphaF[:len(delta)]
 	g := kB * lamMax
 	for i, sv := range sig {
 		delta[i] = g * (sv * (1 - sv)) * (alphaT[i] - alphaF[i])

@@ -92,7 +92,7 @@ func TestSigmoidsMatchExact(t *testing.T) {
 	for k := 0; k < 200000; k++ {
 		x = append(x, r.NormFloat64()*10, (r.Float64()-0.5)*2000)
 	}
-	x = append(x, 0, -0.0, 1e-300, -1e-300, 708, -708, 709, -709, 710, -745, 800, -800, 1e308, -1e308,
+	x = append(x, 0, math.Copysign(0, -1), 1e-300, -1e-300, 708, -708, 709, -709, 710, -745, 800, -800, 1e308, -1e308,
 		math.Inf(1), math.Inf(-1), math.NaN(), 36.7, -36.7, 0.5*math.Ln2, -0.5*math.Ln2, 3)
 	dst := make([]float64, len(x))
 	sigmoids(dst, x, 0.2)
