@@ -6,6 +6,7 @@ import (
 	"encoding/binary"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -185,8 +186,11 @@ func TestBadInputs(t *testing.T) {
 					t.Errorf("message lacks %q:\n%s", w, stderr)
 				}
 			}
-			if strings.Contains(stderr, "panic") || strings.Contains(stderr, "goroutine") {
+			if strings.Contains(stderr, "panic:") || goroutineTrace.MatchString(stderr) {
 				t.Errorf("panic:\n%s", stderr)
+			}
+			if n := strings.Count(strings.TrimSpace(stderr), "\n"); n > 2 {
+				t.Errorf("want one clear error line, got %d lines:\n%s", n+1, stderr)
 			}
 			if b, err := os.ReadFile(filepath.Join(out, "summary.json")); err == nil && strings.Contains(string(b), `"complete"`) {
 				t.Error("a failed run left a summary that says complete")
@@ -195,7 +199,12 @@ func TestBadInputs(t *testing.T) {
 	}
 }
 
+var goroutineTrace = regexp.MustCompile(`goroutine \d+ \[`)
+
 func TestUsage(t *testing.T) {
+	if code, o, _ := runCLI("train", "-h"); code != 0 || !strings.Contains(o, "--train-examples") && !strings.Contains(o, "-train-examples") {
+		t.Errorf("train -h: %d\n%s", code, o)
+	}
 	if code, _, e := runCLI(); code != 2 || !strings.Contains(e, "usage") {
 		t.Errorf("no args: %d %s", code, e)
 	}

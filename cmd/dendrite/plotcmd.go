@@ -1,7 +1,6 @@
 package main
 
 import (
-	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -14,14 +13,10 @@ import (
 
 func plotMain(args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("plot", flag.ContinueOnError)
-	fs.SetOutput(stderr)
 	labels := fs.String("labels", "", "comma-separated labels of the runs (several runs)")
 	out := fs.String("out", "", "output folder (default DIR/plots; several runs: ./comparison)")
-	if err := fs.Parse(interleave(args)); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return exitOK
-		}
-		return exitUsage
+	if done, code := parse(fs, interleave(args), "plot", "usage: dendrite plot DIR [DIR…] [--labels a,b] [--out DIR]\n\nDraws a run's figures (PNG and SVG); several runs: overlaid learning curves.\n\n", stdout, stderr); done {
+		return code
 	}
 	dirs := fs.Args()
 	if len(dirs) == 0 {
@@ -63,13 +58,9 @@ func plotMain(args []string, stdout, stderr io.Writer) int {
 
 func reportMain(args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("report", flag.ContinueOnError)
-	fs.SetOutput(stderr)
 	out := fs.String("out", "", "HTML file (default DIR/report.html)")
-	if err := fs.Parse(interleave(args)); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return exitOK
-		}
-		return exitUsage
+	if done, code := parse(fs, interleave(args), "report", "usage: dendrite report DIR [--out FILE]\n\nWrites one self-contained HTML page about a run.\n\n", stdout, stderr); done {
+		return code
 	}
 	if fs.NArg() != 1 {
 		return fail(stderr, "report", usageErr{"usage: dendrite report DIR [--out FILE]"})

@@ -15,9 +15,16 @@ import (
 	"github.com/dendrite-lab/dendrite/run"
 )
 
+const reproduceUsage = `usage: dendrite reproduce NAME [--seeds K] [--epochs E] [--out DIR] [--repeat-tests R] [config flags]
+       dendrite reproduce --list
+
+Runs one of the paper's experiments for several seeds in parallel and compares
+the final test error with the paper's.
+
+`
+
 func reproduceMain(args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("reproduce", flag.ContinueOnError)
-	fs.SetOutput(stderr)
 	apply := config.Flags(fs)
 	list := fs.Bool("list", false, "list the experiments with the paper's figure and number")
 	seeds := fs.Int("seeds", 1, "number of seeds (run in parallel across cores)")
@@ -27,15 +34,8 @@ func reproduceMain(args []string, stdout, stderr io.Writer) int {
 	data := fs.String("data", "", "folder with the IDX files (default: MNIST from the Go module)")
 	resume := fs.Bool("resume", false, "skip complete seeds and resume interrupted ones")
 	quiet := fs.Bool("quiet", false, "no progress output")
-	fs.Usage = func() {
-		fmt.Fprintln(stderr, "usage: dendrite reproduce NAME [--seeds K] [--epochs E] [--out DIR] [--repeat-tests R] [config flags]\n       dendrite reproduce --list")
-		fs.PrintDefaults()
-	}
-	if err := fs.Parse(interleave(args)); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return exitOK
-		}
-		return exitUsage
+	if done, code := parse(fs, interleave(args), "reproduce", reproduceUsage, stdout, stderr); done {
+		return code
 	}
 	if *list {
 		l, err := experiments.List()
@@ -55,8 +55,7 @@ func reproduceMain(args []string, stdout, stderr io.Writer) int {
 		return exitOK
 	}
 	if fs.NArg() != 1 {
-		fs.Usage()
-		return exitUsage
+		return fail(stderr, "reproduce", usageErr{"want one experiment name (dendrite reproduce --list shows them)"})
 	}
 	if *seeds < 1 {
 		return fail(stderr, "reproduce", usageErr{fmt.Sprintf("--seeds: got %d, want ≥ 1", *seeds)})

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"errors"
 	"flag"
 	"fmt"
 	"github.com/dendrite-lab/dendrite/internal/stats"
@@ -19,7 +18,6 @@ import (
 
 func testMain(args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("test", flag.ContinueOnError)
-	fs.SetOutput(stderr)
 	runDir := fs.String("run", "", "run folder to test (required)")
 	weights := fs.String("weights", "final", "which weights: final, initial, epoch_E, or a folder path")
 	n := fs.Int("test-examples", 0, "images to test (0 = the run's test_examples, or all)")
@@ -27,11 +25,8 @@ func testMain(args []string, stdout, stderr io.Writer) int {
 	seed := fs.Uint64("seed", 0, "seed of the test streams (0 = the run's seed)")
 	data := fs.String("data", "", "folder with the IDX files (default: MNIST from the Go module)")
 	workers := fs.Int("workers", 0, "goroutines (0 = GOMAXPROCS)")
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return exitOK
-		}
-		return exitUsage
+	if done, code := parse(fs, args, "test", "usage: dendrite test --run DIR [flags]\n\nRe-tests the saved weights of a run folder.\n\n", stdout, stderr); done {
+		return code
 	}
 	if *runDir == "" {
 		return fail(stderr, "test", usageErr{"--run DIR is required"})

@@ -27,7 +27,6 @@ Run flags:
 
 func trainMain(args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("train", flag.ContinueOnError)
-	fs.SetOutput(stderr)
 	apply := config.Flags(fs)
 	cfgFile := fs.String("config", "", "config file (JSON or YAML)")
 	out := fs.String("out", "", "run folder (default runs/<date>-<time>)")
@@ -38,15 +37,8 @@ func trainMain(args []string, stdout, stderr io.Writer) int {
 	quiet := fs.Bool("quiet", false, "no progress output")
 	logFormat := fs.String("log-format", "text", "progress format: text or json (log/slog JSON lines on stderr)")
 	every := fs.Int("log-every", 0, "examples between progress lines when not on a terminal (default: the quick-test interval)")
-	fs.Usage = func() {
-		fmt.Fprint(stderr, trainUsage)
-		fs.PrintDefaults()
-	}
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return exitOK
-		}
-		return exitUsage
+	if done, code := parse(fs, args, "train", trainUsage, stdout, stderr); done {
+		return code
 	}
 	if fs.NArg() > 0 {
 		return fail(stderr, "train", usageErr{fmt.Sprintf("unexpected argument %q (flags start with --)", fs.Arg(0))})
