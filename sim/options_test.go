@@ -14,12 +14,16 @@ import (
 func TestEveryOption(t *testing.T) {
 	train, _ := loadMNIST(t)
 	opts := map[string]func(*config.Config){
-		"layer-wise":             func(c *config.Config) { c.Broadcast = false },
-		"sparse":                 func(c *config.Config) { c.SparseFeedback = true },
-		"sparse-no-amplify":      func(c *config.Config) { c.SparseFeedback, c.SparseAmplify = true, false },
-		"feedback-learning":      func(c *config.Config) { c.FeedbackLearning, c.FeedbackEtas = true, []float64{0.1, 0.1} },
-		"feedback-learning-bias": func(c *config.Config) { c.FeedbackLearning, c.FeedbackEtas, c.FeedbackBias = true, []float64{0.1, 0.1}, "learned" },
-		"sparse-feedback-learn":  func(c *config.Config) { c.SparseFeedback, c.FeedbackLearning, c.FeedbackEtas = true, true, []float64{0.1, 0.1} },
+		"layer-wise":        func(c *config.Config) { c.Broadcast = false },
+		"sparse":            func(c *config.Config) { c.SparseFeedback = true },
+		"sparse-no-amplify": func(c *config.Config) { c.SparseFeedback, c.SparseAmplify = true, false },
+		"feedback-learning": func(c *config.Config) { c.FeedbackLearning, c.FeedbackEtas = true, []float64{0.1, 0.1} },
+		"feedback-learning-bias": func(c *config.Config) {
+			c.FeedbackLearning, c.FeedbackEtas, c.FeedbackBias = true, []float64{0.1, 0.1}, "learned"
+		},
+		"sparse-feedback-learn": func(c *config.Config) {
+			c.SparseFeedback, c.FeedbackLearning, c.FeedbackEtas = true, true, []float64{0.1, 0.1}
+		},
 		"symmetric":              func(c *config.Config) { c.Symmetric = true },
 		"noisy-symmetric":        func(c *config.Config) { c.Symmetric, c.NoisySymmetric = true, true },
 		"symmetric-sparse":       func(c *config.Config) { c.Symmetric, c.SparseFeedback = true, true },
