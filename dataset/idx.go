@@ -2,16 +2,14 @@ package dataset
 
 import (
 	"bufio"
-	"bytes"
 	"compress/gzip"
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"github.com/dendrite-lab/dendrite/internal/iox"
 	"io"
-	"io/fs"
 	"os"
 	"slices"
-	"strings"
 )
 
 // Limits on what an IDX header may declare. Larger values are refused before
@@ -106,38 +104,9 @@ func withFile(path, want string, read func(r io.Reader, remain int64) error) err
 	return read(f, remain)
 }
 
-// unwrapPathError drops the operation and path from an *fs.PathError, since
-// the message names the file already; errors.Is still sees the cause.
-func unwrapPathError(err error) error {
-	var pe *fs.PathError
-	if errors.As(err, &pe) {
-		return pe.Err
-	}
-	return err
-}
+func unwrapPathError(err error) error { return iox.UnwrapPathError(err) }
 
-// remaining returns the number of bytes left in r, or -1 if unknown.
-func remaining(r io.Reader) int64 {
-	switch r := r.(type) {
-	case *bytes.Reader:
-		return int64(r.Len())
-	case *strings.Reader:
-		return int64(r.Len())
-	case *bytes.Buffer:
-		return int64(r.Len())
-	case *os.File:
-		st, err := r.Stat()
-		if err != nil || !st.Mode().IsRegular() {
-			return -1
-		}
-		pos, err := r.Seek(0, io.SeekCurrent)
-		if err != nil || pos > st.Size() {
-			return -1
-		}
-		return st.Size() - pos
-	}
-	return -1
-}
+func remaining(r io.Reader) int64 { return iox.Remaining(r) }
 
 // kindOf describes the file a magic number expects, for messages.
 func kindOf(magic uint32) string {

@@ -6,11 +6,10 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"github.com/dendrite-lab/dendrite/internal/iox"
 	"io"
-	"io/fs"
 	"os"
 	"slices"
-	"strings"
 )
 
 // Array is a numeric n-d array read from a .npy file, converted to float64,
@@ -90,41 +89,9 @@ func readFile(path string) (*Array, error) {
 	return read(bufio.NewReaderSize(f, chunkBytes), remain)
 }
 
-// unwrapPathError drops the path from an *fs.PathError, since the caller
-// names the file already.
-func unwrapPathError(err error) error {
-	var pe *fs.PathError
-	if errors.As(err, &pe) {
-		return pe.Err
-	}
-	return err
-}
+func unwrapPathError(err error) error { return iox.UnwrapPathError(err) }
 
-// remaining returns the number of bytes left in r, or -1 if unknown.
-func remaining(r io.Reader) int64 {
-	switch r := r.(type) {
-	case *bytes.Reader:
-		return int64(r.Len())
-	case *strings.Reader:
-		return int64(r.Len())
-	case *bytes.Buffer:
-		return int64(r.Len())
-	case interface {
-		Stat() (fs.FileInfo, error)
-		io.Seeker
-	}:
-		st, err := r.Stat()
-		if err != nil || !st.Mode().IsRegular() {
-			return -1
-		}
-		pos, err := r.Seek(0, io.SeekCurrent)
-		if err != nil || pos > st.Size() {
-			return -1
-		}
-		return st.Size() - pos
-	}
-	return -1
-}
+func remaining(r io.Reader) int64 { return iox.Remaining(r) }
 
 // read parses a .npy stream; remain is the number of bytes available in r,
 // or -1 if unknown.
