@@ -81,7 +81,9 @@ type Config struct {
 	GA float64 `json:"g_a"`
 	// WeightOptimization uses the spec §2.3 initialisation.
 	WeightOptimization bool `json:"weight_optimization"`
-	// FeedbackBias is "none", "fixed" (the paper code's c = Y·r) or "learned".
+	// FeedbackBias is "none" (the default of both profiles: the paper's
+	// equations), "fixed" (the bias c = Y·r of the implementation the paper
+	// cites; it slows two-hidden-layer networks badly) or "learned".
 	FeedbackBias string `json:"feedback_bias"`
 	// SpikingFeedforward feeds filtered spikes (false: rates) to basal dendrites.
 	SpikingFeedforward bool `json:"spiking_feedforward"`
@@ -188,7 +190,7 @@ func Default(profile string) Config {
 		Seed: 1, Shuffle: true, InitialTest: true, RepeatTests: 1,
 		Broadcast: true, SparseFraction: 0.8, SparseAmplify: true,
 		SymmetricNoiseSD: 0.05, BackpropOrder: "reference",
-		WeightOptimization: true, FeedbackBias: "fixed",
+		WeightOptimization: true, FeedbackBias: "none",
 		SpikingFeedforward: true, SpikingFeedback: true, Conductances: true,
 		Teaching: "head", RandPhaseLengths: true,
 		PlateauJitterSD: 3, PlateauJitterMax: 5,
@@ -198,9 +200,6 @@ func Default(profile string) Config {
 		RecordLoss: true, RecordTrainingError: true, RecordTrainingLabels: true,
 		VoltageNeurons: []int{0, 1, 2}, VoltageExamples: []int{0, 3},
 		SaveEpochWeights: true,
-	}
-	if profile == "head" {
-		c.FeedbackBias = "none"
 	}
 	return c
 }

@@ -22,7 +22,7 @@ func TestDefaultsValidate(t *testing.T) {
 			}
 		}
 	}
-	if Default("paper").FeedbackBias != "fixed" || Default("head").FeedbackBias != "none" {
+	if Default("paper").FeedbackBias != "none" || Default("head").FeedbackBias != "none" {
 		t.Error("feedback bias defaults per profile (spec §2.5)")
 	}
 }

@@ -31,7 +31,7 @@ var help = map[string]string{
 	"backprop_order":         "\"reference\" (upper W already updated) or \"pre-update\".",
 	"g_a":                    "the apical→soma conductance g_A (0, 0.05, 0.6 in the paper).",
 	"weight_optimization":    "uses the spec §2.3 initialisation.",
-	"feedback_bias":          "\"none\", \"fixed\" (the paper code's c = Y·r) or \"learned\".",
+	"feedback_bias":          "\"none\" (the default of both profiles: the paper's equations), \"fixed\" (the bias c = Y·r of the implementation the paper cites; it slows two-hidden-layer networks badly) or \"learned\".",
 	"spiking_feedforward":    "feeds filtered spikes (false: rates) to basal dendrites.",
 	"spiking_feedback":       "feeds filtered output spikes (false: rates) to apical dendrites.",
 	"conductances":           "uses Euler soma dynamics and conductance teaching; false = instantaneous steady states.",
