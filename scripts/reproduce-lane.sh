@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# Runs paper reproductions one after another on one core, each with the
+# paper's 20 repeated tests at the end. Each item is NAME:SEED. Re-running the
+# same command resumes an interrupted run from its checkpoint and skips
+# finished ones, so a lane can be continued across days.
+#
+#   scripts/reproduce-lane.sh BIN RUNS two-hidden-layers:1 one-hidden-layer:1 ...
+#
+# BIN is a built dendrite binary (pin one build for a whole reproduction),
+# RUNS the parent folder of the run folders (RUNS/NAME/seed-SEED).
+set -uo pipefail
+bin=$1 runs=$2
+shift 2
+export GOMAXPROCS=1
+for item in "$@"; do
+  name=${item%%:*} seed=${item##*:}
+  echo "== $(date -u +%FT%TZ) $name seed $seed"
+  "$bin" reproduce "$name" --seeds 1 --first-seed "$seed" --out "$runs" \
+    --repeat-tests 20 --resume --quiet
+  rc=$?
+  echo "== $(date -u +%FT%TZ) $name seed $seed exit $rc"
+  [ "$rc" = 3 ] && exit 3 # interrupted: stop the lane, resume later
+done
