@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/dendrite-lab/dendrite/option"
 	yaml "go.yaml.in/yaml/v3"
 )
 
@@ -18,10 +19,10 @@ import (
 type Config struct {
 	// Mode is "spiking" (the paper's mode, spec §1–§3) or "rate" (the later
 	// non-spiking 2-step mode, spec §5).
-	Mode string `json:"mode"`
+	Mode option.Mode `json:"mode"`
 	// Profile selects initialisation and semantics: "paper" (the code the
 	// paper cites) or "head" (the authors' later code), spec §2.3 and §9.
-	Profile string `json:"profile"`
+	Profile option.Profile `json:"profile"`
 	// Layers are the sizes of the hidden layers and the output layer, bottom
 	// to top; the last is the output layer and must be a multiple of 10.
 	Layers []int `json:"layers"`
@@ -76,7 +77,7 @@ type Config struct {
 	// Backprop replaces hidden errors by backpropagated ones (spec §6.1).
 	Backprop bool `json:"backprop"`
 	// BackpropOrder is "reference" (upper W already updated) or "pre-update".
-	BackpropOrder string `json:"backprop_order"`
+	BackpropOrder option.BackpropOrder `json:"backprop_order"`
 	// GA is the apical→soma conductance g_A (0, 0.05, 0.6 in the paper).
 	GA float64 `json:"g_a"`
 	// WeightOptimization uses the spec §2.3 initialisation.
@@ -84,7 +85,7 @@ type Config struct {
 	// FeedbackBias is "none" (the default of both profiles: the paper's
 	// equations), "fixed" (the bias c = Y·r of the implementation the paper
 	// cites; it slows two-hidden-layer networks badly) or "learned".
-	FeedbackBias string `json:"feedback_bias"`
+	FeedbackBias option.FeedbackBias `json:"feedback_bias"`
 	// SpikingFeedforward feeds filtered spikes (false: rates) to basal dendrites.
 	SpikingFeedforward bool `json:"spiking_feedforward"`
 	// SpikingFeedback feeds filtered output spikes (false: rates) to apical dendrites.
@@ -94,7 +95,7 @@ type Config struct {
 	Conductances bool `json:"conductances"`
 	// Teaching is the non-conductance target-phase formula: "head"
 	// (conductance steady state) or "paper" (C = k_D B + k_I(8y−4)), spec §9 row 11.
-	Teaching string `json:"teaching"`
+	Teaching option.Teaching `json:"teaching"`
 	// RandPhaseLengths draws phase lengths 50+⌊Wald(2,1)⌋ (spec §3.4).
 	RandPhaseLengths bool `json:"rand_phase_lengths"`
 	// RandPlateauTimes jitters each neuron's plateau time (spec §3.3).
@@ -115,10 +116,10 @@ type Config struct {
 	SettleTime int `json:"settle_time"`
 	// Window is "fixed" (the code: last ForwardPhase−SettleTime steps) or
 	// "settle" (the paper text: from SettleTime to the end of the phase).
-	Window string `json:"window"`
+	Window option.Window `json:"window"`
 	// JacobianMean selects U for the eigenvalue record: "products" (mean of
 	// per-example products, the code) or "means" (product of means).
-	JacobianMean string `json:"jacobian_mean"`
+	JacobianMean option.JacobianMean `json:"jacobian_mean"`
 
 	// LambdaMax is the maximum rate λmax (spikes per 1-ms step).
 	LambdaMax float64 `json:"lambda_max"`
@@ -177,7 +178,7 @@ type Config struct {
 
 // Default returns the defaults of a profile ("paper" or "head"; "" = paper).
 // Mode defaults to spiking; rate mode is selected with Mode = "rate".
-func Default(profile string) Config {
+func Default(profile option.Profile) Config {
 	if profile == "" {
 		profile = "paper"
 	}
@@ -205,7 +206,7 @@ func Default(profile string) Config {
 }
 
 // Rate reports whether the config runs the non-spiking 2-step mode.
-func (c *Config) Rate() bool { return c.Mode == "rate" }
+func (c *Config) Rate() bool { return c.Mode == option.Rate }
 
 // Resolve fills values that depend on others (the default learning rates of
 // the architecture) and applies the overrides that rate mode implies (spec
@@ -325,7 +326,7 @@ func YAMLToJSON(b []byte) ([]byte, error) {
 // errors.
 func FromJSON(raw []byte, override func(*Config) error) (Config, error) {
 	var probe struct {
-		Profile string `json:"profile"`
+		Profile option.Profile `json:"profile"`
 	}
 	if len(bytes.TrimSpace(raw)) == 0 {
 		raw = []byte("{}")
@@ -350,6 +351,10 @@ func FromJSON(raw []byte, override func(*Config) error) (Config, error) {
 }
 
 func jsonError(err error) error {
+	var oe *option.Error
+	if errors.As(err, &oe) {
+		return &FieldError{Key: oe.Key, Got: fmt.Sprintf("%q", oe.Got), Want: oe.Want()}
+	}
 	var te *json.UnmarshalTypeError
 	if e, ok := err.(*json.UnmarshalTypeError); ok {
 		te = e

@@ -9,11 +9,13 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+
+	"github.com/dendrite-lab/dendrite/option"
 )
 
 func TestDefaultsValidate(t *testing.T) {
-	for _, p := range []string{"paper", "head"} {
-		for _, m := range []string{"spiking", "rate"} {
+	for _, p := range []option.Profile{option.Paper, option.Head} {
+		for _, m := range []option.Mode{option.Spiking, option.Rate} {
 			c := Default(p)
 			c.Mode = m
 			c.Resolve()

@@ -6,13 +6,15 @@ import (
 
 	"github.com/dendrite-lab/dendrite/config"
 	"github.com/dendrite-lab/dendrite/network"
+	"github.com/dendrite-lab/dendrite/option"
 )
 
 // Initialise a one-hidden-layer network with the paper's weight optimisation
-// and look at its shapes.
+// and the cited implementation's fixed feedback bias, and look at its shapes.
 func ExampleNew() {
 	cfg := config.Default("paper")
 	cfg.Layers = []int{500, 10}
+	cfg.FeedbackBias = option.BiasFixed // the default, option.BiasNone, has no c
 	cfg.Resolve()
 	net := network.New(&cfg, 784, rand.New(rand.NewPCG(1, 1)))
 	for m, ly := range net.Layers {

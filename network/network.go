@@ -6,6 +6,8 @@ import (
 	"math/rand/v2"
 	"sort"
 
+	"github.com/dendrite-lab/dendrite/option"
+
 	"github.com/dendrite-lab/dendrite/config"
 	"github.com/dendrite-lab/dendrite/neuron"
 )
@@ -61,10 +63,10 @@ func NewShape(input int, sizes []int, broadcast, bias bool) *Net {
 
 // New builds and initialises a network for cfg, drawing from r (spec §2.3–2.5).
 func New(cfg *config.Config, input int, r *rand.Rand) *Net {
-	bias := cfg.FeedbackBias != "none"
+	bias := cfg.FeedbackBias != option.BiasNone
 	net := NewShape(input, cfg.Layers, cfg.Broadcast, bias)
 	st := neuron.DefaultInitStats(cfg.LambdaMax)
-	paper := cfg.Profile == "paper"
+	paper := cfg.Profile == option.Paper
 	// u is the profile's centred uniform: u−0.5 ∈ (−½,½) (paper) or u' ∈ (−1,1) (head).
 	u := func() float64 {
 		if paper {
@@ -168,7 +170,7 @@ func initBias(cfg *config.Config, net *Net, st neuron.InitStats, r *rand.Rand) {
 			continue
 		}
 		switch {
-		case cfg.FeedbackBias == "fixed" && cfg.WeightOptimization:
+		case cfg.FeedbackBias == option.BiasFixed && cfg.WeightOptimization:
 			// c = Y·r with r zero-mean, spread of "layer ℓ+1" (fan-in n_ℓ).
 			_, fsd := st.Weights(ly.N)
 			rv := make([]float64, ly.Src)
@@ -182,7 +184,7 @@ func initBias(cfg *config.Config, net *Net, st neuron.InitStats, r *rand.Rand) {
 				}
 				ly.C[i] = s
 			}
-		case cfg.FeedbackBias == "fixed":
+		case cfg.FeedbackBias == option.BiasFixed:
 			for i := range ly.C {
 				ly.C[i] = r.Float64() - 0.5
 			}

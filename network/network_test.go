@@ -10,9 +10,10 @@ import (
 
 	"github.com/dendrite-lab/dendrite/config"
 	"github.com/dendrite-lab/dendrite/npy"
+	"github.com/dendrite-lab/dendrite/option"
 )
 
-func cfg(t *testing.T, profile string, layers []int, mut func(*config.Config)) *config.Config {
+func cfg(t *testing.T, profile option.Profile, layers []int, mut func(*config.Config)) *config.Config {
 	t.Helper()
 	c := config.Default(profile)
 	c.Layers = layers
@@ -43,7 +44,7 @@ func meanSD(v []float64) (float64, float64) {
 // head s.d. = 2 s_w, means w̄.
 func TestInitStatistics(t *testing.T) {
 	want := map[int][2]float64{784: {0.0187075, 0.504903}, 500: {0.0293333, 0.632115}, 100: {0.146667, 1.410410}}
-	for _, p := range []string{"paper", "head"} {
+	for _, p := range []option.Profile{option.Paper, option.Head} {
 		net := New(cfg(t, p, []int{500, 100, 10}, nil), 784, rand.New(rand.NewPCG(1, 1)))
 		for l, fanIn := range []int{784, 500, 100} {
 			m, sd := meanSD(net.Layers[l].W)
@@ -139,7 +140,7 @@ func TestSymmetric(t *testing.T) {
 }
 
 func TestSaveLoad(t *testing.T) {
-	c := cfg(t, "paper", []int{30, 10}, nil)
+	c := cfg(t, "paper", []int{30, 10}, func(c *config.Config) { c.FeedbackBias = option.BiasFixed })
 	net := New(c, 784, rand.New(rand.NewPCG(6, 6)))
 	dir := t.TempDir()
 	if err := net.Save(dir); err != nil {

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"github.com/dendrite-lab/dendrite/internal/stats"
 	"io"
 	"log/slog"
 	"math"
@@ -13,6 +12,9 @@ import (
 	"path/filepath"
 	"runtime"
 	"time"
+
+	"github.com/dendrite-lab/dendrite/internal/stats"
+	"github.com/dendrite-lab/dendrite/option"
 
 	"github.com/dendrite-lab/dendrite/config"
 	"github.com/dendrite-lab/dendrite/dataset"
@@ -244,7 +246,7 @@ func (t *trainer) setup() error {
 	hidden := cfg.Layers[:len(cfg.Layers)-1]
 	t.log = record.NewLog(hidden)
 	if t.opts.Resume {
-		t.net = network.NewShape(sim.Pixels, cfg.Layers, cfg.Broadcast, cfg.FeedbackBias != "none")
+		t.net = network.NewShape(sim.Pixels, cfg.Layers, cfg.Broadcast, cfg.FeedbackBias != option.BiasNone)
 		t.sim = sim.New(cfg, t.net, cfg.Seed)
 		return t.restore()
 	}
@@ -474,7 +476,7 @@ func (t *trainer) summary(status string) *Summary {
 	s := &Summary{Status: status, Epochs: t.epoch - 1, ExamplesTrained: t.examples,
 		Seconds: t.elapsed(), TrainSeconds: t.priorTrn + t.trainTime.Seconds(),
 		FullTestErrors: nonNil(t.log.FullTests), TrainingErrors: nonNil(t.log.TrainErrors),
-		Mode: cfg.Mode, Profile: cfg.Profile, Layers: cfg.Layers, Seed: cfg.Seed,
+		Mode: string(cfg.Mode), Profile: string(cfg.Profile), Layers: cfg.Layers, Seed: cfg.Seed,
 		Workers: t.workers, GOMAXPROCS: runtime.GOMAXPROCS(0), Version: Version,
 		Finished: time.Now().UTC().Format(time.RFC3339), TestSet: t.testName}
 	if s.TrainSeconds > 0 {

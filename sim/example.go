@@ -5,6 +5,7 @@ import (
 
 	"github.com/dendrite-lab/dendrite/learn"
 	"github.com/dendrite-lab/dendrite/neuron"
+	"github.com/dendrite-lab/dendrite/option"
 )
 
 // Phase identifiers passed to Trace.
@@ -94,7 +95,7 @@ func (s *Sim) out() *layer { return s.layers[len(s.layers)-1] }
 
 // trainWindow is the number of steps averaged at the end of a training phase of length n.
 func (s *Sim) trainWindow(n int) int {
-	if s.Cfg.Window == "settle" {
+	if s.Cfg.Window == option.WindowSettle {
 		return n - s.Cfg.SettleTime
 	}
 	return s.Cfg.TrainWindow()
@@ -203,7 +204,7 @@ func (s *Sim) update() (loss, angle float64) {
 	angle = nan
 	loss = learn.OutputDelta(out.delta, out.cF, out.lamT, s.kD, s.lamMax)
 	needBP := cfg.Backprop || cfg.RecordBPAngle
-	if needBP && cfg.BackpropOrder == "pre-update" {
+	if needBP && cfg.BackpropOrder == option.OrderPreUpdate {
 		up := out.delta
 		for l := L - 2; l >= 0; l-- {
 			ls := s.layers[l]
@@ -218,14 +219,14 @@ func (s *Sim) update() (loss, angle float64) {
 			learn.FeedbackError(ls.eps, ls.cF, ls.alphaF, ls.aF, s.lamMax)
 			eta := cfg.FeedbackEtas[l]
 			learn.AddOuter(ls.ly.Y, eta, ls.eps, ls.pfbF)
-			if cfg.FeedbackBias == "learned" {
+			if cfg.FeedbackBias == option.BiasLearned {
 				learn.AddScaled(ls.ly.C, eta, ls.eps)
 			}
 			ls.ly.ApplyMask(false)
 			s.recomputeQ(l)
 		}
 		hiddenDelta(ls.delta, ls.cF, ls.alphaT, ls.alphaF, s.sig, s.kB, s.lamMax)
-		if needBP && cfg.BackpropOrder == "reference" {
+		if needBP && cfg.BackpropOrder == option.OrderReference {
 			up := out.delta
 			if l < L-2 {
 				up = s.layers[l+1].dbp
@@ -309,7 +310,7 @@ func (s *Sim) Classify(img []uint8) int {
 	s.setTarget(-1)
 	n := s.Cfg.TestPhase
 	win := s.Cfg.TestWindow()
-	if s.Cfg.Window == "settle" {
+	if s.Cfg.Window == option.WindowSettle {
 		win = n - s.Cfg.SettleTime
 	}
 	s.noApical = s.gA == 0 // the apical input cannot reach the somata

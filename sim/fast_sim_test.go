@@ -7,6 +7,7 @@ import (
 	"github.com/dendrite-lab/dendrite/config"
 	"github.com/dendrite-lab/dendrite/dataset"
 	"github.com/dendrite-lab/dendrite/network"
+	"github.com/dendrite-lab/dendrite/option"
 )
 
 // labelledSet adapts a dataset.Set to Images.
@@ -18,7 +19,7 @@ func (l labelledSet) Label(i int) int { return int(l.Labels[i]) }
 // with two hidden layers (eigenvalue recording, off here, may allocate).
 func TestNoAllocations(t *testing.T) {
 	train, test := loadMNIST(t)
-	for _, mode := range []string{"spiking", "rate"} {
+	for _, mode := range []option.Mode{option.Spiking, option.Rate} {
 		cfg := newCfg(t, func(c *config.Config) { c.Mode = mode; c.Layers = []int{50, 20, 10} })
 		s := New(cfg, network.New(cfg, Pixels, randFor(1)), 2)
 		for i := 0; i < 3; i++ {

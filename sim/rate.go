@@ -4,6 +4,7 @@ import (
 	"math"
 
 	"github.com/dendrite-lab/dendrite/neuron"
+	"github.com/dendrite-lab/dendrite/option"
 )
 
 var nan = math.NaN()
@@ -92,7 +93,7 @@ func (s *Sim) trainRate(img []uint8, label int) Result {
 	s.setTarget(label)
 	for i, b := range out.B {
 		var c float64
-		if s.Cfg.Teaching == "paper" {
+		if s.Cfg.Teaching == option.TeachingPaper {
 			c = s.kD*b + s.kI*((s.eE-s.eI)/2*out.y[i]+s.eI/2)
 		} else {
 			c = (s.gD*b + out.y[i]*s.eE + (1-out.y[i])*s.eI) / (s.gL + s.gD + 1)

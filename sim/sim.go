@@ -6,6 +6,7 @@ import (
 	"github.com/dendrite-lab/dendrite/config"
 	"github.com/dendrite-lab/dendrite/network"
 	"github.com/dendrite-lab/dendrite/neuron"
+	"github.com/dendrite-lab/dendrite/option"
 )
 
 // Pixels is the number of input units (28×28 images).
@@ -387,7 +388,7 @@ func (s *Sim) step(teach, acc, pin, pfb bool) {
 					c += -s.gL*c + s.gD*(b-c) + I
 				case !teach:
 					c = s.kD * b
-				case s.Cfg.Teaching == "paper":
+				case s.Cfg.Teaching == option.TeachingPaper:
 					c = s.kD*b + s.kI*((s.eE-s.eI)/2*y[i]+s.eI/2)
 				default:
 					c = (s.gD*b + y[i]*s.eE + (1-y[i])*s.eI) / (s.gL + s.gD + 1)

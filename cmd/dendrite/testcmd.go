@@ -3,7 +3,6 @@ package main
 import (
 	"flag"
 	"fmt"
-	"github.com/dendrite-lab/dendrite/internal/stats"
 	"io"
 	"math/rand/v2"
 	"os"
@@ -11,7 +10,9 @@ import (
 
 	"github.com/dendrite-lab/dendrite/config"
 	"github.com/dendrite-lab/dendrite/dataset"
+	"github.com/dendrite-lab/dendrite/internal/stats"
 	"github.com/dendrite-lab/dendrite/network"
+	"github.com/dendrite-lab/dendrite/option"
 	"github.com/dendrite-lab/dendrite/run"
 	"github.com/dendrite-lab/dendrite/sim"
 )
@@ -46,7 +47,7 @@ func testMain(args []string, stdout, stderr io.Writer) int {
 	if fi, err := os.Stat(wdir); err != nil || !fi.IsDir() {
 		wdir = filepath.Join(*runDir, "weights", *weights)
 	}
-	net := network.NewShape(sim.Pixels, cfg.Layers, cfg.Broadcast, cfg.FeedbackBias != "none")
+	net := network.NewShape(sim.Pixels, cfg.Layers, cfg.Broadcast, cfg.FeedbackBias != option.BiasNone)
 	if err := net.Load(wdir); err != nil {
 		return fail(stderr, "test", err)
 	}
