@@ -253,7 +253,7 @@ func newWorkload(cfg *config.Config, kind string, n, workers int, sec, cpu float
 
 // trainWorkload trains net on the first n training examples.
 func trainWorkload(cfg *config.Config, net *network.Net, train *dataset.Set, n int) Workload {
-	s := sim.New(cfg, net, 1)
+	s := sim.New(cfg.Model(), net, 1)
 	wrong := 0
 	t0, c0 := time.Now(), cpuSeconds()
 	for i := 0; i < n; i++ {
@@ -282,7 +282,7 @@ func testWorkload(cfg *config.Config, net *network.Net, test *dataset.Set, n, wo
 	var mu sync.Mutex
 	last := map[*sim.Sim]sim.Counters{}
 	t0, c0 := time.Now(), cpuSeconds()
-	ev := sim.Evaluate(cfg, net, labelled{test}, idx, 1, workers, func(k int, s *sim.Sim) {
+	ev := sim.Evaluate(cfg.Model(), net, labelled{test}, idx, 1, workers, func(k int, s *sim.Sim) {
 		c := s.Counters()
 		mu.Lock()
 		last[s] = c

@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/dendrite-lab/dendrite/model"
 	"github.com/dendrite-lab/dendrite/option"
 	yaml "go.yaml.in/yaml/v3"
 )
@@ -117,9 +118,6 @@ type Config struct {
 	// Window is "fixed" (the code: last ForwardPhase−SettleTime steps) or
 	// "settle" (the paper text: from SettleTime to the end of the phase).
 	Window option.Window `json:"window"`
-	// JacobianMean selects U for the eigenvalue record: "products" (mean of
-	// per-example products, the code) or "means" (product of means).
-	JacobianMean option.JacobianMean `json:"jacobian_mean"`
 
 	// LambdaMax is the maximum rate λmax (spikes per 1-ms step).
 	LambdaMax float64 `json:"lambda_max"`
@@ -196,7 +194,7 @@ func Default(profile option.Profile) Config {
 		Teaching: "head", RandPhaseLengths: true,
 		PlateauJitterSD: 3, PlateauJitterMax: 5,
 		ForwardPhase: 50, TargetPhase: 50, TestPhase: 250, SettleTime: 30,
-		Window: "fixed", JacobianMean: "products",
+		Window:    "fixed",
 		LambdaMax: 0.2, TauS: 3, TauL: 10, GL: 0.1, GB: 0.6, GD: 0.6, EE: 8, EI: -8, Mem: 10,
 		RecordLoss: true, RecordTrainingError: true, RecordTrainingLabels: true,
 		VoltageNeurons: []int{0, 1, 2}, VoltageExamples: []int{0, 3},
@@ -252,13 +250,13 @@ func DefaultEtas(layers int) []float64 {
 func (c *Config) Hidden() int { return len(c.Layers) - 1 }
 
 // KB is the hidden layers' basal→soma steady-state gain g_B/(g_L+g_B+g_A).
-func (c *Config) KB() float64 { return c.GB / (c.GL + c.GB + c.GA) }
+func (c *Config) KB() float64 { return c.soma().KB() }
 
 // KD is the output layer's dendrite→soma steady-state gain g_D/(g_L+g_D).
-func (c *Config) KD() float64 { return c.GD / (c.GL + c.GD) }
+func (c *Config) KD() float64 { return c.soma().KD() }
 
 // KI is the output gain for injected current 1/(g_L+g_D) (paper teaching).
-func (c *Config) KI() float64 { return 1 / (c.GL + c.GD) }
+func (c *Config) KI() float64 { return c.soma().KI() }
 
 // PHidden is the hidden-layer error scale P_h = 20/λmax.
 func (c *Config) PHidden() float64 { return 20 / c.LambdaMax }
@@ -331,6 +329,7 @@ func FromJSON(raw []byte, override func(*Config) error) (Config, error) {
 	if len(bytes.TrimSpace(raw)) == 0 {
 		raw = []byte("{}")
 	}
+	raw = dropLegacyKeys(raw)
 	_ = json.Unmarshal(raw, &probe)
 	c := Default(probe.Profile)
 	dec := json.NewDecoder(bytes.NewReader(raw))
@@ -348,6 +347,44 @@ func FromJSON(raw []byte, override func(*Config) error) (Config, error) {
 		return Config{}, invalid{err}
 	}
 	return c, nil
+}
+
+// legacyKeys are keys that earlier builds accepted although they selected
+// nothing, with the values those builds allowed. Run folders written by
+// them still load: a legacy key with one of its values is dropped. (Both
+// Jacobian averages, the mean of products and the product of means, are
+// always recorded, in max_jacobian_eigvals.npy and
+// max_jacobian_eigvals_prodmean.npy.)
+var legacyKeys = map[string][]string{"jacobian_mean": {`"products"`, `"means"`}}
+
+// dropLegacyKeys returns raw without its legacy keys (raw itself when it
+// has none or is not a JSON object).
+func dropLegacyKeys(raw []byte) []byte {
+	var m map[string]json.RawMessage
+	if json.Unmarshal(raw, &m) != nil {
+		return raw
+	}
+	dropped := false
+	for k, vals := range legacyKeys {
+		v, ok := m[k]
+		if !ok {
+			continue
+		}
+		for _, ok := range vals {
+			if string(bytes.TrimSpace(v)) == ok {
+				delete(m, k)
+				dropped = true
+			}
+		}
+	}
+	if !dropped {
+		return raw
+	}
+	out, err := json.Marshal(m)
+	if err != nil {
+		return raw
+	}
+	return out
 }
 
 func jsonError(err error) error {
@@ -406,4 +443,41 @@ func (c *Config) Diff() []string {
 		}
 	}
 	return out
+}
+
+// soma returns the config's somatic parameters.
+func (c *Config) soma() model.Soma {
+	return model.Soma{GL: c.GL, GB: c.GB, GA: c.GA, GD: c.GD, EE: c.EE, EI: c.EI,
+		LambdaMax: c.LambdaMax, Conductances: c.Conductances}
+}
+
+// Model returns the parameters of the model that a simulation needs, built
+// from the config (call it after Resolve and Validate). The slices are
+// copies, so the parameters do not change with the config.
+func (c *Config) Model() model.Params {
+	return model.Params{
+		Mode:               c.Mode,
+		Profile:            c.Profile,
+		Soma:               c.soma(),
+		Kernel:             model.Kernel{Mem: c.Mem, TauS: c.TauS, TauL: c.TauL},
+		Teaching:           c.Teaching,
+		SpikingFeedforward: c.SpikingFeedforward,
+		SpikingFeedback:    c.SpikingFeedback,
+		Phases: model.Phases{Forward: c.ForwardPhase, Target: c.TargetPhase, Test: c.TestPhase,
+			Settle: c.SettleTime, Window: c.Window, RandLengths: c.RandPhaseLengths},
+		Plateau: model.Plateau{RandTimes: c.RandPlateauTimes, JitterSD: c.PlateauJitterSD, JitterMax: c.PlateauJitterMax},
+		Learning: model.Learning{
+			Etas:             append([]float64(nil), c.Etas...),
+			FeedbackEtas:     append([]float64(nil), c.FeedbackEtas...),
+			FeedbackLearning: c.FeedbackLearning,
+			FeedbackBias:     c.FeedbackBias,
+			Backprop:         c.Backprop,
+			BackpropOrder:    c.BackpropOrder,
+			Symmetric:        c.Symmetric,
+			NoisySymmetric:   c.NoisySymmetric,
+			SymmetricNoiseSD: c.SymmetricNoiseSD,
+		},
+		RecordBPAngle: c.RecordBPAngle,
+		RecordEigvals: c.RecordEigvals,
+	}
 }

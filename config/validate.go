@@ -45,7 +45,6 @@ func (c *Config) Validate() error {
 	opt(c.FeedbackBias.Check())
 	opt(c.Teaching.Check())
 	opt(c.Window.Check())
-	opt(c.JacobianMean.Check())
 
 	if len(c.Layers) == 0 {
 		bad("layers", "[]", "at least one layer size, e.g. [500, 10]")

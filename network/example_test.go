@@ -18,7 +18,7 @@ func ExampleNew() {
 	cfg.Resolve()
 	net := network.New(&cfg, 784, rand.New(rand.NewPCG(1, 1)))
 	for m, ly := range net.Layers {
-		fmt.Printf("layer %d: W %d×%d, feedback from %d units, bias c: %v\n", m, ly.N, ly.In, ly.Src, ly.C != nil)
+		fmt.Printf("layer %d: W %d×%d, feedback from %d units, bias c: %v\n", m, ly.N, ly.In, ly.Src, ly.FeedbackBias != nil)
 	}
 	// Output:
 	// layer 0: W 500×784, feedback from 10 units, bias c: true

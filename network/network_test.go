@@ -78,7 +78,7 @@ func TestInitStatistics(t *testing.T) {
 	}
 	// The fixed paper bias c = Y·r has s.d. ≈ 1.3–1.5 for (500,10) layer 0 (spec §10).
 	n1 := New(cfg(t, "paper", []int{500, 10}, nil), 784, rand.New(rand.NewPCG(3, 3)))
-	if _, sd := meanSD(n1.Layers[0].C); sd < 1.1 || sd > 1.7 {
+	if _, sd := meanSD(n1.Layers[0].FeedbackBias); sd < 1.1 || sd > 1.7 {
 		t.Errorf("c_0 s.d. %.2f, want ≈ 1.3–1.5", sd)
 	}
 }
@@ -106,8 +106,8 @@ func TestSparseFeedback(t *testing.T) {
 			t.Errorf("%d zeros, want ⌊0.8·5000⌋ = 4000", zeros)
 		}
 		// The fixed bias comes from the dense Y.
-		for i := range sp.Layers[0].C {
-			if sp.Layers[0].C[i] != dense.Layers[0].C[i] {
+		for i := range sp.Layers[0].FeedbackBias {
+			if sp.Layers[0].FeedbackBias[i] != dense.Layers[0].FeedbackBias[i] {
 				t.Fatal("feedback bias should be computed before sparsification")
 			}
 		}

@@ -1,6 +1,6 @@
 // Package option holds the enumerated options of the model and of a run as
 // typed constants: the mode, the profile, the feedback bias, the teaching
-// formula, the averaging window, the backprop order and the Jacobian mean.
+// formula, the averaging window and the backprop order.
 // Each type has the same text form in JSON, YAML and on the command line as
 // the plain strings of earlier builds, so run folders written by them load
 // unchanged. It is a leaf package: config parses and validates the options
@@ -169,25 +169,4 @@ func (o BackpropOrder) Check() error { return check(o, "backprop_order", orders)
 // UnmarshalText accepts "reference" or "pre-update".
 func (o *BackpropOrder) UnmarshalText(b []byte) error {
 	return parse(o, b, "backprop_order", orders)
-}
-
-// JacobianMean is how the eigenvalue record averages over examples: the
-// mean of per-example Jacobian products ("products", the code) or the
-// product of the mean Jacobians ("means").
-type JacobianMean string
-
-// The Jacobian means.
-const (
-	JacobianProducts JacobianMean = "products"
-	JacobianMeans    JacobianMean = "means"
-)
-
-var jacobianMeans = []JacobianMean{JacobianProducts, JacobianMeans}
-
-// Check returns an *Error unless j is one of the Jacobian means.
-func (j JacobianMean) Check() error { return check(j, "jacobian_mean", jacobianMeans) }
-
-// UnmarshalText accepts "products" or "means".
-func (j *JacobianMean) UnmarshalText(b []byte) error {
-	return parse(j, b, "jacobian_mean", jacobianMeans)
 }

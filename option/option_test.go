@@ -14,14 +14,13 @@ func TestJSONRoundTripKeepsTheStrings(t *testing.T) {
 		T Teaching      `json:"teaching"`
 		W Window        `json:"window"`
 		O BackpropOrder `json:"backprop_order"`
-		J JacobianMean  `json:"jacobian_mean"`
 	}
-	in := `{"mode":"rate","profile":"head","feedback_bias":"learned","teaching":"paper","window":"settle","backprop_order":"pre-update","jacobian_mean":"means"}`
+	in := `{"mode":"rate","profile":"head","feedback_bias":"learned","teaching":"paper","window":"settle","backprop_order":"pre-update"}`
 	var a all
 	if err := json.Unmarshal([]byte(in), &a); err != nil {
 		t.Fatal(err)
 	}
-	want := all{Rate, Head, BiasLearned, TeachingPaper, WindowSettle, OrderPreUpdate, JacobianMeans}
+	want := all{Rate, Head, BiasLearned, TeachingPaper, WindowSettle, OrderPreUpdate}
 	if a != want {
 		t.Fatalf("decoded %+v, want %+v", a, want)
 	}
@@ -64,7 +63,6 @@ func TestCheck(t *testing.T) {
 		{TeachingPaper.Check(), false}, {Teaching("x").Check(), true},
 		{WindowFixed.Check(), false}, {Window("x").Check(), true},
 		{OrderPreUpdate.Check(), false}, {BackpropOrder("x").Check(), true},
-		{JacobianProducts.Check(), false}, {JacobianMean("x").Check(), true},
 	} {
 		if (tc.err != nil) != tc.fail {
 			t.Errorf("Check: %v, want failure %v", tc.err, tc.fail)

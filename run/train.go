@@ -247,7 +247,7 @@ func (t *trainer) setup() error {
 	t.log = record.NewLog(hidden)
 	if t.opts.Resume {
 		t.net = network.NewShape(sim.Pixels, cfg.Layers, cfg.Broadcast, cfg.FeedbackBias != option.BiasNone)
-		t.sim = sim.New(cfg, t.net, cfg.Seed)
+		t.sim = sim.New(cfg.Model(), t.net, cfg.Seed)
 		return t.restore()
 	}
 	t.net = network.New(cfg, sim.Pixels, initRNG(cfg.Seed))
@@ -256,10 +256,10 @@ func (t *trainer) setup() error {
 			return err
 		}
 		if cfg.Symmetric {
-			t.net.Symmetrize(cfg, initRNG(cfg.Seed^1))
+			t.net.Symmetrize(cfg.NoisySymmetric, cfg.SymmetricNoiseSD, initRNG(cfg.Seed^1))
 		}
 	}
-	t.sim = sim.New(cfg, t.net, cfg.Seed)
+	t.sim = sim.New(cfg.Model(), t.net, cfg.Seed)
 	t.epoch = 1
 	if err := writeAtomic(filepath.Join(t.dir, ConfigFile), cfg.JSON()); err != nil {
 		return err
@@ -284,7 +284,7 @@ func (t *trainer) evaluate(n int, activity func(k int, s *sim.Sim)) float64 {
 	seed := testSeed(t.cfg.Seed, t.tests)
 	t.tests++
 	idx := rand.New(rand.NewPCG(seed, 0x54455354)).Perm(t.test.N)[:n]
-	ev := sim.Evaluate(t.cfg, t.net, labelled{t.test}, idx, seed, t.workers, activity)
+	ev := sim.Evaluate(t.cfg.Model(), t.net, labelled{t.test}, idx, seed, t.workers, activity)
 	// Simulated time runs on through tests (spec §10 item 10), as if the test
 	// images had been shown one after the other.
 	t.sim.Time += int64(n) * int64(t.cfg.TestPhase)

@@ -99,7 +99,7 @@ func TestGoldenPaperTimestepped(t *testing.T) {
 			if err := net.Load(filepath.Join(gold, "initial")); err != nil {
 				t.Fatal(err)
 			}
-			s := New(&cfg, net, 1)
+			s := New(cfg.Model(), net, 1)
 			// The initial test and the quick test only reset the state (their
 			// predictions change no weight); one image each is enough for that.
 			s.Classify(test.Image(0))

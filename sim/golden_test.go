@@ -44,7 +44,7 @@ func TestGoldenRateMode(t *testing.T) {
 			if err := net.Load(filepath.Join("testdata", tc.dir, "initial")); err != nil {
 				t.Fatal(err)
 			}
-			s := New(&cfg, net, 1)
+			s := New(cfg.Model(), net, 1)
 			for i := 0; i < 100; i++ {
 				s.Train(train.Image(i), int(train.Labels[i]))
 			}

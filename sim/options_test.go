@@ -58,7 +58,7 @@ func TestEveryOption(t *testing.T) {
 					t.Skipf("not a valid combination in %s mode: %v", mode, err)
 				}
 				net := network.New(&c, Pixels, randFor(3))
-				s := New(&c, net, 4)
+				s := New(c.Model(), net, 4)
 				for i := 0; i < 6; i++ {
 					r := s.Train(train.Image(i), int(train.Labels[i]))
 					if !r.Finite || r.Pred < 0 || r.Pred > 9 || math.IsNaN(r.Loss) {

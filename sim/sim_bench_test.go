@@ -42,7 +42,7 @@ func benchSim(b *testing.B, mode option.Mode, layers []int) *Sim {
 		c.Layers = layers
 	})
 	net := network.New(cfg, Pixels, randFor(1))
-	return New(cfg, net, 1)
+	return New(cfg.Model(), net, 1)
 }
 
 // threadCPU returns the CPU time of the calling OS thread (the benchmarks

@@ -70,7 +70,7 @@ func testMain(args []string, stdout, stderr io.Writer) int {
 	for r := 0; r < *repeat; r++ {
 		ts := s*0x9e3779b97f4a7c15 + uint64(r)*0x632be59bd9b4e019 + 0x7465737463
 		idx := rand.New(rand.NewPCG(ts, 0x54455354)).Perm(test.N)[:count]
-		ev := sim.Evaluate(&cfg, net, testSet{test}, idx, ts, *workers, nil)
+		ev := sim.Evaluate(cfg.Model(), net, testSet{test}, idx, ts, *workers, nil)
 		errs = append(errs, ev.ErrorPercent())
 		fmt.Fprintf(stdout, "test %d: error %.2f%% on %d images (%s weights)\n", r+1, ev.ErrorPercent(), count, *weights)
 	}
