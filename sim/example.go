@@ -4,6 +4,7 @@ import (
 	"math"
 
 	"github.com/dendrite-lab/dendrite/learn"
+	"github.com/dendrite-lab/dendrite/model"
 	"github.com/dendrite-lab/dendrite/neuron"
 	"github.com/dendrite-lab/dendrite/option"
 )
@@ -160,7 +161,7 @@ func (s *Sim) endPhase(forward bool, n int) {
 			aD[i] = ls.sumA[i] / w
 			ls.plateauT[i] = float64(s.Time - 1)
 		}
-		sigmoids(alD, aD, 1) // α = σ(Ā), vectorised
+		sigmoids(alD, aD, 1) // α = σ(Ā): model.PlateauPotential, vectorised
 		if ls.aRing != nil {
 			// Jittered plateau: mean of A over the window ending d_i steps before the phase end.
 			R := len(ls.aRing)
@@ -171,7 +172,7 @@ func (s *Sim) endPhase(forward bool, n int) {
 				for q := 0; q < tw; q++ {
 					sum += ls.aRing[((ls.nWin-d-q)%R+R)%R][i]
 				}
-				alD[i] = neuron.Sigmoid(sum / float64(tw))
+				alD[i] = model.PlateauPotential(sum / float64(tw))
 				ls.plateauT[i] = float64(s.Time - 1 - int64(d))
 			}
 		}
@@ -200,13 +201,13 @@ func (s *Sim) update() (loss, angle float64) {
 	L := len(s.layers)
 	out := s.out()
 	angle = nan
-	loss = learn.OutputDelta(out.delta, out.cF, out.lamT, s.kD, s.lamMax)
+	loss = learn.OutputDelta(out.delta, out.cF, out.lamT, s.par.Soma)
 	needBP := lr.Backprop || s.par.RecordBPAngle
 	if needBP && lr.BackpropOrder == option.OrderPreUpdate {
 		up := out.delta
 		for l := L - 2; l >= 0; l-- {
 			ls := s.layers[l]
-			learn.BackpropDelta(ls.dbp, ls.cF, s.layers[l+1].ly.W, up, s.kB, s.lamMax)
+			learn.BackpropDelta(ls.dbp, ls.cF, s.layers[l+1].ly.W, up, s.par.Soma)
 			up = ls.dbp
 		}
 	}
@@ -214,22 +215,22 @@ func (s *Sim) update() (loss, angle float64) {
 	for l := L - 2; l >= 0; l-- {
 		ls := s.layers[l]
 		if lr.FeedbackLearning {
-			learn.FeedbackError(ls.eps, ls.cF, ls.alphaF, ls.aF, s.lamMax)
+			learn.FeedbackError(ls.eps, ls.cF, ls.alphaF, ls.aF, s.par.Soma)
 			eta := lr.FeedbackEtas[l]
-			learn.AddOuter(ls.ly.Y, eta, ls.eps, ls.pfbF)
+			addOuter(ls.ly.Y, eta, ls.eps, ls.pfbF)
 			if lr.FeedbackBias == option.BiasLearned {
 				learn.AddScaled(ls.ly.FeedbackBias, eta, ls.eps)
 			}
 			ls.ly.ApplyMask(false)
 			s.recomputeQ(l)
 		}
-		hiddenDelta(ls.delta, ls.cF, ls.alphaT, ls.alphaF, s.sig, s.kB, s.lamMax)
+		hiddenDelta(ls.delta, ls.cF, ls.alphaT, ls.alphaF, s.sig, &s.par.Soma)
 		if needBP && lr.BackpropOrder == option.OrderReference {
 			up := out.delta
 			if l < L-2 {
 				up = s.layers[l+1].dbp
 			}
-			learn.BackpropDelta(ls.dbp, ls.cF, s.layers[l+1].ly.W, up, s.kB, s.lamMax)
+			learn.BackpropDelta(ls.dbp, ls.cF, s.layers[l+1].ly.W, up, s.par.Soma)
 		}
 		if s.par.RecordBPAngle && l == 0 {
 			angle = learn.AngleDeg(ls.delta, ls.dbp)
