@@ -163,14 +163,15 @@ func (s *Sim) endPhase(forward bool, n int) {
 		}
 		sigmoids(alD, aD, 1) // α = σ(Ā): model.PlateauPotential, vectorised
 		if ls.aRing != nil {
-			// Jittered plateau: mean of A over the window ending d_i steps before the phase end.
+			// Jittered plateau: mean of A over the tw steps up to step
+			// n−1−d_i of the phase (its last step is aStep−1).
 			R := len(ls.aRing)
 			tw := s.par.Phases.TrainWindow()
 			for i := range aD {
 				d := ls.jitter[i]
 				sum := 0.0
 				for q := 0; q < tw; q++ {
-					sum += ls.aRing[((ls.nWin-d-q)%R+R)%R][i]
+					sum += ls.aRing[((ls.aStep-1-d-q)%R+R)%R][i]
 				}
 				alD[i] = model.PlateauPotential(sum / float64(tw))
 				ls.plateauT[i] = float64(s.Time - 1 - int64(d))

@@ -9,12 +9,10 @@ import (
 	"github.com/dendrite-lab/dendrite/option"
 )
 
-// Every option of spec §7 that changes learning runs in both modes, keeps the
-// weights finite, and (spiking) keeps the event-driven input equal to the
-// dense formula.
-func TestEveryOption(t *testing.T) {
-	train, _ := loadMNIST(t)
-	opts := map[string]func(*config.Config){
+// everyOption returns a change of the config for every option that changes
+// learning, by name.
+func everyOption() map[string]func(*config.Config) {
+	return map[string]func(*config.Config){
 		"layer-wise":        func(c *config.Config) { c.Broadcast = false },
 		"sparse":            func(c *config.Config) { c.SparseFeedback = true },
 		"sparse-no-amplify": func(c *config.Config) { c.SparseFeedback, c.SparseAmplify = true, false },
@@ -45,7 +43,14 @@ func TestEveryOption(t *testing.T) {
 		"20-outputs":             func(c *config.Config) { c.Layers = []int{30, 20, 20} },
 		"records":                func(c *config.Config) { c.RecordBPAngle, c.RecordEigvals = true, true },
 	}
-	for name, mut := range opts {
+}
+
+// Every option of spec §7 that changes learning runs in both modes, keeps the
+// weights finite, and (spiking) keeps the event-driven input equal to the
+// dense formula.
+func TestEveryOption(t *testing.T) {
+	train, _ := loadMNIST(t)
+	for name, mut := range everyOption() {
 		for _, mode := range []option.Mode{option.Spiking, option.Rate} {
 			t.Run(name+"/"+string(mode), func(t *testing.T) {
 				c := config.Default("paper")

@@ -42,8 +42,12 @@ type layer struct {
 	// window accumulators
 	sumC, sumLam, sumA, sumPin, sumPfb []float64
 	nWin                               int
-	aRing                              [][]float64 // apical history for jittered plateaus
-	jitter                             []int
+	// aRing holds A of the last len(aRing) steps of the phase, every step,
+	// for jittered plateaus (window plus the largest jitter); aStep counts
+	// the phase's steps.
+	aRing  [][]float64
+	aStep  int
+	jitter []int
 
 	// end-of-phase results
 	cF, lamF, aF, alphaF, pinF, pfbF []float64
@@ -224,6 +228,7 @@ func (ls *layer) clearWindow() {
 	clear(ls.sumPin)
 	clear(ls.sumPfb)
 	ls.nWin = 0
+	ls.aStep = 0
 }
 
 // SetInput sets the image presented from now on (pixels 0…255, row-major).
@@ -298,6 +303,12 @@ func (s *Sim) step(teach, acc, pin, pfb bool) {
 		C, lam := ls.C[:n], ls.lam[:n]
 		if ls.hidden {
 			s.apical(l, ls, slot, acc && pfb)
+			if ls.aRing != nil {
+				// every step, not only the window's: a plateau d steps
+				// early averages A over steps before the window
+				copy(ls.aRing[ls.aStep%len(ls.aRing)], ls.A)
+				ls.aStep++
+			}
 			s.hiddenSoma(ls)
 		} else {
 			s.outputSoma(ls, teach)
@@ -456,9 +467,6 @@ func (s *Sim) accumulate(slot int, pin bool) {
 	mem := s.mem
 	for l, ls := range s.layers {
 		ls.nWin++
-		if ls.hidden && ls.aRing != nil {
-			copy(ls.aRing[ls.nWin%len(ls.aRing)], ls.A)
-		}
 		if pin {
 			if s.spikingFF {
 				addFiltered(ls.sumPin, s.belowPop(l), slot, 0, mem, s.kernel)
