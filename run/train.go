@@ -287,7 +287,7 @@ func (t *trainer) evaluate(n int, activity func(k int, s *sim.Sim)) float64 {
 	ev := sim.Evaluate(t.cfg.Model(), t.net, labelled{t.test}, idx, seed, t.workers, activity)
 	// Simulated time runs on through tests (spec §10 item 10), as if the test
 	// images had been shown one after the other.
-	t.sim.Time += int64(n) * int64(t.cfg.TestPhase)
+	t.sim.TestsShown(n)
 	return ev.ErrorPercent()
 }
 
@@ -442,7 +442,7 @@ func (t *trainer) traceVoltages(s *sim.Sim, phase, step int) {
 		if A != nil {
 			a = A[i]
 		}
-		t.log.Volt = append(t.log.Volt, float64(ex), float64(phase), float64(step), float64(s.Time), float64(c.VoltageLayer), float64(i), a, B[i], C[i])
+		t.log.Volt = append(t.log.Volt, float64(ex), float64(phase), float64(step), float64(s.Now()), float64(c.VoltageLayer), float64(i), a, B[i], C[i])
 	}
 }
 

@@ -53,7 +53,7 @@ func (s *Sim) Train(img []uint8, label int) Result {
 	s.setTarget(-1)
 	s.drawJitter()
 	s.runPhase(lenF, s.trainWindow(lenF), false, true, pfb, Forward)
-	res.EndF = s.Time
+	res.EndF = s.now
 	s.endPhase(true, lenF)
 	for _, ls := range s.layers[:len(s.layers)-1] {
 		copy(ls.plateauF, ls.plateauT)
@@ -66,7 +66,7 @@ func (s *Sim) Train(img []uint8, label int) Result {
 	s.setTarget(label)
 	s.drawJitter()
 	s.runPhase(lenT, s.trainWindow(lenT), true, false, false, Target)
-	res.EndT = s.Time
+	res.EndT = s.now
 	s.endPhase(false, lenT)
 	res.Loss, res.BPAngle = s.update()
 	if s.eig != nil {
@@ -126,7 +126,7 @@ func (s *Sim) runPhase(n, win int, teach, pin, pfb bool, phase int) {
 			s.addWindowSpikes(t, n, win, fastPin, fastPfb)
 		}
 		if phase != Test {
-			s.Time++
+			s.now++
 			if s.Trace != nil {
 				s.Trace(s, phase, t)
 			}
@@ -159,7 +159,7 @@ func (s *Sim) endPhase(forward bool, n int) {
 		}
 		for i := range aD {
 			aD[i] = ls.sumA[i] / w
-			ls.plateauT[i] = float64(s.Time - 1)
+			ls.plateauT[i] = float64(s.now - 1)
 		}
 		sigmoids(alD, aD, 1) // α = σ(Ā): model.PlateauPotential, vectorised
 		if ls.aRing != nil {
@@ -174,7 +174,7 @@ func (s *Sim) endPhase(forward bool, n int) {
 					sum += ls.aRing[((ls.aStep-1-d-q)%R+R)%R][i]
 				}
 				alD[i] = model.PlateauPotential(sum / float64(tw))
-				ls.plateauT[i] = float64(s.Time - 1 - int64(d))
+				ls.plateauT[i] = float64(s.now - 1 - int64(d))
 			}
 		}
 	}
@@ -343,3 +343,12 @@ func (s *Sim) Voltages(l int) (A, B, C []float64) {
 	}
 	return A, ls.B, ls.C
 }
+
+// Now returns the absolute simulated time in ms: every training step, plus
+// the test phases that TestsShown counted.
+func (s *Sim) Now() int64 { return s.now }
+
+// TestsShown advances the simulated time by n test phases: time runs on
+// through tests as if their images had been shown one after the other (the
+// tests themselves run on other Sims, from rest).
+func (s *Sim) TestsShown(n int) { s.now += int64(n) * int64(s.par.Phases.Test) }

@@ -99,8 +99,8 @@ func (s *Sim) trainRate(img []uint8, label int) Result {
 		ls := s.layers[l]
 		s.apicalRate(l, ls.aT, ls.alphaT)
 	}
-	s.Time += 4
-	res.EndF, res.EndT = s.Time-2, s.Time
+	s.now += 4
+	res.EndF, res.EndT = s.now-2, s.now
 	res.Loss, res.BPAngle = s.update()
 	if s.eig != nil {
 		res.MaxJacEig, res.MaxJacEigMeans, res.MaxWeightEig = s.eig.values(s)

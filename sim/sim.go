@@ -70,8 +70,8 @@ type Sim struct {
 	phaseRNG, jitterRNG, noiseRNG           *rand.Rand
 
 	t int // step counter of the current run of steps (ring index)
-	// Time is the absolute simulated time in ms over all training steps.
-	Time int64
+	// now is the absolute simulated time in ms (see Now).
+	now int64
 
 	// input of the current example
 	inIdx   []int32
