@@ -17,6 +17,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"text/tabwriter"
 	"time"
 
 	"github.com/dendrite-lab/dendrite/config"
@@ -171,9 +172,11 @@ func (r *Result) Table(w io.Writer) {
 	}
 	fmt.Fprintf(w, ", %d test images\n", c.TestExamples)
 	fmt.Fprintf(w, "seeds        %v\n", r.Seeds)
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
 	for i, s := range r.Seeds {
-		fmt.Fprintf(w, "  seed %-4d  %6.2f %%  (%.0f s)  %s\n", s, r.Errors[i], r.Seconds[i], r.Dirs[i])
+		fmt.Fprintf(tw, "  seed\t%d\t%.2f %%\t(%.0f s)\t  %s\n", s, r.Errors[i], r.Seconds[i], r.Dirs[i])
 	}
+	tw.Flush()
 	fmt.Fprintf(w, "ours         %.2f %% ± %s (s.d.), min–max %.2f–%.2f %%, n = %d\n", m, stats.SDText(sd), lo, hi, len(r.Errors))
 	fmt.Fprintf(w, "paper        %s\n", r.Experiment.Paper)
 	if r.Experiment.Reference != "" {
