@@ -283,7 +283,7 @@ func (t *trainer) evaluate(n int, activity func(k int, s *sim.Sim)) float64 {
 	t.tests++
 	idx := rand.New(rand.NewPCG(seed, 0x54455354)).Perm(t.test.N)[:n]
 	ev := sim.Evaluate(t.cfg, t.net, labelled{t.test}, idx, seed, t.workers, activity)
-	// Simulated time runs on through tests (spec §10 item 10), as if the test
+	// Simulated time runs on through tests (docs/model.md#training-schedule), as if the test
 	// images had been shown one after the other.
 	t.sim.Time += int64(n) * int64(t.cfg.TestPhase)
 	return ev.ErrorPercent()
