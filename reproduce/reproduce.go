@@ -161,28 +161,34 @@ func (p *prefixed) Write(b []byte) (int, error) {
 	return len(b), nil
 }
 
-// Table writes a human-readable summary.
+// Table writes a human-readable summary: labelled lines, and one row per
+// seed, both aligned by tabwriter.
 func (r *Result) Table(w io.Writer) {
 	m, sd, lo, hi := r.Stats()
 	c := r.Config
-	fmt.Fprintf(w, "experiment   %s — %s\n", r.Experiment.Name, r.Experiment.Description)
-	fmt.Fprintf(w, "config       %s mode, %s profile, layers %v, etas %v, %d epoch(s)", c.Mode, c.Profile, c.Layers, c.Etas, c.Epochs)
+	// Labels pad to 13 columns in every block, so the blocks before and after
+	// the seed rows line up with each other.
+	lw := tabwriter.NewWriter(w, 13, 0, 1, ' ', 0)
+	fmt.Fprintf(lw, "experiment\t%s — %s\n", r.Experiment.Name, r.Experiment.Description)
+	fmt.Fprintf(lw, "config\t%s mode, %s profile, layers %v, etas %v, %d epoch(s)", c.Mode, c.Profile, c.Layers, c.Etas, c.Epochs)
 	if c.TrainExamples > 0 {
-		fmt.Fprintf(w, " of %d examples", c.TrainExamples)
+		fmt.Fprintf(lw, " of %d examples", c.TrainExamples)
 	}
-	fmt.Fprintf(w, ", %d test images\n", c.TestExamples)
-	fmt.Fprintf(w, "seeds        %v\n", r.Seeds)
+	fmt.Fprintf(lw, ", %d test images\n", c.TestExamples)
+	fmt.Fprintf(lw, "seeds\t%v\n", r.Seeds)
+	lw.Flush()
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
 	for i, s := range r.Seeds {
 		fmt.Fprintf(tw, "  seed\t%d\t%.2f %%\t(%.0f s)\t  %s\n", s, r.Errors[i], r.Seconds[i], r.Dirs[i])
 	}
 	tw.Flush()
-	fmt.Fprintf(w, "ours         %.2f %% ± %s (s.d.), min–max %.2f–%.2f %%, n = %d\n", m, stats.SDText(sd), lo, hi, len(r.Errors))
-	fmt.Fprintf(w, "paper        %s\n", r.Experiment.Paper)
+	fmt.Fprintf(lw, "ours\t%.2f %% ± %s (s.d.), min–max %.2f–%.2f %%, n = %d\n", m, stats.SDText(sd), lo, hi, len(r.Errors))
+	fmt.Fprintf(lw, "paper\t%s\n", r.Experiment.Paper)
 	if r.Experiment.Reference != "" {
-		fmt.Fprintf(w, "reference    %s\n", r.Experiment.Reference)
+		fmt.Fprintf(lw, "reference\t%s\n", r.Experiment.Reference)
 	}
-	fmt.Fprintf(w, "wall time    %.0f s on %d cores\n", r.Wall, r.Cores)
+	fmt.Fprintf(lw, "wall time\t%.0f s on %d cores\n", r.Wall, r.Cores)
+	lw.Flush()
 }
 
 // MarkdownRow returns one row of docs/results.md's table.
