@@ -65,11 +65,12 @@ func reproduceMain(args []string, stdout, stderr io.Writer) int {
 	if !*quiet {
 		o.Progress = stderr
 	}
-	ctx, stop := signalContext()
+	ctx, abort, stop := interrupts()
 	defer stop()
+	o.Abort = abort
 	r, err := reproduce.Run(ctx, name, o)
 	if err != nil {
-		if errors.Is(err, run.ErrInterrupted) {
+		if errors.Is(err, run.ErrInterrupted) || errors.Is(err, run.ErrAborted) {
 			fmt.Fprintf(stderr, "dendrite reproduce: interrupted; continue with the same command plus --resume\n")
 			return exitInterrupted
 		}
