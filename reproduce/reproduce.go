@@ -98,6 +98,13 @@ func Run(ctx context.Context, name string, o Options) (*Result, error) {
 		res.Seeds = append(res.Seeds, s)
 		res.Dirs = append(res.Dirs, filepath.Join(o.Out, name, fmt.Sprintf("seed-%d", s)))
 	}
+	if !o.Resume {
+		for _, d := range res.Dirs {
+			if ents, err := os.ReadDir(d); err == nil && len(ents) > 0 {
+				return nil, fmt.Errorf("%s already holds files; pass --resume to skip complete seeds and continue interrupted ones, or choose another --out", d)
+			}
+		}
+	}
 	res.Errors = make([]float64, o.Seeds)
 	res.Seconds = make([]float64, o.Seeds)
 	start := time.Now()

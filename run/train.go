@@ -67,7 +67,8 @@ type Options struct {
 	Progress io.Writer
 	// Terminal draws a live progress line instead of log lines.
 	Terminal bool
-	// LogEvery is the number of examples between plain progress lines (0 = quick-test interval).
+	// LogEvery is the number of examples between plain progress lines; 0 =
+	// one line a minute (and one at the end of every epoch).
 	LogEvery int
 	// Logger, when set, receives structured progress events instead.
 	Logger *slog.Logger
@@ -105,6 +106,10 @@ type trainer struct {
 	start     time.Time
 	trainTime time.Duration
 	lastQuick float64
+	// time spent testing in this process and the images it tested, for the
+	// ETA of the whole run
+	testTime   time.Duration
+	testImages int
 
 	// snap is the summary as of the last checkpoint, read by guard when a
 	// second interrupt does not wait for the training goroutine.
@@ -198,8 +203,14 @@ func Train(ctx context.Context, cfg config.Config, dir string, opts Options) (*S
 	if err := t.loadData(); err != nil {
 		return nil, err
 	}
-	if opts.Resume && t.opts.Train == nil {
-		if err := rundir.CheckData(t.prov, t.opts.DataDir); err != nil {
+	if opts.Resume && (t.opts.Train == nil || t.opts.Data != nil) {
+		var err error
+		if t.opts.Data != nil {
+			err = rundir.CompareData(t.prov, *t.opts.Data)
+		} else {
+			err = rundir.CheckData(t.prov, t.opts.DataDir)
+		}
+		if err != nil {
 			if !errors.Is(err, rundir.ErrOtherData) || !opts.AllowOtherData {
 				if errors.Is(err, rundir.ErrOtherData) {
 					err = fmt.Errorf("--resume %s: %w (pass --allow-other-data to continue on them anyway)", dir, err)
@@ -387,10 +398,13 @@ func (t *trainer) evaluate(ctx context.Context, n int, activity func(k int, s *s
 	}
 	seed := testSeed(t.cfg.Seed, t.tests)
 	idx := rand.New(rand.NewPCG(seed, 0x54455354)).Perm(t.test.N)[:n]
+	t0 := time.Now()
 	ev, err := sim.EvaluateContext(ctx, t.cfg, t.net, labelled{t.test}, idx, seed, t.workers, activity)
 	if err != nil {
 		return math.NaN(), false
 	}
+	t.testTime += time.Since(t0)
+	t.testImages += n
 	t.tests++
 	// Simulated time runs on through tests (spec §10 item 10), as if the test
 	// images had been shown one after the other.
@@ -459,7 +473,7 @@ func (t *trainer) loop(ctx context.Context) (*Summary, error) {
 				t.metric(rundir.KindQuick, e, 100*float64(t.wrong)/float64(t.index))
 				t.prog.test(rundir.KindQuick, e)
 			}
-			t.prog.example(t.epoch, t.index, t.wrong, t.lastQuick)
+			t.prog.example(t.epoch, t.index, t.wrong, t.lastQuick, t.eta(trainedHere))
 			stop := ctx.Err() != nil || (t.opts.StopAfter > 0 && trainedHere >= t.opts.StopAfter)
 			if stop || (cfg.CheckpointEvery > 0 && t.examples%int64(cfg.CheckpointEvery) == 0 && t.index < t.nTrain) {
 				if err := t.checkpoint(); err != nil {
@@ -510,6 +524,40 @@ func (t *trainer) stopInTest() (*Summary, error) {
 		return nil, err
 	}
 	return t.interrupted()
+}
+
+// eta estimates the seconds to the end of the run: the remaining training
+// examples of every epoch at this process's training speed, and the
+// remaining test images (quick, end-of-epoch, repeated, activity) at its
+// testing speed (the training speed until a test has been timed). NaN until
+// an example has been trained.
+func (t *trainer) eta(trainedHere int) float64 {
+	if trainedHere == 0 || t.trainTime <= 0 {
+		return math.NaN()
+	}
+	cfg := t.cfg
+	perExample := t.trainTime.Seconds() / float64(trainedHere)
+	perImage := perExample
+	if t.testImages > 0 {
+		perImage = t.testTime.Seconds() / float64(t.testImages)
+	}
+	epochsLeft := cfg.Epochs - t.epoch // after the current one
+	train := float64(epochsLeft*t.nTrain + t.nTrain - t.index)
+	full := cfg.TestExamples
+	if full <= 0 || full > t.test.N {
+		full = t.test.N
+	}
+	tests := (epochsLeft + 1) * full
+	if cfg.RepeatTests > 1 {
+		tests += cfg.RepeatTests * full
+	}
+	tests += min(cfg.RecordHiddenActivity, t.test.N)
+	if q, every := cfg.QuickTestExamples, cfg.QuickTestEvery; q > 0 && every > 0 {
+		perEpoch := (t.nTrain - 1) / every
+		thisEpoch := perEpoch - t.index/every
+		tests += q * (max(0, thisEpoch) + epochsLeft*perEpoch)
+	}
+	return train*perExample + float64(tests)*perImage
 }
 
 func identity(n int) []int {

@@ -231,6 +231,14 @@ func CheckData(p *Provenance, dataDir string) error {
 	if err != nil {
 		return err
 	}
+	return CompareData(p, ds)
+}
+
+// CompareData is CheckData for data already described.
+func CompareData(p *Provenance, ds DataSource) error {
+	if p == nil {
+		return nil
+	}
 	want := p.Data.Files
 	if len(ds.Files) != len(want) {
 		return fmt.Errorf("%w: %d files recorded, %d found", ErrOtherData, len(want), len(ds.Files))

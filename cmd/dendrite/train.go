@@ -38,12 +38,15 @@ func trainMain(args []string, stdout, stderr io.Writer) int {
 	initW := fs.String("init-weights", "", "folder with W_0.npy, b_0.npy, Y_0.npy … to start from")
 	quiet := fs.Bool("quiet", false, "no progress output")
 	logFormat := fs.String("log-format", "text", "progress format: text or json (log/slog JSON lines on stderr)")
-	every := fs.Int("log-every", 0, "examples between progress lines when not on a terminal (default: the quick-test interval)")
+	every := fs.Int("log-every", 0, "examples between progress lines when not on a terminal (default: one line a minute and one per epoch)")
 	if done, code := parse(fs, args, "train", trainUsage, stdout, stderr); done {
 		return code
 	}
 	if fs.NArg() > 0 {
 		return fail(stderr, "train", usageErr{fmt.Sprintf("unexpected argument %q (flags start with --)", fs.Arg(0))})
+	}
+	if *every < 0 {
+		return fail(stderr, "train", usageErr{fmt.Sprintf("--log-every: got %d, want ≥ 0 (0 = one line a minute)", *every)})
 	}
 	if *logFormat != "text" && *logFormat != "json" {
 		return fail(stderr, "train", usageErr{fmt.Sprintf("--log-format: got %q, want text or json", *logFormat)})
