@@ -837,3 +837,33 @@ func TestStatusCounts(t *testing.T) {
 		t.Errorf("status of an empty folder: %v", err)
 	}
 }
+
+// A sweep folder whose path holds % gets a --output that sbatch expands back
+// to that path (%% is a literal %), and a path with a line break is refused
+// (it would end the comment line and become a command).
+func TestWriteSlurmHostilePaths(t *testing.T) {
+	src, m := plan(t, exampleSweep)
+	pct := filepath.Join(t.TempDir(), "100%_sweep")
+	if err := m.Write(pct); err != nil {
+		t.Fatal(err)
+	}
+	path, err := WriteSlurm(pct, SlurmOptions{Binary: "/opt/bin/dendrite"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := os.ReadFile(path)
+	want := "#SBATCH --output=" + strings.ReplaceAll(filepath.Join(pct, "logs"), "%", "%%") + "/%A_%a.out\n"
+	if !strings.Contains(string(b), want) {
+		t.Errorf("script lacks %q:\n%s", want, b)
+	}
+	if _, err := WriteSlurm(src, SlurmOptions{Binary: "/opt/bin/x\nrm -rf ~"}); err == nil || !strings.Contains(err.Error(), "line break") {
+		t.Errorf("binary path with a newline: %v", err)
+	}
+	nl := filepath.Join(t.TempDir(), "a\nrm -rf ~")
+	if err := m.Write(nl); err != nil {
+		t.Skipf("this file system refuses newlines in names: %v", err)
+	}
+	if _, err := WriteSlurm(nl, SlurmOptions{Binary: "/opt/bin/dendrite"}); err == nil || !strings.Contains(err.Error(), "line break") {
+		t.Errorf("sweep path with a newline: %v", err)
+	}
+}
