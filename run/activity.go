@@ -23,7 +23,7 @@ func (t *trainer) recordActivity(ctx context.Context, n int) (ok bool, err error
 		acts[m] = make([]float64, n*h)
 	}
 	idx := identity(n)
-	_, err = sim.EvaluateContext(ctx, t.cfg, t.net, labelled{t.test}, idx, testSeed(t.cfg.Seed, -2), t.workers, func(k int, s *sim.Sim) {
+	_, err = sim.EvaluateContext(ctx, t.cfg.Model(), t.net, labelled{t.test}, idx, testSeed(t.cfg.Seed, -2), t.workers, func(k int, s *sim.Sim) {
 		for m, h := range hidden {
 			copy(acts[m][k*h:(k+1)*h], s.HiddenRates(m))
 		}

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"github.com/dendrite-lab/dendrite/internal/stats"
 	"io"
 	"log/slog"
 	"math"
@@ -12,6 +11,9 @@ import (
 	"runtime"
 	"sync/atomic"
 	"time"
+
+	"github.com/dendrite-lab/dendrite/internal/stats"
+	"github.com/dendrite-lab/dendrite/option"
 
 	"github.com/dendrite-lab/dendrite/config"
 	"github.com/dendrite-lab/dendrite/dataset"
@@ -159,7 +161,7 @@ func (t *trainer) guard(ctx context.Context) (*Summary, error) {
 		return &c, ErrInterrupted
 	}
 	s := &Summary{Status: rundir.Aborted, Error: "stopped by a second interrupt before the first checkpoint; cannot be resumed",
-		Mode: t.cfg.Mode, Profile: t.cfg.Profile, Layers: t.cfg.Layers, Seed: t.cfg.Seed, Version: Version,
+		Mode: string(t.cfg.Mode), Profile: string(t.cfg.Profile), Layers: t.cfg.Layers, Seed: t.cfg.Seed, Version: Version,
 		FullTestErrors: []float64{}, TrainingErrors: []float64{}, Finished: time.Now().UTC().Format(time.RFC3339)}
 	if err := rundir.WriteSummary(t.dir, s); err != nil {
 		return s, errors.Join(ErrAborted, err)
@@ -346,8 +348,8 @@ func (t *trainer) build() error {
 	hidden := cfg.Layers[:len(cfg.Layers)-1]
 	t.log = record.NewLog(hidden)
 	if t.opts.Resume {
-		t.net = network.NewShape(sim.Pixels, cfg.Layers, cfg.Broadcast, cfg.FeedbackBias != "none")
-		t.sim = sim.New(cfg, t.net, cfg.Seed)
+		t.net = network.NewShape(sim.Pixels, cfg.Layers, cfg.Broadcast, cfg.FeedbackBias != option.BiasNone)
+		t.sim = sim.New(cfg.Model(), t.net, cfg.Seed)
 		return nil
 	}
 	t.net = network.New(cfg, sim.Pixels, initRNG(cfg.Seed))
@@ -356,10 +358,10 @@ func (t *trainer) build() error {
 			return err
 		}
 		if cfg.Symmetric {
-			t.net.Symmetrize(cfg, initRNG(cfg.Seed^1))
+			t.net.Symmetrize(cfg.NoisySymmetric, cfg.SymmetricNoiseSD, initRNG(cfg.Seed^1))
 		}
 	}
-	t.sim = sim.New(cfg, t.net, cfg.Seed)
+	t.sim = sim.New(cfg.Model(), t.net, cfg.Seed)
 	t.epoch = 1
 	return nil
 }
@@ -399,7 +401,7 @@ func (t *trainer) evaluate(ctx context.Context, n int, activity func(k int, s *s
 	seed := testSeed(t.cfg.Seed, t.tests)
 	idx := rand.New(rand.NewPCG(seed, 0x54455354)).Perm(t.test.N)[:n]
 	t0 := time.Now()
-	ev, err := sim.EvaluateContext(ctx, t.cfg, t.net, labelled{t.test}, idx, seed, t.workers, activity)
+	ev, err := sim.EvaluateContext(ctx, t.cfg.Model(), t.net, labelled{t.test}, idx, seed, t.workers, activity)
 	if err != nil {
 		return math.NaN(), false
 	}
@@ -654,7 +656,7 @@ func (t *trainer) summary(status rundir.Status) *Summary {
 	s := &Summary{Status: status, Epochs: t.epoch - 1, ExamplesTrained: t.examples,
 		Seconds: t.elapsed(), TrainSeconds: t.priorTrn + t.trainTime.Seconds(),
 		FullTestErrors: nonNil(t.log.FullTests), TrainingErrors: nonNil(t.log.TrainErrors),
-		Mode: cfg.Mode, Profile: cfg.Profile, Layers: cfg.Layers, Seed: cfg.Seed,
+		Mode: string(cfg.Mode), Profile: string(cfg.Profile), Layers: cfg.Layers, Seed: cfg.Seed,
 		Workers: t.workers, GOMAXPROCS: runtime.GOMAXPROCS(0), Version: Version,
 		Finished: time.Now().UTC().Format(time.RFC3339), TestSet: t.testName}
 	if s.TrainSeconds > 0 {

@@ -5,7 +5,7 @@ import (
 	"runtime"
 	"sync"
 
-	"github.com/dendrite-lab/dendrite/config"
+	"github.com/dendrite-lab/dendrite/model"
 	"github.com/dendrite-lab/dendrite/network"
 )
 
@@ -34,15 +34,15 @@ func (e Evaluation) ErrorPercent() float64 {
 // spike stream (seed, k), so the result does not depend on workers. If
 // activity is non-nil it is called (from the worker goroutine) after each
 // image with its position and the worker's Sim, e.g. to copy hidden rates.
-func Evaluate(cfg *config.Config, net *network.Net, set Images, idx []int, seed uint64, workers int, activity func(k int, s *Sim)) Evaluation {
-	ev, _ := EvaluateContext(context.Background(), cfg, net, set, idx, seed, workers, activity)
+func Evaluate(p model.Params, net *network.Net, set Images, idx []int, seed uint64, workers int, activity func(k int, s *Sim)) Evaluation {
+	ev, _ := EvaluateContext(context.Background(), p, net, set, idx, seed, workers, activity)
 	return ev
 }
 
 // EvaluateContext is Evaluate that checks ctx before each image: when ctx is
 // cancelled the workers stop after their current image and ctx's error is
 // returned with an incomplete Evaluation.
-func EvaluateContext(ctx context.Context, cfg *config.Config, net *network.Net, set Images, idx []int, seed uint64, workers int, activity func(k int, s *Sim)) (Evaluation, error) {
+func EvaluateContext(ctx context.Context, p model.Params, net *network.Net, set Images, idx []int, seed uint64, workers int, activity func(k int, s *Sim)) (Evaluation, error) {
 	if workers <= 0 {
 		workers = runtime.GOMAXPROCS(0)
 	}
@@ -67,7 +67,7 @@ func EvaluateContext(ctx context.Context, cfg *config.Config, net *network.Net, 
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			s := New(cfg, net, seed)
+			s := New(p, net, seed)
 			for k0 := range next {
 				for k := k0; k < k0+16 && k < len(idx); k++ {
 					if ctx.Err() != nil {

@@ -12,6 +12,7 @@ import (
 	"github.com/dendrite-lab/dendrite/dataset"
 	"github.com/dendrite-lab/dendrite/internal/stats"
 	"github.com/dendrite-lab/dendrite/network"
+	"github.com/dendrite-lab/dendrite/option"
 	"github.com/dendrite-lab/dendrite/rundir"
 	"github.com/dendrite-lab/dendrite/sim"
 )
@@ -74,7 +75,7 @@ func testMain(args []string, stdout, stderr io.Writer) int {
 	if fi, err := os.Stat(wdir); err != nil || !fi.IsDir() {
 		wdir = rundir.Weights(runDir, *weights)
 	}
-	net := network.NewShape(sim.Pixels, cfg.Layers, cfg.Broadcast, cfg.FeedbackBias != "none")
+	net := network.NewShape(sim.Pixels, cfg.Layers, cfg.Broadcast, cfg.FeedbackBias != option.BiasNone)
 	if err := net.Load(wdir); err != nil {
 		return fail(stderr, "test", err)
 	}
@@ -118,7 +119,7 @@ func testMain(args []string, stdout, stderr io.Writer) int {
 	for r := 0; r < *repeat; r++ {
 		ts := s*0x9e3779b97f4a7c15 + uint64(r)*0x632be59bd9b4e019 + 0x7465737463
 		idx := rand.New(rand.NewPCG(ts, 0x54455354)).Perm(test.N)[:count]
-		ev, err := sim.EvaluateContext(ctx, &cfg, net, testSet{test}, idx, ts, *workers, nil)
+		ev, err := sim.EvaluateContext(ctx, cfg.Model(), net, testSet{test}, idx, ts, *workers, nil)
 		if err != nil {
 			fmt.Fprintf(stderr, "dendrite test: interrupted during test %d of %d\n", r+1, *repeat)
 			return exitInterrupted
