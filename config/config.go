@@ -5,11 +5,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"os"
 	"path/filepath"
 	"strings"
-
-	yaml "go.yaml.in/yaml/v3"
 )
 
 // Config is the complete description of one experiment. Its JSON keys are the
@@ -289,7 +286,7 @@ func Load(path string) (Config, error) {
 
 // ReadFileJSON reads a JSON or YAML config file and returns it as JSON.
 func ReadFileJSON(path string) ([]byte, error) {
-	b, err := os.ReadFile(path)
+	b, err := readConfigFile(path)
 	if err != nil {
 		return nil, invalid{fmt.Errorf("config: %w", err)}
 	}
@@ -304,20 +301,9 @@ func ReadFileJSON(path string) ([]byte, error) {
 	return b, nil
 }
 
-// YAMLToJSON converts a YAML document (a mapping) into JSON.
-func YAMLToJSON(b []byte) ([]byte, error) {
-	var v any
-	if err := yaml.Unmarshal(b, &v); err != nil {
-		return nil, fmt.Errorf("yaml: %w", err)
-	}
-	if v == nil {
-		v = map[string]any{}
-	}
-	if _, ok := v.(map[string]any); !ok {
-		return nil, fmt.Errorf("yaml: want a mapping of config keys, got %T", v)
-	}
-	return json.Marshal(v)
-}
+// YAMLToJSON converts a YAML document (a mapping) into JSON. A second
+// document, a duplicate key or a non-finite number is an error naming the key.
+func YAMLToJSON(b []byte) ([]byte, error) { return yamlToJSON(b) }
 
 // FromJSON decodes a JSON object of config keys on top of the defaults of its
 // profile (or of profileOverride when non-nil), then applies the overrides
@@ -330,8 +316,15 @@ func FromJSON(raw []byte, override func(*Config) error) (Config, error) {
 	if len(bytes.TrimSpace(raw)) == 0 {
 		raw = []byte("{}")
 	}
+	if err := CheckJSON(raw); err != nil {
+		return Config{}, invalid{err}
+	}
 	_ = json.Unmarshal(raw, &probe)
-	c := Default(probe.Profile)
+	profile, err := chooseProfile(probe.Profile, override)
+	if err != nil {
+		return Config{}, invalid{err}
+	}
+	c := Default(profile)
 	dec := json.NewDecoder(bytes.NewReader(raw))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&c); err != nil {
@@ -353,12 +346,12 @@ func jsonError(err error) error {
 	var te *json.UnmarshalTypeError
 	if e, ok := err.(*json.UnmarshalTypeError); ok {
 		te = e
-		return fmt.Errorf("config field %q: got a JSON %s, want %s", te.Field, te.Value, te.Type)
+		return fmt.Errorf("config field %s: got a JSON %s, want %s", quote(te.Field), shorten(te.Value), te.Type)
 	}
 	msg := err.Error()
 	if strings.HasPrefix(msg, "json: unknown field ") {
 		f := strings.TrimPrefix(msg, "json: unknown field ")
-		return fmt.Errorf("config: unknown key %s (see `dendrite train -h` for the keys)", f)
+		return fmt.Errorf("config: unknown key %s (see `dendrite train -h` for the keys)", shorten(f))
 	}
 	return fmt.Errorf("config: %w", err)
 }

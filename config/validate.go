@@ -14,7 +14,7 @@ type FieldError struct {
 }
 
 func (e *FieldError) Error() string {
-	return fmt.Sprintf("config field %q: got %v, want %s", e.Key, e.Got, e.Want)
+	return fmt.Sprintf("config field %q: got %s, want %s", e.Key, shorten(fmt.Sprint(e.Got)), e.Want)
 }
 
 // Validate checks every field and every combination of options, returning all
