@@ -170,6 +170,10 @@ type Config struct {
 	// Workers is the number of goroutines used for tests (0 = GOMAXPROCS).
 	// Results do not depend on it.
 	Workers int `json:"workers"`
+	// MaxMemory caps the memory a run may need, as estimated before it
+	// starts, e.g. "8GiB" or "512MB" ("" or "0" = the machine's memory).
+	// Results do not depend on it.
+	MaxMemory string `json:"max_memory"`
 }
 
 // Default returns the defaults of a profile ("paper" or "head"; "" = paper).

@@ -9,6 +9,7 @@ import (
 	"math"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/dendrite-lab/dendrite/internal/iox"
 	yaml "go.yaml.in/yaml/v3"
@@ -29,7 +30,11 @@ func shorten(s string) string {
 	if len(s) <= maxQuoted {
 		return s
 	}
-	return iox.Quote(s, maxQuoted)
+	cut := maxQuoted
+	for cut > 0 && !utf8.RuneStart(s[cut]) {
+		cut--
+	}
+	return fmt.Sprintf("%s… (%d bytes)", s[:cut], len(s))
 }
 
 // readConfigFile reads a config file of at most MaxFileSize bytes, refusing
@@ -47,7 +52,14 @@ func readConfigFile(path string) ([]byte, error) {
 // any depth, every top-level key must be a config key spelled exactly (not
 // in another letter case), and every number must be finite as a float64.
 // Errors name the key.
-func CheckJSON(raw []byte) error {
+func CheckJSON(raw []byte) error { return checkJSON(raw, true) }
+
+// CheckJSONSyntax checks what CheckJSON does except the key names: one
+// object, nothing after it, no duplicate keys, finite numbers. Other JSON
+// formats of this module (the sweep manifest) use it.
+func CheckJSONSyntax(raw []byte) error { return checkJSON(raw, false) }
+
+func checkJSON(raw []byte, configKeys bool) error {
 	dec := json.NewDecoder(bytes.NewReader(raw))
 	dec.UseNumber()
 	tok, err := dec.Token()
@@ -60,7 +72,7 @@ func CheckJSON(raw []byte) error {
 	if d, ok := tok.(json.Delim); !ok || d != '{' {
 		return fmt.Errorf("config: want a JSON object of config keys, got %s", shorten(fmt.Sprint(tok)))
 	}
-	if err := checkObject(dec, "", true); err != nil {
+	if err := checkObject(dec, "", configKeys); err != nil {
 		return err
 	}
 	if tok, err := dec.Token(); err != io.EOF {

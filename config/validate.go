@@ -178,5 +178,6 @@ func (c *Config) Validate() error {
 		}
 		bad(key, true, "false for a network with no hidden layer")
 	}
+	c.validateLimits(bad)
 	return errors.Join(errs...)
 }

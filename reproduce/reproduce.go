@@ -9,6 +9,7 @@ import (
 	"context"
 	"encoding/csv"
 	"fmt"
+	"github.com/dendrite-lab/dendrite/internal/iox"
 	"github.com/dendrite-lab/dendrite/internal/stats"
 	"io"
 	"os"
@@ -74,9 +75,16 @@ func Run(ctx context.Context, name string, o Options) (*Result, error) {
 	if o.FirstSeed == 0 {
 		o.FirstSeed = 1
 	}
+	if o.Seeds > MaxSeeds {
+		return nil, fmt.Errorf("--seeds %d: want at most %d", o.Seeds, MaxSeeds)
+	}
 	jobs := o.Jobs
 	if jobs <= 0 {
 		jobs = min(o.Seeds, runtime.NumCPU())
+	}
+	jobs = min(jobs, o.Seeds)
+	if err := checkJobs(&cfg, jobs); err != nil {
+		return nil, err
 	}
 	train, test, err := dataset.LoadMNIST(o.DataDir)
 	if err != nil {
@@ -93,47 +101,56 @@ func Run(ctx context.Context, name string, o Options) (*Result, error) {
 	start := time.Now()
 	var mu sync.Mutex
 	var firstErr error
-	sem := make(chan struct{}, jobs)
-	var wg sync.WaitGroup
-	for i := range res.Seeds {
-		wg.Add(1)
-		go func(i int) {
-			defer wg.Done()
-			sem <- struct{}{}
-			defer func() { <-sem }()
-			c := cfg
-			c.Seed = res.Seeds[i]
-			// Seeds run in parallel; each run tests with cores/jobs workers.
-			c.Workers = max(1, runtime.GOMAXPROCS(0)/jobs)
-			dir := res.Dirs[i]
-			opts := run.Options{Train: train, Test: test}
-			if o.Resume {
-				if s, err := run.ReadSummary(dir); err == nil && s.Status == "complete" {
-					mu.Lock()
-					res.Errors[i], res.Seconds[i] = s.FinalTestError, s.Seconds
-					mu.Unlock()
-					return
-				}
-				if _, err := os.Stat(filepath.Join(dir, run.CheckpointFile)); err == nil {
-					opts.Resume = true
-				} else {
-					opts.Overwrite = true
-				}
-			}
-			if o.Progress != nil {
-				opts.Progress, opts.LogEvery = &prefixed{w: o.Progress, prefix: fmt.Sprintf("[seed %d] ", c.Seed), mu: &mu}, 5000
-			}
-			s, err := run.Train(ctx, c, dir, opts)
-			mu.Lock()
-			defer mu.Unlock()
-			if err != nil {
-				if firstErr == nil {
-					firstErr = fmt.Errorf("seed %d: %w", c.Seed, err)
-				}
+	// A pool of jobs workers takes the seeds in order (not a goroutine per
+	// seed).
+	next := make(chan int)
+	go func() {
+		defer close(next)
+		for i := range res.Seeds {
+			next <- i
+		}
+	}()
+	runSeed := func(i int) {
+		c := cfg
+		c.Seed = res.Seeds[i]
+		// Seeds run in parallel; each run tests with cores/jobs workers.
+		c.Workers = max(1, runtime.GOMAXPROCS(0)/jobs)
+		dir := res.Dirs[i]
+		opts := run.Options{Train: train, Test: test}
+		if o.Resume {
+			if s, err := run.ReadSummary(dir); err == nil && s.Status == "complete" {
+				mu.Lock()
+				res.Errors[i], res.Seconds[i] = s.FinalTestError, s.Seconds
+				mu.Unlock()
 				return
 			}
-			res.Errors[i], res.Seconds[i] = s.FinalTestError, s.Seconds
-		}(i)
+			if _, err := os.Stat(filepath.Join(dir, run.CheckpointFile)); err == nil {
+				opts.Resume = true
+			} else {
+				opts.Overwrite = true
+			}
+		}
+		if o.Progress != nil {
+			opts.Progress, opts.LogEvery = &prefixed{w: o.Progress, prefix: fmt.Sprintf("[seed %d] ", c.Seed), mu: &mu}, 5000
+		}
+		s, err := run.Train(ctx, c, dir, opts)
+		mu.Lock()
+		defer mu.Unlock()
+		if err != nil {
+			if firstErr == nil {
+				firstErr = fmt.Errorf("seed %d: %w", c.Seed, err)
+			}
+			return
+		}
+		res.Errors[i], res.Seconds[i] = s.FinalTestError, s.Seconds
+	}
+	var wg sync.WaitGroup
+	for range jobs {
+		wg.Go(func() {
+			for i := range next {
+				runSeed(i)
+			}
+		})
 	}
 	wg.Wait()
 	res.Wall = time.Since(start).Seconds()
@@ -232,4 +249,30 @@ func (r *Result) Write(dir, command string) error {
 	}
 	_, err = plot.Compare(r.Dirs, labels, filepath.Join(dir, "plots"))
 	return err
+}
+
+// Bounds on what reproduce runs at once.
+const (
+	// MaxSeeds is the most seeds one reproduction runs.
+	MaxSeeds = 1000
+	// MaxJobs is the most seeds run at once.
+	MaxJobs = 1024
+)
+
+// checkJobs refuses jobs parallel runs of cfg that exceed MaxJobs or, by the
+// up-front memory estimate, the memory limit (max_memory or the machine's).
+func checkJobs(cfg *config.Config, jobs int) error {
+	if jobs > MaxJobs {
+		return fmt.Errorf("--jobs %d: want at most %d", jobs, MaxJobs)
+	}
+	limit, from, err := cfg.MemoryLimit()
+	if err != nil || limit <= 0 || jobs <= 1 {
+		return nil
+	}
+	need := cfg.MemoryEstimate().Total
+	if need > limit/int64(jobs) {
+		return fmt.Errorf("--jobs %d: %d runs of about %s each need more than the %s of %s; use --jobs %d or fewer",
+			jobs, jobs, iox.Bytes(need), iox.Bytes(limit), from, max(1, limit/need))
+	}
+	return nil
 }
