@@ -314,6 +314,13 @@ func YAMLToJSON(b []byte) ([]byte, error) { return yamlToJSON(b) }
 // function (may be nil) and resolves and validates the result. Unknown keys are
 // errors.
 func FromJSON(raw []byte, override func(*Config) error) (Config, error) {
+	_, c, err := fromJSON(raw, override)
+	return c, err
+}
+
+// fromJSON is FromJSON that also returns the config before Resolve (the
+// defaults, the file and the overrides only), for Explain.
+func fromJSON(raw []byte, override func(*Config) error) (pre, c Config, err error) {
 	var probe struct {
 		Profile string `json:"profile"`
 	}
@@ -321,29 +328,31 @@ func FromJSON(raw []byte, override func(*Config) error) (Config, error) {
 		raw = []byte("{}")
 	}
 	if err := CheckJSON(raw); err != nil {
-		return Config{}, invalid{err}
+		return Config{}, Config{}, invalid{err}
 	}
 	_ = json.Unmarshal(raw, &probe)
 	profile, err := chooseProfile(probe.Profile, override)
 	if err != nil {
-		return Config{}, invalid{err}
+		return Config{}, Config{}, invalid{err}
 	}
-	c := Default(profile)
+	c = Default(profile)
 	dec := json.NewDecoder(bytes.NewReader(raw))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&c); err != nil {
-		return Config{}, invalid{jsonError(err)}
+		return Config{}, Config{}, invalid{jsonError(err)}
 	}
 	if override != nil {
 		if err := override(&c); err != nil {
-			return Config{}, invalid{err}
+			return Config{}, Config{}, invalid{err}
 		}
 	}
+	pre = c
+	pre.Layers = append([]int(nil), c.Layers...)
 	c.Resolve()
 	if err := c.Validate(); err != nil {
-		return Config{}, invalid{err}
+		return Config{}, Config{}, invalid{err}
 	}
-	return c, nil
+	return pre, c, nil
 }
 
 func jsonError(err error) error {
