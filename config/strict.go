@@ -157,7 +157,7 @@ func yamlToJSON(b []byte) ([]byte, error) {
 	dec := yaml.NewDecoder(bytes.NewReader(b))
 	var v any
 	if err := dec.Decode(&v); err != nil && !errors.Is(err, io.EOF) {
-		return nil, fmt.Errorf("yaml: %w", err)
+		return nil, yamlError(err)
 	}
 	var extra any
 	if err := dec.Decode(&extra); !errors.Is(err, io.EOF) {
@@ -221,4 +221,16 @@ func chooseProfile(fileProfile string, override func(*Config) error) (string, er
 		return "", err
 	}
 	return probe.Profile, nil
+}
+
+// yamlError puts a YAML error on one line: the parser lists several errors
+// on separate lines, each prefixed by "yaml: ".
+func yamlError(err error) error {
+	msg := strings.TrimPrefix(err.Error(), "yaml: ")
+	msg = strings.ReplaceAll(msg, "unmarshal errors:\n", "")
+	lines := strings.Split(msg, "\n")
+	for i := range lines {
+		lines[i] = strings.TrimSpace(lines[i])
+	}
+	return fmt.Errorf("yaml: %s", strings.Join(lines, "; "))
 }

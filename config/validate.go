@@ -178,6 +178,9 @@ func (c *Config) Validate() error {
 		}
 		bad(key, true, "false for a network with no hidden layer")
 	}
-	c.validateLimits(bad)
+	if len(errs) == 0 {
+		// The estimate means nothing for a config that is not valid.
+		c.validateLimits(bad)
+	}
 	return errors.Join(errs...)
 }
