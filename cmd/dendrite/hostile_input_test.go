@@ -134,7 +134,9 @@ func TestHostileStrictConfig(t *testing.T) {
 		return append([]string{"train", "--out", "{dir}/run", "--quiet"}, extra...)
 	}
 	cfg := func(extra ...string) []string { return train(append([]string{"--config", "{dir}/c"}, extra...)...) }
-	cfgY := func(extra ...string) []string { return train(append([]string{"--config", "{dir}/c.yaml"}, extra...)...) }
+	cfgY := func(extra ...string) []string {
+		return train(append([]string{"--config", "{dir}/c.yaml"}, extra...)...)
+	}
 	bigJSON := `{"mode": "` + strings.Repeat("x", 900_000) + `"}`
 	runHostile(t, []hostileCase{
 		{name: "json trailing object", setup: file("c", `{"epochs": 2} {"epochs": 3}`), args: cfg(), code: 2, msg: `c: config: data after the JSON object`},
