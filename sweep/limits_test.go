@@ -96,3 +96,26 @@ func TestCheckJobs(t *testing.T) {
 		t.Error("more than MaxJobs accepted")
 	}
 }
+
+// A profile chosen in the grid gives the config a profile chosen in the base
+// gives (one profile mechanism).
+func TestPlanProfileInGridEqualsBase(t *testing.T) {
+	for _, p := range []string{"paper", "head"} {
+		dir := t.TempDir()
+		a := filepath.Join(dir, "a.yaml")
+		b := filepath.Join(dir, "b.yaml")
+		os.WriteFile(a, []byte("base: {mode: rate, layers: [20, 10]}\ngrid: {profile: ["+p+"]}\n"), 0o644)
+		os.WriteFile(b, []byte("base: {mode: rate, layers: [20, 10], profile: "+p+"}\ngrid: {g_a: [0]}\n"), 0o644)
+		ma, err := Plan(a)
+		if err != nil {
+			t.Fatal(err)
+		}
+		mb, err := Plan(b)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Equal(ma.Runs[0].Config.JSON(), mb.Runs[0].Config.JSON()) {
+			t.Errorf("profile %s in the grid:\n%s\nin the base:\n%s", p, ma.Runs[0].Config.JSON(), mb.Runs[0].Config.JSON())
+		}
+	}
+}
