@@ -7,6 +7,9 @@ import (
 	"fmt"
 	"path/filepath"
 	"strings"
+
+	"github.com/dendrite-lab/dendrite/model"
+	"github.com/dendrite-lab/dendrite/option"
 )
 
 // Config is the complete description of one experiment. Its JSON keys are the
@@ -15,10 +18,10 @@ import (
 type Config struct {
 	// Mode is "spiking" (the paper's mode, spec §1–§3) or "rate" (the later
 	// non-spiking 2-step mode, spec §5).
-	Mode string `json:"mode"`
+	Mode option.Mode `json:"mode"`
 	// Profile selects initialisation and semantics: "paper" (the code the
 	// paper cites) or "head" (the authors' later code), spec §2.3 and §9.
-	Profile string `json:"profile"`
+	Profile option.Profile `json:"profile"`
 	// Layers are the sizes of the hidden layers and the output layer, bottom
 	// to top; the last is the output layer and must be a multiple of 10.
 	Layers []int `json:"layers"`
@@ -73,7 +76,7 @@ type Config struct {
 	// Backprop replaces hidden errors by backpropagated ones (spec §6.1).
 	Backprop bool `json:"backprop"`
 	// BackpropOrder is "reference" (upper W already updated) or "pre-update".
-	BackpropOrder string `json:"backprop_order"`
+	BackpropOrder option.BackpropOrder `json:"backprop_order"`
 	// GA is the apical→soma conductance g_A (0, 0.05, 0.6 in the paper).
 	GA float64 `json:"g_a"`
 	// WeightOptimization uses the spec §2.3 initialisation.
@@ -81,7 +84,7 @@ type Config struct {
 	// FeedbackBias is "none" (the default of both profiles: the paper's
 	// equations), "fixed" (the bias c = Y·r of the implementation the paper
 	// cites; it slows two-hidden-layer networks badly) or "learned".
-	FeedbackBias string `json:"feedback_bias"`
+	FeedbackBias option.FeedbackBias `json:"feedback_bias"`
 	// SpikingFeedforward feeds filtered spikes (false: rates) to basal dendrites.
 	SpikingFeedforward bool `json:"spiking_feedforward"`
 	// SpikingFeedback feeds filtered output spikes (false: rates) to apical dendrites.
@@ -91,7 +94,7 @@ type Config struct {
 	Conductances bool `json:"conductances"`
 	// Teaching is the non-conductance target-phase formula: "head"
 	// (conductance steady state) or "paper" (C = k_D B + k_I(8y−4)), spec §9 row 11.
-	Teaching string `json:"teaching"`
+	Teaching option.Teaching `json:"teaching"`
 	// RandPhaseLengths draws phase lengths 50+⌊Wald(2,1)⌋ (spec §3.4).
 	RandPhaseLengths bool `json:"rand_phase_lengths"`
 	// RandPlateauTimes jitters each neuron's plateau time (spec §3.3).
@@ -112,10 +115,7 @@ type Config struct {
 	SettleTime int `json:"settle_time"`
 	// Window is "fixed" (the code: last ForwardPhase−SettleTime steps) or
 	// "settle" (the paper text: from SettleTime to the end of the phase).
-	Window string `json:"window"`
-	// JacobianMean selects U for the eigenvalue record: "products" (mean of
-	// per-example products, the code) or "means" (product of means).
-	JacobianMean string `json:"jacobian_mean"`
+	Window option.Window `json:"window"`
 
 	// LambdaMax is the maximum rate λmax (spikes per 1-ms step).
 	LambdaMax float64 `json:"lambda_max"`
@@ -178,7 +178,7 @@ type Config struct {
 
 // Default returns the defaults of a profile ("paper" or "head"; "" = paper).
 // Mode defaults to spiking; rate mode is selected with Mode = "rate".
-func Default(profile string) Config {
+func Default(profile option.Profile) Config {
 	if profile == "" {
 		profile = "paper"
 	}
@@ -196,7 +196,7 @@ func Default(profile string) Config {
 		Teaching: "head", RandPhaseLengths: true,
 		PlateauJitterSD: 3, PlateauJitterMax: 5,
 		ForwardPhase: 50, TargetPhase: 50, TestPhase: 250, SettleTime: 30,
-		Window: "fixed", JacobianMean: "products",
+		Window:    "fixed",
 		LambdaMax: 0.2, TauS: 3, TauL: 10, GL: 0.1, GB: 0.6, GD: 0.6, EE: 8, EI: -8, Mem: 10,
 		RecordLoss: true, RecordTrainingError: true, RecordTrainingLabels: true,
 		VoltageNeurons: []int{0, 1, 2}, VoltageExamples: []int{0, 3},
@@ -206,7 +206,7 @@ func Default(profile string) Config {
 }
 
 // Rate reports whether the config runs the non-spiking 2-step mode.
-func (c *Config) Rate() bool { return c.Mode == "rate" }
+func (c *Config) Rate() bool { return c.Mode == option.Rate }
 
 // Resolve fills values that depend on others (the default learning rates of
 // the architecture) and applies the overrides that rate mode implies (spec
@@ -252,13 +252,13 @@ func DefaultEtas(layers int) []float64 {
 func (c *Config) Hidden() int { return len(c.Layers) - 1 }
 
 // KB is the hidden layers' basal→soma steady-state gain g_B/(g_L+g_B+g_A).
-func (c *Config) KB() float64 { return c.GB / (c.GL + c.GB + c.GA) }
+func (c *Config) KB() float64 { return c.soma().KB() }
 
 // KD is the output layer's dendrite→soma steady-state gain g_D/(g_L+g_D).
-func (c *Config) KD() float64 { return c.GD / (c.GL + c.GD) }
+func (c *Config) KD() float64 { return c.soma().KD() }
 
 // KI is the output gain for injected current 1/(g_L+g_D) (paper teaching).
-func (c *Config) KI() float64 { return 1 / (c.GL + c.GD) }
+func (c *Config) KI() float64 { return c.soma().KI() }
 
 // PHidden is the hidden-layer error scale P_h = 20/λmax.
 func (c *Config) PHidden() float64 { return 20 / c.LambdaMax }
@@ -322,11 +322,17 @@ func FromJSON(raw []byte, override func(*Config) error) (Config, error) {
 // defaults, the file and the overrides only), for Explain.
 func fromJSON(raw []byte, override func(*Config) error) (pre, c Config, err error) {
 	var probe struct {
-		Profile string `json:"profile"`
+		Profile option.Profile `json:"profile"`
 	}
 	if len(bytes.TrimSpace(raw)) == 0 {
 		raw = []byte("{}")
 	}
+	// Syntax first (duplicates, trailing data), then the key names once
+	// the legacy keys of old run folders are dropped.
+	if err := CheckJSONSyntax(raw); err != nil {
+		return Config{}, Config{}, invalid{err}
+	}
+	raw = dropLegacyKeys(raw)
 	if err := CheckJSON(raw); err != nil {
 		return Config{}, Config{}, invalid{err}
 	}
@@ -355,7 +361,49 @@ func fromJSON(raw []byte, override func(*Config) error) (pre, c Config, err erro
 	return pre, c, nil
 }
 
+// legacyKeys are keys that earlier builds accepted although they selected
+// nothing, with the values those builds allowed. Run folders written by
+// them still load: a legacy key with one of its values is dropped. (Both
+// Jacobian averages, the mean of products and the product of means, are
+// always recorded, in max_jacobian_eigvals.npy and
+// max_jacobian_eigvals_prodmean.npy.)
+var legacyKeys = map[string][]string{"jacobian_mean": {`"products"`, `"means"`}}
+
+// dropLegacyKeys returns raw without its legacy keys (raw itself when it
+// has none or is not a JSON object).
+func dropLegacyKeys(raw []byte) []byte {
+	var m map[string]json.RawMessage
+	if json.Unmarshal(raw, &m) != nil {
+		return raw
+	}
+	dropped := false
+	for k, vals := range legacyKeys {
+		v, ok := m[k]
+		if !ok {
+			continue
+		}
+		for _, ok := range vals {
+			if string(bytes.TrimSpace(v)) == ok {
+				delete(m, k)
+				dropped = true
+			}
+		}
+	}
+	if !dropped {
+		return raw
+	}
+	out, err := json.Marshal(m)
+	if err != nil {
+		return raw
+	}
+	return out
+}
+
 func jsonError(err error) error {
+	var oe *option.Error
+	if errors.As(err, &oe) {
+		return &FieldError{Key: oe.Key, Got: fmt.Sprintf("%q", oe.Got), Want: oe.Want()}
+	}
 	var te *json.UnmarshalTypeError
 	if e, ok := err.(*json.UnmarshalTypeError); ok {
 		te = e
@@ -407,4 +455,41 @@ func (c *Config) Diff() []string {
 		}
 	}
 	return out
+}
+
+// soma returns the config's somatic parameters.
+func (c *Config) soma() model.Soma {
+	return model.Soma{GL: c.GL, GB: c.GB, GA: c.GA, GD: c.GD, EE: c.EE, EI: c.EI,
+		LambdaMax: c.LambdaMax, Conductances: c.Conductances}
+}
+
+// Model returns the parameters of the model that a simulation needs, built
+// from the config (call it after Resolve and Validate). The slices are
+// copies, so the parameters do not change with the config.
+func (c *Config) Model() model.Params {
+	return model.Params{
+		Mode:               c.Mode,
+		Profile:            c.Profile,
+		Soma:               c.soma(),
+		Kernel:             model.Kernel{Mem: c.Mem, TauS: c.TauS, TauL: c.TauL},
+		Teaching:           c.Teaching,
+		SpikingFeedforward: c.SpikingFeedforward,
+		SpikingFeedback:    c.SpikingFeedback,
+		Phases: model.Phases{Forward: c.ForwardPhase, Target: c.TargetPhase, Test: c.TestPhase,
+			Settle: c.SettleTime, Window: c.Window, RandLengths: c.RandPhaseLengths},
+		Plateau: model.Plateau{RandTimes: c.RandPlateauTimes, JitterSD: c.PlateauJitterSD, JitterMax: c.PlateauJitterMax},
+		Learning: model.Learning{
+			Etas:             append([]float64(nil), c.Etas...),
+			FeedbackEtas:     append([]float64(nil), c.FeedbackEtas...),
+			FeedbackLearning: c.FeedbackLearning,
+			FeedbackBias:     c.FeedbackBias,
+			Backprop:         c.Backprop,
+			BackpropOrder:    c.BackpropOrder,
+			Symmetric:        c.Symmetric,
+			NoisySymmetric:   c.NoisySymmetric,
+			SymmetricNoiseSD: c.SymmetricNoiseSD,
+		},
+		RecordBPAngle: c.RecordBPAngle,
+		RecordEigvals: c.RecordEigvals,
+	}
 }

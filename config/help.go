@@ -45,7 +45,6 @@ var help = map[string]string{
 	"test_phase":             "the test phase length in steps.",
 	"settle_time":            "Δt_s: the averaging window is the last phase−SettleTime steps of a phase (20 in training, 220 in tests).",
 	"window":                 "\"fixed\" (the code: last ForwardPhase−SettleTime steps) or \"settle\" (the paper text: from SettleTime to the end of the phase).",
-	"jacobian_mean":          "selects U for the eigenvalue record: \"products\" (mean of per-example products, the code) or \"means\" (product of means).",
 	"lambda_max":             "the maximum rate λmax (spikes per 1-ms step).",
 	"tau_s":                  "the PSP kernel's short time constant τ_s (ms).",
 	"tau_l":                  "the PSP kernel's long time constant τ_L (ms).",

@@ -12,6 +12,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/dendrite-lab/dendrite/internal/iox"
+	"github.com/dendrite-lab/dendrite/option"
 	yaml "go.yaml.in/yaml/v3"
 )
 
@@ -211,7 +212,7 @@ func finiteYAML(path string, v any) error {
 // one the overrides (the command-line flags) set, else the file's. Flags and
 // files thus select a profile the same way: `--profile head` and `profile:
 // head` yield the same config.
-func chooseProfile(fileProfile string, override func(*Config) error) (string, error) {
+func chooseProfile(fileProfile option.Profile, override func(*Config) error) (option.Profile, error) {
 	if override == nil {
 		return fileProfile, nil
 	}

@@ -10,6 +10,8 @@ import (
 	"strings"
 	"syscall"
 	"testing"
+
+	"github.com/dendrite-lab/dendrite/option"
 )
 
 func TestStrictJSON(t *testing.T) {
@@ -135,15 +137,15 @@ func profileKeys(t *testing.T) []string {
 func TestProfileFlagEqualsFile(t *testing.T) {
 	keys := profileKeys(t)
 	t.Logf("profile-dependent keys: %v", keys)
-	for _, p := range []string{"paper", "head"} {
-		fromFile, err := FromJSON([]byte(`{"profile": "`+p+`"}`), nil)
+	for _, p := range []option.Profile{"paper", "head"} {
+		fromFile, err := FromJSON([]byte(`{"profile": "`+string(p)+`"}`), nil)
 		if err != nil {
 			t.Fatal(err)
 		}
 		for _, filed := range []string{"", "paper", "head"} {
 			fs := flag.NewFlagSet("t", flag.ContinueOnError)
 			apply := Flags(fs)
-			if err := fs.Parse([]string{"--profile", p}); err != nil {
+			if err := fs.Parse([]string{"--profile", string(p)}); err != nil {
 				t.Fatal(err)
 			}
 			raw := "{}"

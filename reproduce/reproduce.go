@@ -18,6 +18,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"text/tabwriter"
 	"time"
 
 	"github.com/dendrite-lab/dendrite/config"
@@ -188,10 +189,12 @@ func (r *Result) Table(w io.Writer) {
 	}
 	fmt.Fprintf(w, ", %d test images\n", c.TestExamples)
 	fmt.Fprintf(w, "seeds        %v\n", r.Seeds)
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
 	for i, s := range r.Seeds {
-		fmt.Fprintf(w, "  seed %-4d  %6.2f %%  (%.0f s)  %s\n", s, r.Errors[i], r.Seconds[i], r.Dirs[i])
+		fmt.Fprintf(tw, "  seed\t%d\t%.2f %%\t(%.0f s)\t  %s\n", s, r.Errors[i], r.Seconds[i], r.Dirs[i])
 	}
-	fmt.Fprintf(w, "ours         %.2f %% ± %.2f (s.d.), min–max %.2f–%.2f %%, n = %d\n", m, sd, lo, hi, len(r.Errors))
+	tw.Flush()
+	fmt.Fprintf(w, "ours         %.2f %% ± %s (s.d.), min–max %.2f–%.2f %%, n = %d\n", m, stats.SDText(sd), lo, hi, len(r.Errors))
 	fmt.Fprintf(w, "paper        %s\n", r.Experiment.Paper)
 	if r.Experiment.Reference != "" {
 		fmt.Fprintf(w, "reference    %s\n", r.Experiment.Reference)
@@ -206,8 +209,8 @@ func (r *Result) MarkdownRow(command string) string {
 	if r.Experiment.HasError {
 		paper = fmt.Sprintf("%.1f %%", r.Experiment.PaperError)
 	}
-	return fmt.Sprintf("| %s | %d | %v | %.2f ± %.2f (%.2f–%.2f) | %s | %.0f s, %d cores | `%s` |",
-		r.Experiment.Name, r.Config.Epochs, r.Seeds, m, sd, lo, hi, paper, r.Wall, r.Cores, command)
+	return fmt.Sprintf("| %s | %d | %v | %.2f ± %s (%.2f–%.2f) | %s | %.0f s, %d cores | `%s` |",
+		r.Experiment.Name, r.Config.Epochs, r.Seeds, m, stats.SDText(sd), lo, hi, paper, r.Wall, r.Cores, command)
 }
 
 // Write saves results.csv, results.md and the overlaid learning curves into Out/<name>.

@@ -6,6 +6,7 @@ import (
 	"gonum.org/v1/gonum/mat"
 
 	"github.com/dendrite-lab/dendrite/neuron"
+	"github.com/dendrite-lab/dendrite/option"
 )
 
 // eigFIFO is the number of recent examples the Jacobian average covers.
@@ -23,7 +24,7 @@ type eigState struct {
 func newEigState(s *Sim) *eigState {
 	out := s.out()
 	h := s.layers[len(s.layers)-2]
-	e := &eigState{nOut: out.n, nH: h.n, withC: s.Cfg.Profile == "paper"}
+	e := &eigState{nOut: out.n, nH: h.n, withC: s.par.Profile == option.Paper}
 	for i := 0; i < eigFIFO; i++ {
 		e.jb = append(e.jb, make([]float64, out.n*h.n))
 		e.jg = append(e.jg, make([]float64, out.n*h.n))
@@ -51,8 +52,8 @@ func (e *eigState) push(s *Sim) {
 		for k := 0; k < no; k++ {
 			x += h.ly.Y[k*nh+j] * rOut[k]
 		}
-		if e.withC && h.ly.C != nil {
-			x += h.ly.C[j]
+		if e.withC && h.ly.FeedbackBias != nil {
+			x += h.ly.FeedbackBias[j]
 		}
 		g := neuron.SigmoidPrime(x)
 		for k := 0; k < no; k++ {

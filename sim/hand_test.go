@@ -90,7 +90,7 @@ func TestRateExampleByHand(t *testing.T) {
 		}
 	}
 
-	s := New(cfg, net, 1)
+	s := New(cfg.Model(), net, 1)
 	res := s.Train(img, label)
 	near := func(what string, got, want float64) {
 		t.Helper()

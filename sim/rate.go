@@ -4,6 +4,7 @@ import (
 	"math"
 
 	"github.com/dendrite-lab/dendrite/neuron"
+	"github.com/dendrite-lab/dendrite/option"
 )
 
 var nan = math.NaN()
@@ -54,7 +55,7 @@ func (s *Sim) apicalRate(l int, A, alpha []float64) {
 			rs.add(ls.ly.Y[q*n:q*n+n], r)
 		}
 	}
-	rs.sumTo(A, ls.ly.C)
+	rs.sumTo(A, ls.ly.FeedbackBias)
 	sigmoids(alpha, A, 1)
 }
 
@@ -92,7 +93,7 @@ func (s *Sim) trainRate(img []uint8, label int) Result {
 	s.setTarget(label)
 	for i, b := range out.B {
 		var c float64
-		if s.Cfg.Teaching == "paper" {
+		if s.par.Teaching == option.TeachingPaper {
 			c = s.kD*b + s.kI*((s.eE-s.eI)/2*out.y[i]+s.eI/2)
 		} else {
 			c = (s.gD*b + out.y[i]*s.eE + (1-out.y[i])*s.eI) / (s.gL + s.gD + 1)

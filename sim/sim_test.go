@@ -46,7 +46,7 @@ func TestEventDrivenMatchesDense(t *testing.T) {
 	train, _ := loadMNIST(t)
 	cfg := newCfg(t, func(c *config.Config) { c.Layers = []int{50, 20, 10} })
 	net := network.New(cfg, Pixels, randFor(1))
-	s := New(cfg, net, 7)
+	s := New(cfg.Model(), net, 7)
 	worst := 0.0
 	for ex := 0; ex < 6; ex++ {
 		s.Train(train.Image(ex), int(train.Labels[ex]))
@@ -79,7 +79,7 @@ func TestOutputSteadyStates(t *testing.T) {
 	for i := range net.Layers[0].B {
 		net.Layers[0].B[i] = 1.5 // W = 0, so B = b = 1.5 exactly
 	}
-	s := New(cfg, net, 1)
+	s := New(cfg.Model(), net, 1)
 	s.SetInput(make([]uint8, Pixels))
 	s.setTarget(-1)
 	for k := 0; k < 200; k++ {
@@ -127,7 +127,7 @@ func TestHiddenSteadyState(t *testing.T) {
 			net.Layers[0].B[i] = 2
 		}
 		// Y = 0 so A = 0: steady state C = g_B B/(g_L+g_B+g_A) = k_B B.
-		s := New(cfg, net, 1)
+		s := New(cfg.Model(), net, 1)
 		s.SetInput(make([]uint8, Pixels))
 		for k := 0; k < 300; k++ {
 			s.step(false, false, false, false)

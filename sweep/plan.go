@@ -18,6 +18,7 @@ import (
 	"github.com/dendrite-lab/dendrite/config"
 	"github.com/dendrite-lab/dendrite/experiments"
 	"github.com/dendrite-lab/dendrite/internal/iox"
+	"github.com/dendrite-lab/dendrite/option"
 	yaml "go.yaml.in/yaml/v3"
 )
 
@@ -361,6 +362,10 @@ func checkTypes(m map[string]any) error {
 		var te *json.UnmarshalTypeError
 		if errors.As(err, &te) {
 			return fmt.Errorf("config key %q: got a %s, want %s", te.Field, te.Value, goTypeName(te.Type.String()))
+		}
+		var oe *option.Error
+		if errors.As(err, &oe) {
+			return fmt.Errorf("config field %q: got %s, want %s", oe.Key, iox.Quote(oe.Got, 80), oe.Want())
 		}
 		return err
 	}
