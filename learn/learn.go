@@ -1,7 +1,8 @@
 // Package learn applies the learning rules of package model to whole
 // layers as allocation-free vector functions: the output error and loss, the
 // backpropagated hidden error of the backprop comparison, the feedback-weight
-// error, the bias update and the angle between two updates. The hidden
+// error, the bias update and the angle between two updates
+// (docs/model.md#learning-rules). The hidden
 // layers' error and the rank-one weight update run in package sim's vector
 // kernels, which call the same model equations.
 package learn
@@ -14,7 +15,8 @@ import (
 )
 
 // OutputDelta sets δ_out = k_D λmax σ'(C̄f) ⊙ (λ̄t − λmax σ(C̄f)) (paper
-// Eq. 23, 28–29; model.Soma.OutputError per neuron) and returns the
+// Eq. 23, 28–29, docs/model.md#output-layer; model.Soma.OutputError per
+// neuron) and returns the
 // recorded loss mean_i (λ̄t_i − λmax σ(C̄f_i))².
 func OutputDelta(delta, cf, lamT []float64, soma model.Soma) (loss float64) {
 	for i, c := range cf {
@@ -26,8 +28,8 @@ func OutputDelta(delta, cf, lamT []float64, soma model.Soma) (loss float64) {
 }
 
 // BackpropDelta sets δ_ℓ = k_B λmax σ'(C̄f_ℓ) ⊙ (W_{ℓ+1}ᵀ δ_{ℓ+1}) where wUp is
-// W_{ℓ+1} in presynaptic-major storage (n_ℓ×n_{ℓ+1}) (model.Soma.BackpropError
-// per neuron).
+// W_{ℓ+1} in presynaptic-major storage (n_ℓ×n_{ℓ+1})
+// (docs/model.md#backprop-comparison; model.Soma.BackpropError per neuron).
 func BackpropDelta(delta, cf, wUp, deltaUp []float64, soma model.Soma) {
 	nu := len(deltaUp)
 	for j, c := range cf {
@@ -40,8 +42,8 @@ func BackpropDelta(delta, cf, wUp, deltaUp []float64, soma model.Soma) {
 	}
 }
 
-// FeedbackError sets ε = (λmax σ(C̄f) − αf) ⊙ σ'(Āf) (model.Soma.FeedbackError
-// per neuron).
+// FeedbackError sets ε = (λmax σ(C̄f) − αf) ⊙ σ'(Āf)
+// (docs/model.md#feedback-learning; model.Soma.FeedbackError per neuron).
 func FeedbackError(eps, cf, alphaF, aF []float64, soma model.Soma) {
 	for i, c := range cf {
 		eps[i] = soma.FeedbackError(neuron.Sigmoid(c), alphaF[i], aF[i])

@@ -309,7 +309,8 @@ func addOuter(w []float64, scale float64, delta, p []float64) {
 	}
 }
 
-// hiddenDelta sets δ by model.Soma.HiddenErrors, with the sigmoids σ(C̄f)
+// hiddenDelta sets δ by model.Soma.HiddenErrors (docs/model.md#hidden-layers),
+// with the sigmoids σ(C̄f)
 // evaluated by the vector kernel into the scratch sig (len ≥ len(δ)).
 func hiddenDelta(delta, cf, alphaT, alphaF, sig []float64, so *model.Soma) {
 	sig = sig[:len(delta)]

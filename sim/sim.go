@@ -199,7 +199,7 @@ func newPop(n, mem int) pop {
 }
 
 // Reset returns the simulation to rest: voltages, rates, spike histories
-// (including the input's), projections and accumulators all zero (spec §10.4).
+// (including the input's), projections and accumulators all zero (docs/model.md#test-procedure-and-read-out).
 func (s *Sim) Reset() {
 	for i := range s.input.ring {
 		s.input.ring[i].reset()
@@ -282,7 +282,7 @@ func (s *Sim) fbSource(l int) int {
 }
 
 // step advances the spiking simulation by one 1-ms step, bottom to top
-// (spec §3.2): input spikes, then for each layer its basal potential, its
+// (docs/model.md#one-time-step): input spikes, then for each layer its basal potential, its
 // apical potential (hidden layers), its soma, its rate and its spikes. teach
 // turns the output's teaching conductances on; acc accumulates the averaging
 // window (and the presynaptic PSP averages when pin, the feedback ones when pfb).
