@@ -54,6 +54,12 @@ func TestSaveLoadStateContinuesIdentically(t *testing.T) {
 		}
 	}
 	compareNets(t, net2, net, 0)
+	before := s.Now()
+	s.TestsShown(3)
+	s.RewindTests(before)
+	if s.Now() != before {
+		t.Fatalf("clock %d after rewinding three abandoned tests, want %d", s.Now(), before)
+	}
 
 	old := checkpoint.NewWriter()
 	old.Int64s("sim/pos", []int64{0, 0, 0})

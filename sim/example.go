@@ -121,7 +121,7 @@ func (s *Sim) runPhase(n, win int, teach, pin, pfb bool, phase int) {
 	fastPin := pin && s.spikingFF && n-win >= s.mem-1
 	fastPfb := pfb && s.spikingFB && n-win >= s.mem
 	for t := 0; t < n; t++ {
-		s.step(teach, t >= n-win, pin && !fastPin, pfb && !fastPfb)
+		s.step(stepOpts{teach: teach, acc: t >= n-win, pin: pin && !fastPin, pfb: pfb && !fastPfb})
 		if fastPin || fastPfb {
 			s.addWindowSpikes(t, n, win, fastPin, fastPfb)
 		}

@@ -205,7 +205,7 @@ func TestWindowSpikesMatchPerStep(t *testing.T) {
 			}
 		}
 		for k := 0; k < c.n; k++ {
-			a.step(false, k >= c.n-c.win, true, true)
+			a.step(stepOpts{acc: k >= c.n-c.win, pin: true, pfb: true})
 		}
 		b.runPhase(c.n, c.win, false, true, true, Forward)
 		for l := range a.layers {

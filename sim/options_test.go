@@ -82,7 +82,7 @@ func TestEveryOption(t *testing.T) {
 				if mode == "spiking" && c.SpikingFeedforward {
 					s.SetInput(train.Image(9))
 					for k := 0; k < 12; k++ {
-						s.step(false, false, false, false)
+						s.step(stepOpts{})
 					}
 					for l := range s.layers {
 						want := denseB(s, l)

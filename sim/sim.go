@@ -281,12 +281,20 @@ func (s *Sim) fbSource(l int) int {
 	return l + 1
 }
 
+// stepOpts says what a step does besides advancing the dynamics.
+type stepOpts struct {
+	teach bool // the output's teaching conductances are on (target phase)
+	acc   bool // the step is in the averaging window
+	pin   bool // the window also averages the presynaptic PSPs (forward phase)
+	pfb   bool // and the apical ones (forward phase with feedback learning)
+}
+
 // step advances the spiking simulation by one 1-ms step, bottom to top
-// (docs/model.md#one-time-step): input spikes, then for each layer its basal potential, its
-// apical potential (hidden layers), its soma, its rate and its spikes. teach
-// turns the output's teaching conductances on; acc accumulates the averaging
-// window (and the presynaptic PSP averages when pin, the feedback ones when pfb).
-func (s *Sim) step(teach, acc, pin, pfb bool) {
+// (docs/model.md#one-time-step): input spikes, then for each layer its basal
+// potential, its apical potential (hidden layers), its soma, its rate and its
+// spikes; o says whether the output is taught and what the step averages.
+func (s *Sim) step(o stepOpts) {
+	teach, acc, pin, pfb := o.teach, o.acc, o.pin, o.pfb
 	slot := s.t % s.mem
 	if s.tracesDirty {
 		s.rebuildTraces()
