@@ -352,7 +352,7 @@ func (t *trainer) build() error {
 		t.sim = sim.New(cfg.Model(), t.net, cfg.Seed)
 		return nil
 	}
-	t.net = network.New(cfg, sim.Pixels, initRNG(cfg.Seed))
+	t.net = network.New(cfg.Model(), sim.Pixels, initRNG(cfg.Seed))
 	if t.opts.InitWeights != "" {
 		if err := t.net.Load(t.opts.InitWeights); err != nil {
 			return err

@@ -16,7 +16,7 @@ import (
 func TestSaveLoadStateContinuesIdentically(t *testing.T) {
 	train, _ := loadMNIST(t)
 	cfg := newCfg(t, func(c *config.Config) { c.Layers = []int{50, 20, 10}; c.RecordEigvals = true })
-	net := network.New(cfg, Pixels, randFor(4))
+	net := network.New(cfg.Model(), Pixels, randFor(4))
 	s := New(cfg.Model(), net, 5)
 	steps := int64(0)
 	for i := 0; i < 3; i++ {
@@ -35,7 +35,7 @@ func TestSaveLoadStateContinuesIdentically(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	net2 := network.New(cfg, Pixels, randFor(77)) // other weights, overwritten
+	net2 := network.New(cfg.Model(), Pixels, randFor(77)) // other weights, overwritten
 	s2 := New(cfg.Model(), net2, 99)
 	if err := net2.LoadState(r); err != nil {
 		t.Fatal(err)

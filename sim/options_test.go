@@ -62,7 +62,7 @@ func TestEveryOption(t *testing.T) {
 				if err := c.Validate(); err != nil {
 					t.Skipf("not a valid combination in %s mode: %v", mode, err)
 				}
-				net := network.New(&c, Pixels, randFor(3))
+				net := network.New(c.Model(), Pixels, randFor(3))
 				s := New(c.Model(), net, 4)
 				for i := 0; i < 6; i++ {
 					r := s.Train(train.Image(i), int(train.Labels[i]))

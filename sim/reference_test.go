@@ -522,7 +522,7 @@ func TestReferenceStepper(t *testing.T) {
 				if err := c.Validate(); err != nil {
 					t.Skipf("not a valid combination in %s mode: %v", mode, err)
 				}
-				net := network.New(&c, Pixels, randFor(3))
+				net := network.New(c.Model(), Pixels, randFor(3))
 				fast, ref := New(c.Model(), net.Clone(), 4), newRefSim(c.Model(), net.Clone(), 4)
 				fast.tab = nil // the exact rate function (see TestGoldenPaperTimestepped)
 				for i := 0; i < 5; i++ {

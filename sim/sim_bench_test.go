@@ -41,7 +41,7 @@ func benchSim(b *testing.B, mode option.Mode, layers []int) *Sim {
 		c.Mode = mode
 		c.Layers = layers
 	})
-	net := network.New(cfg, Pixels, randFor(1))
+	net := network.New(cfg.Model(), Pixels, randFor(1))
 	return New(cfg.Model(), net, 1)
 }
 

@@ -45,7 +45,7 @@ func denseB(s *Sim, l int) []float64 {
 func TestEventDrivenMatchesDense(t *testing.T) {
 	train, _ := loadMNIST(t)
 	cfg := newCfg(t, func(c *config.Config) { c.Layers = []int{50, 20, 10} })
-	net := network.New(cfg, Pixels, randFor(1))
+	net := network.New(cfg.Model(), Pixels, randFor(1))
 	s := New(cfg.Model(), net, 7)
 	worst := 0.0
 	for ex := 0; ex < 6; ex++ {
