@@ -560,6 +560,36 @@ func TestHostileSignals(t *testing.T) {
 			t.Error("run.lock left behind")
 		}
 	})
+	t.Run("Ctrl-C in sweep local", func(t *testing.T) {
+		src := filepath.Join(w.root, "s.yaml")
+		os.WriteFile(src, []byte("base: {mode: rate, layers: [20, 10], epochs: 400, train_examples: 200, test_examples: 10, quick_test_examples: 0}\ngrid: {etas: [[0.2, 0.2]]}\nseeds: [1, 2]\n"), 0o644)
+		sw := filepath.Join(w.root, "sweep")
+		if out, err := exec.Command(bin, "sweep", "plan", src, "--out", sw).CombinedOutput(); err != nil {
+			t.Fatalf("plan: %v %s", err, out)
+		}
+		cmd := exec.Command(bin, "sweep", "local", sw, "--jobs", "1")
+		var e bytes.Buffer
+		cmd.Stderr = &e
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		for i := 0; i < 2000; i++ {
+			if m, _ := filepath.Glob(filepath.Join(sw, "runs", "*", rundir.CheckpointFile)); len(m) > 0 {
+				break
+			}
+			time.Sleep(10 * time.Millisecond)
+		}
+		from := time.Now()
+		cmd.Process.Signal(syscall.SIGINT)
+		wait(t, cmd, &e, from, 5*time.Second)
+		if strings.Contains(e.String(), "--resume") || strings.Contains(e.String(), "context canceled") {
+			t.Errorf("message: %s", e.String())
+		}
+		st, err := exec.Command(bin, "sweep", "status", sw).CombinedOutput()
+		if err != nil || strings.Contains(string(st), "--resume") {
+			t.Errorf("status: %v %s", err, st)
+		}
+	})
 	t.Run("second Ctrl-C", func(t *testing.T) {
 		dir := filepath.Join(w.root, "double")
 		cmd, e := start(t, dir, "--initial-test", "--test-examples", "3000")
