@@ -81,9 +81,16 @@ func Run(ctx context.Context, name string, o Options) (*Result, error) {
 	if o.FirstSeed == 0 {
 		o.FirstSeed = 1
 	}
+	if o.Seeds > MaxSeeds {
+		return nil, fmt.Errorf("--seeds %d: want at most %d", o.Seeds, MaxSeeds)
+	}
 	jobs := o.Jobs
 	if jobs <= 0 {
 		jobs = min(o.Seeds, runtime.GOMAXPROCS(0))
+	}
+	jobs = min(jobs, o.Seeds)
+	if err := checkJobs(&cfg, jobs); err != nil {
+		return nil, err
 	}
 	train, test, err := dataset.LoadMNIST(o.DataDir)
 	if err != nil {
@@ -111,56 +118,65 @@ func Run(ctx context.Context, name string, o Options) (*Result, error) {
 	start := time.Now()
 	var mu, progressMu sync.Mutex
 	var firstErr error
-	sem := make(chan struct{}, jobs)
-	var wg sync.WaitGroup
-	for i := range res.Seeds {
-		wg.Add(1)
-		go func(i int) {
-			defer wg.Done()
-			sem <- struct{}{}
-			defer func() { <-sem }()
-			c := cfg
-			c.Seed = res.Seeds[i]
-			// Seeds run in parallel; each run tests with cores/jobs workers.
-			c.Workers = max(1, runtime.GOMAXPROCS(0)/jobs)
-			dir := res.Dirs[i]
-			opts := run.Options{Train: train, Test: test, DataDir: o.DataDir, Data: &data, Abort: o.Abort}
-			if o.Resume {
-				d, err := rundir.Decide(dir)
-				if err != nil {
-					mu.Lock()
-					if firstErr == nil {
-						firstErr = fmt.Errorf("seed %d: %w", c.Seed, err)
-					}
-					mu.Unlock()
-					return
-				}
-				switch d.Action {
-				case rundir.Skip:
-					mu.Lock()
-					res.Errors[i], res.Seconds[i] = finalError(d.Summary), d.Summary.Seconds
-					mu.Unlock()
-					return
-				case rundir.Resume:
-					opts.Resume = true
-				default:
-					opts.Overwrite = d.Leftovers
-				}
-			}
-			if o.Progress != nil {
-				opts.Progress, opts.LogEvery = &iox.PrefixWriter{W: o.Progress, Prefix: fmt.Sprintf("[seed %d] ", c.Seed), Mu: &progressMu}, 5000
-			}
-			s, err := run.Train(ctx, c, dir, opts)
-			mu.Lock()
-			defer mu.Unlock()
+	// A pool of jobs workers takes the seeds in order (not a goroutine per
+	// seed).
+	next := make(chan int)
+	go func() {
+		defer close(next)
+		for i := range res.Seeds {
+			next <- i
+		}
+	}()
+	runSeed := func(i int) {
+		c := cfg
+		c.Seed = res.Seeds[i]
+		// Seeds run in parallel; each run tests with cores/jobs workers.
+		c.Workers = max(1, runtime.GOMAXPROCS(0)/jobs)
+		dir := res.Dirs[i]
+		opts := run.Options{Train: train, Test: test, DataDir: o.DataDir, Data: &data, Abort: o.Abort}
+		if o.Resume {
+			d, err := rundir.Decide(dir)
 			if err != nil {
+				mu.Lock()
 				if firstErr == nil {
 					firstErr = fmt.Errorf("seed %d: %w", c.Seed, err)
 				}
+				mu.Unlock()
 				return
 			}
-			res.Errors[i], res.Seconds[i] = finalError(s), s.Seconds
-		}(i)
+			switch d.Action {
+			case rundir.Skip:
+				mu.Lock()
+				res.Errors[i], res.Seconds[i] = finalError(d.Summary), d.Summary.Seconds
+				mu.Unlock()
+				return
+			case rundir.Resume:
+				opts.Resume = true
+			default:
+				opts.Overwrite = d.Leftovers
+			}
+		}
+		if o.Progress != nil {
+			opts.Progress, opts.LogEvery = &iox.PrefixWriter{W: o.Progress, Prefix: fmt.Sprintf("[seed %d] ", c.Seed), Mu: &progressMu}, 5000
+		}
+		s, err := run.Train(ctx, c, dir, opts)
+		mu.Lock()
+		defer mu.Unlock()
+		if err != nil {
+			if firstErr == nil {
+				firstErr = fmt.Errorf("seed %d: %w", c.Seed, err)
+			}
+			return
+		}
+		res.Errors[i], res.Seconds[i] = finalError(s), s.Seconds
+	}
+	var wg sync.WaitGroup
+	for range jobs {
+		wg.Go(func() {
+			for i := range next {
+				runSeed(i)
+			}
+		})
 	}
 	wg.Wait()
 	res.Wall = time.Since(start).Seconds()
@@ -178,28 +194,34 @@ func finalError(s *rundir.Summary) float64 {
 	return math.NaN()
 }
 
-// Table writes a human-readable summary.
+// Table writes a human-readable summary: labelled lines, and one row per
+// seed, both aligned by tabwriter.
 func (r *Result) Table(w io.Writer) {
 	m, sd, lo, hi := r.Stats()
 	c := r.Config
-	fmt.Fprintf(w, "experiment   %s — %s\n", r.Experiment.Name, r.Experiment.Description)
-	fmt.Fprintf(w, "config       %s mode, %s profile, layers %v, etas %v, %d epoch(s)", c.Mode, c.Profile, c.Layers, c.Etas, c.Epochs)
+	// Labels pad to 13 columns in every block, so the blocks before and after
+	// the seed rows line up with each other.
+	lw := tabwriter.NewWriter(w, 13, 0, 1, ' ', 0)
+	fmt.Fprintf(lw, "experiment\t%s — %s\n", r.Experiment.Name, r.Experiment.Description)
+	fmt.Fprintf(lw, "config\t%s mode, %s profile, layers %v, etas %v, %d epoch(s)", c.Mode, c.Profile, c.Layers, c.Etas, c.Epochs)
 	if c.TrainExamples > 0 {
-		fmt.Fprintf(w, " of %d examples", c.TrainExamples)
+		fmt.Fprintf(lw, " of %d examples", c.TrainExamples)
 	}
-	fmt.Fprintf(w, ", %d test images\n", c.TestExamples)
-	fmt.Fprintf(w, "seeds        %v\n", r.Seeds)
+	fmt.Fprintf(lw, ", %d test images\n", c.TestExamples)
+	fmt.Fprintf(lw, "seeds\t%v\n", r.Seeds)
+	lw.Flush()
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
 	for i, s := range r.Seeds {
 		fmt.Fprintf(tw, "  seed\t%d\t%.2f %%\t(%.0f s)\t  %s\n", s, r.Errors[i], r.Seconds[i], r.Dirs[i])
 	}
 	tw.Flush()
-	fmt.Fprintf(w, "ours         %.2f %% ± %s (s.d.), min–max %.2f–%.2f %%, n = %d\n", m, stats.SDText(sd), lo, hi, len(r.Errors))
-	fmt.Fprintf(w, "paper        %s\n", r.Experiment.Paper)
+	fmt.Fprintf(lw, "ours\t%.2f %% ± %s (s.d.), min–max %.2f–%.2f %%, n = %d\n", m, stats.SDText(sd), lo, hi, len(r.Errors))
+	fmt.Fprintf(lw, "paper\t%s\n", r.Experiment.Paper)
 	if r.Experiment.Reference != "" {
-		fmt.Fprintf(w, "reference    %s\n", r.Experiment.Reference)
+		fmt.Fprintf(lw, "reference\t%s\n", r.Experiment.Reference)
 	}
-	fmt.Fprintf(w, "wall time    %.0f s on %d cores\n", r.Wall, r.Cores)
+	fmt.Fprintf(lw, "wall time\t%.0f s on %d cores\n", r.Wall, r.Cores)
+	lw.Flush()
 }
 
 // MarkdownRow returns one row of docs/results.md's table.
@@ -252,4 +274,30 @@ func (r *Result) Write(dir, command string) error {
 	}
 	_, err = plot.Compare(r.Dirs, labels, filepath.Join(dir, "plots"))
 	return err
+}
+
+// Bounds on what reproduce runs at once.
+const (
+	// MaxSeeds is the most seeds one reproduction runs.
+	MaxSeeds = 1000
+	// MaxJobs is the most seeds run at once.
+	MaxJobs = 1024
+)
+
+// checkJobs refuses jobs parallel runs of cfg that exceed MaxJobs or, by the
+// up-front memory estimate, the memory limit (max_memory or the machine's).
+func checkJobs(cfg *config.Config, jobs int) error {
+	if jobs > MaxJobs {
+		return fmt.Errorf("--jobs %d: want at most %d", jobs, MaxJobs)
+	}
+	limit, from, err := cfg.MemoryLimit()
+	if err != nil || limit <= 0 || jobs <= 1 {
+		return nil
+	}
+	need := cfg.MemoryEstimate().Total
+	if need > limit/int64(jobs) {
+		return fmt.Errorf("--jobs %d: %d runs of about %s each need more than the %s of %s; use --jobs %d or fewer",
+			jobs, jobs, iox.Bytes(need), iox.Bytes(limit), from, max(1, limit/need))
+	}
+	return nil
 }

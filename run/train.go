@@ -408,7 +408,7 @@ func (t *trainer) evaluate(ctx context.Context, n int, activity func(k int, s *s
 	t.testTime += time.Since(t0)
 	t.testImages += n
 	t.tests++
-	// Simulated time runs on through tests (spec §10 item 10), as if the test
+	// Simulated time runs on through tests (docs/model.md#training-schedule), as if the test
 	// images had been shown one after the other.
 	t.sim.Time += int64(n) * int64(t.cfg.TestPhase)
 	return ev.ErrorPercent(), true

@@ -29,7 +29,7 @@ func (e Evaluation) ErrorPercent() float64 {
 	return 100 * float64(e.Wrong) / float64(e.N)
 }
 
-// Evaluate tests net on the images idx of set (spec §4), split across
+// Evaluate tests net on the images idx of set (docs/model.md#test-procedure-and-read-out), split across
 // workers goroutines (0 = GOMAXPROCS). Image k of idx is simulated with the
 // spike stream (seed, k), so the result does not depend on workers. If
 // activity is non-nil it is called (from the worker goroutine) after each

@@ -3,6 +3,7 @@
 //
 //	dendrite train [flags]            train a network into a run folder
 //	dendrite test DIR                 re-test the weights of a run
+//	dendrite config [flags]           print the resolved config without training
 //	dendrite plot DIR [DIR…]          draw a run's figures (several runs: overlaid curves)
 //	dendrite report DIR               write DIR/report.html
 //	dendrite reproduce NAME           run one of the paper's experiments
@@ -37,6 +38,7 @@ const usage = `dendrite: segregated-dendrite networks on MNIST
 usage:
   dendrite train [--config FILE] [flags]   train a network (dendrite train -h lists every flag)
   dendrite test DIR [flags]                re-test a run's saved weights
+  dendrite config [--config FILE] [flags]  print the resolved config (--explain: where each value came from)
   dendrite plot DIR [DIR…] [--labels a,b]  draw figures into DIR/plots (several runs: compared)
   dendrite report DIR                      write a self-contained DIR/report.html
   dendrite reproduce NAME | --list         run an experiment of the paper
@@ -77,6 +79,8 @@ func dispatch(args []string, stdout, stderr io.Writer) int {
 		return trainMain(rest, stdout, stderr)
 	case "test":
 		return testMain(rest, stdout, stderr)
+	case "config":
+		return configMain(rest, stdout, stderr)
 	case "plot":
 		return plotMain(rest, stdout, stderr)
 	case "report":

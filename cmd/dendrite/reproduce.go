@@ -57,8 +57,11 @@ func reproduceMain(args []string, stdout, stderr io.Writer) int {
 	if fs.NArg() != 1 {
 		return fail(stderr, "reproduce", usageErr{"want one experiment name (dendrite reproduce --list shows them)"})
 	}
-	if *seeds < 1 {
-		return fail(stderr, "reproduce", usageErr{fmt.Sprintf("--seeds: got %d, want ≥ 1", *seeds)})
+	if *seeds < 1 || *seeds > reproduce.MaxSeeds {
+		return fail(stderr, "reproduce", usageErr{fmt.Sprintf("--seeds: got %d, want 1 to %d", *seeds, reproduce.MaxSeeds)})
+	}
+	if *jobs < 0 || *jobs > reproduce.MaxJobs {
+		return fail(stderr, "reproduce", usageErr{fmt.Sprintf("--jobs: got %d, want 0 to %d (0 = min(seeds, cores))", *jobs, reproduce.MaxJobs)})
 	}
 	set := map[string]bool{}
 	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })

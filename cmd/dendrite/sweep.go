@@ -229,6 +229,11 @@ func sweepLocalCmd(args []string, stdout, stderr io.Writer) error {
 	if *jobs < 1 {
 		return sweepUsagef("local: --jobs must be ≥ 1")
 	}
+	if m, err := sweep.ReadManifest(pos[0]); err == nil {
+		if err := sweep.CheckJobs(m, *jobs); err != nil {
+			return sweepUsagef("local: %v", err)
+		}
+	}
 	if sweepRunner == nil {
 		return errors.New("this dendrite binary has no runner for sweeps (sweepRunner is not set)")
 	}

@@ -47,6 +47,9 @@ func testMain(args []string, stdout, stderr io.Writer) int {
 	case runDir == "":
 		return fail(stderr, "test", usageErr{"want a run folder: dendrite test DIR"})
 	}
+	if *workers < 0 || *workers > config.MaxWorkers {
+		return fail(stderr, "test", usageErr{fmt.Sprintf("--workers: got %d, want 0 to %d (0 = one per core)", *workers, config.MaxWorkers)})
+	}
 	if *repeat < 1 {
 		return fail(stderr, "test", usageErr{fmt.Sprintf("--repeat: got %d, want ≥ 1", *repeat)})
 	}

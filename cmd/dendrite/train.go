@@ -64,7 +64,7 @@ func trainMain(args []string, stdout, stderr io.Writer) int {
 		fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
 		for name := range set {
 			switch name {
-			case "resume", "epochs", "quiet", "log-format", "log-every", "data", "workers", "allow-other-data":
+			case "resume", "epochs", "quiet", "log-format", "log-every", "data", "workers", "allow-other-data", "max-memory":
 			default:
 				return fail(stderr, "train", usageErr{fmt.Sprintf("--%s cannot be changed when resuming (the run's config.json is used; only --epochs may grow)", name)})
 			}
