@@ -303,6 +303,9 @@ func TestBlowUpStopsWithMessage(t *testing.T) {
 	if s == nil || s.Status != "failed" {
 		t.Errorf("summary %+v", s)
 	}
+	if _, ok := s.TestError(); ok {
+		t.Errorf("a failed run reports a final test error: %+v", s)
+	}
 }
 
 func TestFolderSafety(t *testing.T) {
