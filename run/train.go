@@ -62,6 +62,10 @@ type Options struct {
 	// checkpoint of the last finished example is written if the trainer is
 	// between examples within AbortWait, else the folder is marked aborted.
 	Abort <-chan struct{}
+	// OnStart, when set, is called once everything has been checked and the
+	// folder is ready, just before training starts (a command prints its
+	// "training …" line there, so that a refused run prints only its error).
+	OnStart func()
 	// Notice receives one-line notices about the run folder (an extended
 	// run's config, the data used on resume); nil = Progress.
 	Notice io.Writer
@@ -251,6 +255,9 @@ func Train(ctx context.Context, cfg config.Config, dir string, opts Options) (*S
 	t.workers = cfg.Workers
 	if t.workers <= 0 {
 		t.workers = runtime.GOMAXPROCS(0)
+	}
+	if opts.OnStart != nil {
+		opts.OnStart()
 	}
 	t.prog = newProgress(opts, &cfg, t.nTrain)
 	t.start = time.Now()
