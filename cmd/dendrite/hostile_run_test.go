@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"flag"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -644,4 +645,32 @@ func TestHostileSignals(t *testing.T) {
 			t.Errorf("status %q", s.Status)
 		}
 	})
+}
+
+// Flags and positional arguments mix in any order, boolean flags included
+// (a boolean flag never takes the next argument as its value).
+func TestInterleave(t *testing.T) {
+	fs := flag.NewFlagSet("x", flag.ContinueOnError)
+	fs.Bool("quiet", false, "")
+	fs.String("data", "", "")
+	config.Flags(fs) // the config's flags, booleans among them
+	for _, c := range []struct{ in, want string }{
+		{"--quiet NAME --data D", "--quiet --data D -- NAME"},
+		{"NAME --quiet --seeds-x", "--quiet --seeds-x -- NAME"},
+		{"A --data=D B", "--data=D -- A B"},
+		{"--initial-test NAME --epochs 2", "--initial-test --epochs 2 -- NAME"},
+		{"--data D", "--data D"},
+		{"A -- --weird", "-- A --weird"},
+	} {
+		got := strings.Join(interleave(fs, strings.Fields(c.in)), " ")
+		if got != c.want {
+			t.Errorf("interleave(%q) = %q, want %q", c.in, got, c.want)
+		}
+	}
+	// End to end: a boolean flag before the run folder.
+	w := newWorld(t)
+	w.train(t, w.out)
+	if code, _, e := runCLI("test", "--allow-other-data", w.out, "--data", w.data); code != 0 {
+		t.Errorf("test --allow-other-data DIR --data D: exit %d: %s", code, e)
+	}
 }
