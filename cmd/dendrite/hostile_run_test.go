@@ -303,6 +303,12 @@ func TestHostileRunFolder(t *testing.T) {
 					t.Errorf("stdout %q", stdout)
 				}
 			}},
+		{name: "resume when the recorded data are gone", code: 1, want: []string{"train-images", "provenance.json", "--data"},
+			setup: func(t *testing.T, w *world) []string {
+				w.interrupted(t, w.out, 3, 1)
+				os.RemoveAll(w.data)
+				return []string{"train", "--resume", w.out, "--quiet"}
+			}},
 		{name: "test on other data is refused", code: 1, want: []string{"differ", "--allow-other-data"},
 			setup: func(t *testing.T, w *world) []string {
 				w.train(t, w.out)
