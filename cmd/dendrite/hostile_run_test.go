@@ -19,6 +19,7 @@ import (
 	"github.com/dendrite-lab/dendrite/dataset"
 	"github.com/dendrite-lab/dendrite/run"
 	"github.com/dendrite-lab/dendrite/rundir"
+	"github.com/dendrite-lab/dendrite/sim"
 )
 
 // Hostile cases of the run-folder classes: overwrite safety, provenance,
@@ -326,10 +327,14 @@ func TestHostileRunFolder(t *testing.T) {
 				w.interrupted(t, w.out, 3, 1)
 				return []string{"version"}
 			},
-			check: func(t *testing.T, w *world, _, _ string) {
+			check: func(t *testing.T, w *world, stdout, _ string) {
 				s := summaryJSON(t, w.out)
 				if _, ok := s["final_test_error"]; ok || s["status"] != "interrupted" {
 					t.Errorf("summary %v", s)
+				}
+				// (dendrite version names the kernels a run folder records.)
+				if !strings.Contains(stdout, "kernels "+sim.Kernels()) {
+					t.Errorf("version: %q", stdout)
 				}
 			}},
 		{name: "complete summary", code: 0,
