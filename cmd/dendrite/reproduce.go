@@ -34,7 +34,7 @@ func reproduceMain(args []string, stdout, stderr io.Writer) int {
 	data := fs.String("data", "", "folder with the IDX files (default: MNIST from the Go module)")
 	resume := fs.Bool("resume", false, "skip complete seeds and resume interrupted ones")
 	quiet := fs.Bool("quiet", false, "no progress output")
-	if done, code := parse(fs, interleave(args), "reproduce", reproduceUsage, stdout, stderr); done {
+	if done, code := parse(fs, interleave(fs, args), "reproduce", reproduceUsage, stdout, stderr); done {
 		return code
 	}
 	if *list {
