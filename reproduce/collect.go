@@ -12,7 +12,6 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/dendrite-lab/dendrite/config"
 	"github.com/dendrite-lab/dendrite/experiments"
 	"github.com/dendrite-lab/dendrite/npy"
 	"github.com/dendrite-lab/dendrite/plot"
@@ -197,7 +196,7 @@ func collectRun(dir string) (files map[string][]byte, why string, err error) {
 	if err != nil {
 		return nil, "", err
 	}
-	cfg, err := config.FromJSON(cb, nil)
+	cfg, err := readStoredConfig(cb)
 	if err != nil {
 		return nil, "", fmt.Errorf("%s: %w", filepath.Join(dir, run.ConfigFile), err)
 	}
@@ -537,4 +536,21 @@ func (g *lcg) perm(n int) []int {
 		p[i], p[j] = p[j], p[i]
 	}
 	return p
+}
+
+// storedConfig is the part of a run's config.json that collecting and the
+// page read. It is decoded leniently (unknown keys ignored), so that results
+// stored by older builds stay readable when config keys change.
+type storedConfig struct {
+	Layers      []int  `json:"layers"`
+	Epochs      int    `json:"epochs"`
+	RepeatTests int    `json:"repeat_tests"`
+	Mode        string `json:"mode"`
+	Profile     string `json:"profile"`
+}
+
+func readStoredConfig(b []byte) (storedConfig, error) {
+	var c storedConfig
+	err := json.Unmarshal(b, &c)
+	return c, err
 }

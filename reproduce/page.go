@@ -27,7 +27,7 @@ type Stored struct {
 	Experiment string
 	Seed       int
 	Summary    run.Summary
-	Config     config.Config
+	Config     storedConfig
 	Metrics    []plot.Metric
 	Repeats    []float64 // the repeated tests of the final weights (%)
 	Dir        string
@@ -92,7 +92,7 @@ func loadStored(dir string) (*Stored, error) {
 	if err != nil {
 		return nil, err
 	}
-	if r.Config, err = config.FromJSON(cb, nil); err != nil {
+	if r.Config, err = readStoredConfig(cb); err != nil {
 		return nil, fmt.Errorf("%s: %w", filepath.Join(dir, run.ConfigFile), err)
 	}
 	if r.Metrics, err = plot.ReadMetricsFile(filepath.Join(dir, metricsFile)); err != nil {
