@@ -340,6 +340,10 @@ func (pg *page) rateMode(b *strings.Builder) error {
 		v = append(v, r.Final())
 	}
 	m, sd, lo, hi := stats.Summary(v)
-	fmt.Fprintf(b, "\n%d seeds: median %.2f %%, mean %.2f ± %.2f %%, range %.2f–%.2f %%.\n\n", len(v), median(v), m, sd, lo, hi)
+	fmt.Fprintf(b, "\n%d seeds: median %.2f %%, mean %.2f ± %.2f %%, range %.2f–%.2f %%.", len(v), median(v), m, sd, lo, hi)
+	if x, ok := pg.exps["rate-mode-one-hidden-layer"]; ok && x.Reference != "" {
+		fmt.Fprintf(b, " Reference: %s.", strings.TrimSuffix(x.Reference, "."))
+	}
+	b.WriteString("\n\n")
 	return nil
 }
