@@ -11,9 +11,11 @@ import (
 	"regexp"
 	"sort"
 	"strconv"
+	"strings"
 
 	"gonum.org/v1/gonum/mat"
 
+	"github.com/dendrite-lab/dendrite/experiments"
 	"github.com/dendrite-lab/dendrite/npy"
 )
 
@@ -247,7 +249,40 @@ func learningCurveFromRun(runDir string) ([]*Figure, error) {
 	if err != nil {
 		return nil, err
 	}
-	return skipEmpty(LearningCurve(m, train))
+	return skipEmpty(LearningCurveWith(m, train, curveOptions(runDir)))
+}
+
+// curveOptions reads the test sizes from the run's config.json and, when
+// the run folder is DIR/<experiment>/seed-K (as dendrite reproduce writes
+// it) of one of the paper's experiments with a number, the paper's number.
+func curveOptions(runDir string) CurveOptions {
+	var o CurveOptions
+	if b, err := os.ReadFile(filepath.Join(runDir, "config.json")); err == nil {
+		var c struct {
+			Test  int `json:"test_examples"`
+			Quick int `json:"quick_test_examples"`
+		}
+		if json.Unmarshal(b, &c) == nil {
+			o.FullImages, o.QuickImages = c.Test, c.Quick
+		}
+	}
+	abs, err := filepath.Abs(runDir)
+	if err != nil || !strings.HasPrefix(filepath.Base(abs), "seed-") {
+		return o
+	}
+	if x, err := experiments.Get(filepath.Base(filepath.Dir(abs))); err == nil && x.HasError {
+		o.Paper = x.PaperError
+		o.PaperLabel = fmt.Sprintf("paper (%s): %.1f %%", x.Name, x.PaperError)
+		if raw, err := x.Config(); err == nil {
+			var c struct {
+				Epochs int `json:"epochs"`
+			}
+			if json.Unmarshal(raw, &c) == nil && c.Epochs > 0 {
+				o.PaperLabel = fmt.Sprintf("paper (%s, after %d epochs): %.1f %%", x.Name, c.Epochs, x.PaperError)
+			}
+		}
+	}
+	return o
 }
 
 func lossFromRun(runDir string) ([]*Figure, error) {

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"sort"
+	"strconv"
 
 	gplot "gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
@@ -80,15 +81,33 @@ func percentAxis(p *gplot.Plot) {
 	p.Y.Tick.Marker = niceTicks{}
 }
 
+// CurveOptions add context to a run's learning curve.
+type CurveOptions struct {
+	// Paper, when > 0, is the paper's final test error for this experiment
+	// (%), drawn as a dashed reference line labelled PaperLabel.
+	Paper      float64
+	PaperLabel string
+	// FullImages and QuickImages are the sizes of the full and the quick
+	// tests (0 = unknown), stated in the legend.
+	FullImages, QuickImages int
+}
+
 // LearningCurve draws the learning curves of one run (file "learning_curve"):
 // the full tests (kinds "initial" and "full") and the training error per
 // epoch against the epoch, and, in a second panel when there are quick
 // tests, the quick-test error against the number of training examples.
+// Error axes are logarithmic.
 //
 // trainingErrors, when not nil, gives the training error of each epoch
 // (records/training_errors.npy, epoch i+1 at index i); otherwise the
 // train_error of each "full" row is used.
 func LearningCurve(metrics []Metric, trainingErrors []float64) (*Figure, error) {
+	return LearningCurveWith(metrics, trainingErrors, CurveOptions{})
+}
+
+// LearningCurveWith is [LearningCurve] with the paper's number and the test
+// sizes of opt.
+func LearningCurveWith(metrics []Metric, trainingErrors []float64, opt CurveOptions) (*Figure, error) {
 	var full, quick, fullEx, train plotter.XYs
 	for _, m := range metrics {
 		if !finite(m.TestError) {
@@ -113,18 +132,29 @@ func LearningCurve(metrics []Metric, trainingErrors []float64) (*Figure, error) 
 	if len(full) == 0 && len(quick) == 0 && len(train) == 0 {
 		return nil, ErrNoData
 	}
+	fullName, quickName := "test error (full test)", "quick test"
+	if opt.FullImages > 0 {
+		fullName = fmt.Sprintf("test error (full test, %s images)", thousands(opt.FullImages))
+	}
+	if opt.QuickImages > 0 {
+		quickName = fmt.Sprintf("quick test (%s images)", thousands(opt.QuickImages))
+	}
 	var panels []*gplot.Plot
 	if len(full) > 0 || len(train) > 0 {
 		p := newPlot("Error per epoch", "epoch", "error (%)")
 		sortXY(full)
 		sortXY(train)
-		if err := addLine(p, "test error (full test)", full, lineStyle(0, 2), draw.CircleGlyph{}); err != nil {
+		full, z1 := logXY(full)
+		train, z2 := logXY(train)
+		zeros := z1 + z2
+		if err := addLine(p, fullName, full, lineStyle(0, 2), draw.CircleGlyph{}); err != nil {
 			return nil, err
 		}
 		if err := addLine(p, "training error (forward phase)", train, dashedStyle(1, 1.6), draw.BoxGlyph{}); err != nil {
 			return nil, err
 		}
-		percentAxis(p)
+		paperLine(p, opt)
+		logErrorAxis(p, zeros, legendRows(opt, len(full) > 0, len(train) > 0))
 		p.X.Tick.Marker = niceTicks{Integer: true}
 		padX(p, 0.5)
 		p.Legend.Top = true
@@ -134,14 +164,22 @@ func LearningCurve(metrics []Metric, trainingErrors []float64) (*Figure, error) 
 		p := newPlot("Test error during training", "training examples", "test error (%)")
 		sortXY(quick)
 		sortXY(fullEx)
-		if err := addLine(p, "quick test", quick, lineStyle(2, 1.4), nil); err != nil {
+		quick, z1 := logXY(quick)
+		fullEx, z2 := logXY(fullEx)
+		zeros := z1 + z2
+		if err := addLine(p, quickName, quick, lineStyle(2, 1.4), nil); err != nil {
 			return nil, err
 		}
 		// Full tests as markers only (zero line width), in the test colour.
-		if err := addLine(p, "full test", fullEx, draw.LineStyle{Color: Palette[0]}, draw.CircleGlyph{}); err != nil {
+		fullMarks := "full test"
+		if opt.FullImages > 0 {
+			fullMarks = fmt.Sprintf("full test (%s images)", thousands(opt.FullImages))
+		}
+		if err := addLine(p, fullMarks, fullEx, draw.LineStyle{Color: Palette[0]}, draw.CircleGlyph{}); err != nil {
 			return nil, err
 		}
-		percentAxis(p)
+		paperLine(p, opt)
+		logErrorAxis(p, zeros, legendRows(opt, true, len(fullEx) > 0))
 		p.X.Tick.Marker = niceTicks{Thousands: true}
 		padLeft(p)
 		panels = append(panels, p)
@@ -151,6 +189,71 @@ func LearningCurve(metrics []Metric, trainingErrors []float64) (*Figure, error) 
 		h = px(880)
 	}
 	return stackedFigure("learning_curve", "Learning curves", defaultWidth, h, panels), nil
+}
+
+// legendRows counts the legend entries of a learning-curve panel with
+// lines a and b (each present or not) and the paper's line.
+func legendRows(opt CurveOptions, a, b bool) int {
+	n := 0
+	for _, x := range []bool{a, b, opt.Paper > 0} {
+		if x {
+			n++
+		}
+	}
+	return n
+}
+
+// thousands writes n with comma thousands separators (10,000).
+func thousands(n int) string {
+	s := strconv.Itoa(n)
+	for i := len(s) - 3; i > 0; i -= 3 {
+		s = s[:i] + "," + s[i:]
+	}
+	return s
+}
+
+// logXY returns the points of pts with y mapped to log10, leaving out those
+// at or below 0 (a log axis cannot show them), and how many it left out.
+func logXY(pts plotter.XYs) (plotter.XYs, int) {
+	out := make(plotter.XYs, 0, len(pts))
+	for _, q := range pts {
+		if q.Y > 0 {
+			out = append(out, plotter.XY{X: q.X, Y: math.Log10(q.Y)})
+		}
+	}
+	return out, len(pts) - len(out)
+}
+
+// paperLine draws the paper's number as a dashed line on a log10 error axis.
+func paperLine(p *gplot.Plot, opt CurveOptions) {
+	if !(opt.Paper > 0) {
+		return
+	}
+	r := &refLine{Value: math.Log10(opt.Paper), Style: draw.LineStyle{Color: rgb(0x44, 0x44, 0x44), Width: vg.Points(1.2), Dashes: dashed}}
+	p.Add(r)
+	label := opt.PaperLabel
+	if label == "" {
+		label = fmt.Sprintf("paper: %g %%", opt.Paper)
+	}
+	p.Legend.Add(label, r)
+}
+
+// logErrorAxis labels a log10-mapped error axis in percent, with a little
+// room above and below; zeros, the number of 0 % points left out, is said
+// in the axis label; legendRows entries of a top legend get room above the
+// data.
+func logErrorAxis(p *gplot.Plot, zeros, legendRows int) {
+	p.Y.Tick.Marker = logTicks{Percent: true}
+	p.Y.Label.Text += " (log scale)"
+	if zeros > 0 {
+		p.Y.Label.Text += fmt.Sprintf("; %d tests at 0 %% not shown", zeros)
+	}
+	lo, hi := p.Y.Min, p.Y.Max
+	if !(hi > lo) {
+		lo, hi = lo-0.1, hi+0.1
+	}
+	p.Y.Min, p.Y.Max = lo-0.04*(hi-lo), hi+0.04*(hi-lo)
+	legendRoom(p, legendRows)
 }
 
 func dashedStyle(i int, width float64) draw.LineStyle {

@@ -28,8 +28,9 @@ type Group struct {
 // LineOptions configure [Lines].
 type LineOptions struct {
 	Name, Title, XLabel, YLabel string
-	// LogY draws y on a logarithmic axis (positive values only).
-	LogY bool
+	// LogY draws y on a logarithmic axis (positive values only); Percent
+	// leaves out its ticks above 100.
+	LogY, Percent bool
 	// Ref, when finite, draws a dashed horizontal reference line labelled
 	// RefLabel.
 	Ref      float64
@@ -143,7 +144,7 @@ func Lines(groups []Group, o LineOptions) (*Figure, error) {
 		p.Y.Max = tr(o.YMax)
 	}
 	if o.LogY {
-		p.Y.Tick.Marker = logTicks{}
+		p.Y.Tick.Marker = logTicks{Percent: o.Percent}
 		p.Y.Label.Text += " (log scale)"
 		lo, hi := p.Y.Min, p.Y.Max
 		p.Y.Min, p.Y.Max = lo-0.03*(hi-lo), hi+0.03*(hi-lo)
@@ -215,9 +216,13 @@ func meanOver(xs, ys [][]float64) (x, mean, sd []float64) {
 // logTicks labels a log10-mapped axis at 1, 2, 3, 5 × powers of ten (and
 // minor ticks at the other integers), which suits error rates between a few
 // and a hundred percent better than powers of ten alone.
-type logTicks struct{}
+type logTicks struct {
+	// Percent leaves out ticks above 100 (an error rate's axis padded
+	// upwards for a legend).
+	Percent bool
+}
 
-func (logTicks) Ticks(min, max float64) []gplot.Tick {
+func (lt logTicks) Ticks(min, max float64) []gplot.Tick {
 	if !(max > min) || math.IsInf(min, 0) || math.IsInf(max, 0) {
 		return niceTicks{}.Ticks(min, max)
 	}
@@ -225,7 +230,7 @@ func (logTicks) Ticks(min, max float64) []gplot.Tick {
 	for e := int(math.Floor(min)); e <= int(math.Ceil(max)); e++ {
 		for m := 1; m <= 9; m++ {
 			v := float64(e) + math.Log10(float64(m))
-			if v < min || v > max {
+			if v < min || v > max || (lt.Percent && v > 2+1e-9) {
 				continue
 			}
 			t := gplot.Tick{Value: v}

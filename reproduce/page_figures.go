@@ -93,7 +93,7 @@ func (pg *page) fig6B(b *strings.Builder) error {
 		return nil
 	}
 	fig, err := plot.Lines(groups, plot.LineOptions{Name: "fig6b_error_per_epoch", Title: "Test error per epoch (Fig. 6B)",
-		XLabel: "epoch", YLabel: "test error, 10,000 images (%)", LogY: true, IntegerX: true, Ref: math.NaN(), YMin: math.NaN(), YMax: math.NaN()})
+		XLabel: "epoch", YLabel: "test error, 10,000 images (%)", LogY: true, Percent: true, IntegerX: true, Ref: math.NaN(), YMin: math.NaN(), YMax: math.NaN()})
 	if err != nil {
 		return err
 	}
