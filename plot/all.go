@@ -71,11 +71,12 @@ func All(runDir, outDir string) ([]string, error) {
 }
 
 // Compare overlays the learning curves of several runs: the full-test error
-// against the epoch (compare_epoch) and the test error against the number of
-// training examples (compare_examples), written to outDir as PNG and SVG.
-// labels name the runs in the legends; when labels is empty each run is
+// against the epoch (compare_epoch) and the quick-test error against the
+// number of training examples (compare_examples), written to outDir as PNG
+// and SVG. labels name the runs in the legends; when labels is empty each run is
 // named by its folder's base name, otherwise it must have one label per
-// run. A run folder without test results is left out of the figures; if
+// run. Runs sharing a label are drawn as one condition: each seed faint,
+// their mean ± s.d. bold. A run folder without test results is left out of the figures; if
 // none has any, no figure is written and the error is nil.
 func Compare(runDirs, labels []string, outDir string) ([]string, error) {
 	if len(labels) != 0 && len(labels) != len(runDirs) {
@@ -95,7 +96,8 @@ func Compare(runDirs, labels []string, outDir string) ([]string, error) {
 			return nil, err
 		}
 		if len(m) > 0 {
-			runs = append(runs, Run{Label: label, Metrics: m})
+			o := curveOptions(dir)
+			runs = append(runs, Run{Label: label, Metrics: m, FullImages: o.FullImages, QuickImages: o.QuickImages})
 		}
 	}
 	var paths []string

@@ -504,74 +504,103 @@ func Eigvals(series []Series, window int) (*Figure, error) {
 // Run is the learning-curve data of one run, for [CompareEpochs] and
 // [CompareExamples].
 type Run struct {
-	// Label names the run in the legend.
+	// Label names the run in the legend; runs with the same label (the
+	// seeds of one condition) form one group, drawn as their mean ± s.d.
 	Label string
 	// Metrics are the rows of its metrics.csv.
 	Metrics []Metric
+	// FullImages and QuickImages are its full and quick test sizes (0 =
+	// unknown).
+	FullImages, QuickImages int
+}
+
+// compareGroups groups runs by label (in order of first appearance) and
+// takes from each run the points keep selects, as x and y.
+func compareGroups(runs []Run, keep func(m Metric) (x float64, ok bool), size func(r Run) int) ([]Group, []int) {
+	var groups []Group
+	var sizes [][]int
+	index := map[string]int{}
+	for _, r := range runs {
+		var x, y []float64
+		for _, m := range r.Metrics {
+			if xv, ok := keep(m); ok && finite(m.TestError) && finite(xv) {
+				x, y = append(x, xv), append(y, m.TestError)
+			}
+		}
+		if len(x) == 0 {
+			continue
+		}
+		i, ok := index[r.Label]
+		if !ok {
+			i = len(groups)
+			index[r.Label] = i
+			groups = append(groups, Group{Label: r.Label, Paper: math.NaN(), PaperX: math.NaN()})
+			sizes = append(sizes, nil)
+		}
+		groups[i].X, groups[i].Y = append(groups[i].X, x), append(groups[i].Y, y)
+		sizes[i] = append(sizes[i], size(r))
+	}
+	// One size per group when its runs agree (0 when unknown or mixed).
+	one := make([]int, len(groups))
+	for i, s := range sizes {
+		one[i] = s[0]
+		for _, v := range s {
+			if v != s[0] {
+				one[i] = 0
+			}
+		}
+	}
+	return groups, one
+}
+
+// sizeText says the test size of the groups: in the title when they all
+// agree, else in each group's label.
+func sizeText(groups []Group, sizes []int, what string) string {
+	all := len(sizes) > 0 && sizes[0] > 0
+	for _, s := range sizes {
+		all = all && s == sizes[0]
+	}
+	if all {
+		return fmt.Sprintf(", %s of %s images", what, thousands(sizes[0]))
+	}
+	for i := range groups {
+		if sizes[i] > 0 {
+			groups[i].Label += fmt.Sprintf(" (%s images)", thousands(sizes[i]))
+		}
+	}
+	return ""
 }
 
 // CompareEpochs overlays the full-test error against the epoch of several
-// runs (file "compare_epoch").
+// runs on a log error axis (file "compare_epoch"). Runs with the same label
+// are the seeds of one condition: each is drawn faint and their mean bold
+// with a ± s.d. band; the mean at an epoch is over the runs that reached it.
+// Quick tests are not drawn here (see [CompareExamples]).
 func CompareEpochs(runs []Run) (*Figure, error) {
-	p := newPlot("Test error per epoch", "epoch", "test error (%)")
-	n := 0
-	for i, r := range runs {
-		var pts plotter.XYs
-		for _, m := range r.Metrics {
-			if isFull(m) && finite(m.TestError) {
-				pts = append(pts, plotter.XY{X: float64(m.Epoch), Y: m.TestError})
-			}
-		}
-		sortXY(pts)
-		if err := addLine(p, r.Label, pts, lineStyle(i, 2), glyphs[i%len(glyphs)]); err != nil {
-			return nil, err
-		}
-		n += len(pts)
-	}
-	if n == 0 {
+	groups, sizes := compareGroups(runs, func(m Metric) (float64, bool) { return float64(m.Epoch), isFull(m) },
+		func(r Run) int { return r.FullImages })
+	if len(groups) == 0 {
 		return nil, ErrNoData
 	}
-	percentAxis(p)
-	p.X.Tick.Marker = niceTicks{Integer: true}
-	padX(p, 0.5)
-	return vectorFigure("compare_epoch", "Test error per epoch", defaultWidth, defaultHeight, p), nil
+	title := "Test error per epoch (full tests" + sizeText(groups, sizes, "tests") + ")"
+	f, err := Lines(groups, LineOptions{Name: "compare_epoch", Title: title, XLabel: "epoch", YLabel: "test error (%)",
+		LogY: true, Percent: true, IntegerX: true, Ref: math.NaN(), YMin: math.NaN(), YMax: math.NaN()})
+	return f, err
 }
 
-// CompareExamples overlays the test error against the number of training
-// examples of several runs: each run's quick tests when it has any, else
-// its full tests (file "compare_examples").
+// CompareExamples overlays the quick-test error against the number of
+// training examples of several runs, grouped as in [CompareEpochs] (file
+// "compare_examples"). Only quick tests are drawn; runs without any are
+// left out, and with no quick test at all the figure is ErrNoData.
 func CompareExamples(runs []Run) (*Figure, error) {
-	p := newPlot("Test error during training", "training examples", "test error (%)")
-	n := 0
-	for i, r := range runs {
-		var quick, full plotter.XYs
-		for _, m := range r.Metrics {
-			if !finite(m.TestError) || !finite(m.Examples) {
-				continue
-			}
-			if m.Kind == "quick" {
-				quick = append(quick, plotter.XY{X: m.Examples, Y: m.TestError})
-			} else if isFull(m) {
-				full = append(full, plotter.XY{X: m.Examples, Y: m.TestError})
-			}
-		}
-		pts, glyph, label := quick, draw.GlyphDrawer(nil), r.Label+" (quick tests)"
-		if len(quick) == 0 {
-			pts, glyph, label = full, glyphs[i%len(glyphs)], r.Label+" (full tests)"
-		}
-		sortXY(pts)
-		if err := addLine(p, label, pts, lineStyle(i, 1.8), glyph); err != nil {
-			return nil, err
-		}
-		n += len(pts)
-	}
-	if n == 0 {
+	groups, sizes := compareGroups(runs, func(m Metric) (float64, bool) { return m.Examples, m.Kind == "quick" },
+		func(r Run) int { return r.QuickImages })
+	if len(groups) == 0 {
 		return nil, ErrNoData
 	}
-	percentAxis(p)
-	p.X.Tick.Marker = niceTicks{Thousands: true}
-	padLeft(p)
-	return vectorFigure("compare_examples", "Test error during training", defaultWidth, defaultHeight, p), nil
+	title := "Test error during training (quick tests" + sizeText(groups, sizes, "tests") + ")"
+	return Lines(groups, LineOptions{Name: "compare_examples", Title: title, XLabel: "training examples", YLabel: "test error (%)",
+		LogY: true, Percent: true, Ref: math.NaN(), YMin: math.NaN(), YMax: math.NaN()})
 }
 
 // glyphs are the marker shapes paired with palette colours, so classes and

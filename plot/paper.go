@@ -59,6 +59,9 @@ func Lines(groups []Group, o LineOptions) (*Figure, error) {
 	}
 	var items []legendItem
 	drawn := 0
+	// Bands first, then every run's faint line, then the means and the
+	// paper's marks, so that no band hides another group's line.
+	var bands, faintLines, top []gplot.Plotter
 	for gi, g := range groups {
 		col := Palette[gi%len(Palette)]
 		xs, mean, sd := meanOver(g.X, g.Y)
@@ -82,7 +85,7 @@ func Lines(groups []Group, o LineOptions) (*Figure, error) {
 				}
 				poly.Color = tint(col, 0.18)
 				poly.LineStyle.Width = 0
-				p.Add(poly)
+				bands = append(bands, poly)
 			}
 			for r := range g.Y {
 				pts := finiteXY(xyMap(g.X[r], g.Y[r], tr))
@@ -94,7 +97,7 @@ func Lines(groups []Group, o LineOptions) (*Figure, error) {
 					return nil, err
 				}
 				l.LineStyle = draw.LineStyle{Color: tint(col, 0.45), Width: vg.Points(0.8)}
-				p.Add(l)
+				faintLines = append(faintLines, l)
 			}
 		}
 		pts := finiteXY(xyMap(xs, mean, tr))
@@ -107,7 +110,7 @@ func Lines(groups []Group, o LineOptions) (*Figure, error) {
 			return nil, err
 		}
 		l.LineStyle = lineStyle(gi, 2)
-		p.Add(l)
+		top = append(top, l)
 		label := g.Label
 		if len(g.Y) > 1 {
 			label += " (mean ± s.d. of " + strconv.Itoa(len(g.Y)) + " seeds)"
@@ -120,14 +123,17 @@ func Lines(groups []Group, o LineOptions) (*Figure, error) {
 					return nil, err
 				}
 				s.GlyphStyle = draw.GlyphStyle{Color: col, Radius: vg.Points(5), Shape: shapeGlyph{shape: 'd'}}
-				p.Add(s)
+				top = append(top, s)
 				items = append(items, legendItem{"paper: " + g.Label, []gplot.Thumbnailer{s}})
 			} else {
 				r := &refLine{Value: tr(g.Paper), Style: draw.LineStyle{Color: col, Width: vg.Points(1.2), Dashes: dashed}}
-				p.Add(r)
+				top = append(top, r)
 				items = append(items, legendItem{"paper: " + g.Label, []gplot.Thumbnailer{r}})
 			}
 		}
+	}
+	for _, layer := range [][]gplot.Plotter{bands, faintLines, top} {
+		p.Add(layer...)
 	}
 	if drawn == 0 {
 		return nil, ErrNoData
