@@ -368,7 +368,7 @@ func receptiveFieldsFromRun(runDir string) ([]*Figure, error) {
 	if err != nil {
 		return nil, fmt.Errorf("plot: %s: %w", path, err)
 	}
-	f.Title += " — " + filepath.Base(dir)
+	f.Title += ", weights/" + filepath.Base(dir)
 	return []*Figure{f}, nil
 }
 

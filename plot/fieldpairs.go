@@ -6,9 +6,6 @@ import (
 	"image/color"
 	"math"
 
-	gplot "gonum.org/v1/plot"
-	"gonum.org/v1/plot/font"
-	"gonum.org/v1/plot/text"
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
 )
@@ -51,11 +48,7 @@ func FieldRows(name, title string, rows []FieldRow) (*Figure, error) {
 	head, rowHead := px(40), px(22)
 	w := labelW + vg.Length(cols)*(tile+gap) + scaleW
 	h := head + vg.Length(len(rows))*(tile+rowHead+gap) + px(10)
-	sty := func(size vg.Length, xa draw.XAlignment) text.Style {
-		return text.Style{Color: color.Black, Font: font.Font{Typeface: "Liberation", Variant: "Sans", Size: size},
-			XAlign: xa, YAlign: draw.YCenter, Handler: gplot.DefaultTextHandler}
-	}
-	titleSty, labelSty, idxSty := sty(14, draw.XCenter), sty(12, draw.XLeft), sty(10, draw.XCenter)
+	titleSty, labelSty, idxSty := fieldText(14, draw.XCenter), fieldText(12, draw.XLeft), fieldText(10, draw.XCenter)
 	return &Figure{Name: name, Title: title, Width: w, Height: h, draw: func(c draw.Canvas) {
 		top := c.Max.Y
 		c.FillText(titleSty, vg.Point{X: (c.Min.X + c.Max.X) / 2, Y: top - head/2}, title)
@@ -69,15 +62,7 @@ func FieldRows(name, title string, rows []FieldRow) (*Figure, error) {
 			}
 			y -= tile + rowHead + gap
 		}
-		// The colour scale.
-		x0 := c.Max.X - scaleW + px(14)
-		y0, y1 := c.Min.Y+px(30), top-head-rowHead
-		c.DrawImage(vg.Rectangle{Min: vg.Point{X: x0, Y: y0}, Max: vg.Point{X: x0 + px(14), Y: y1}}, greyScaleBar(64))
-		ls := sty(10, draw.XLeft)
-		c.FillText(ls, vg.Point{X: x0 + px(18), Y: y1}, "+max|w|")
-		c.FillText(ls, vg.Point{X: x0 + px(18), Y: (y0 + y1) / 2}, "0")
-		c.FillText(ls, vg.Point{X: x0 + px(18), Y: y0}, "−max|w|")
-		c.FillText(sty(9, draw.XCenter), vg.Point{X: x0 + px(20), Y: y0 - px(14)}, "(per field)")
+		greyScale(c, c.Max.X-scaleW+px(14), c.Min.Y+px(30), top-head-rowHead, "per field")
 	}}, nil
 }
 

@@ -390,9 +390,9 @@ func shortNumber(s string) string {
 // ---------------------------------------------------------------------------
 
 var captions = map[string][2]string{
-	"learning_curve":   {"Learning curves", "Full-test error (and forward-phase training error) per epoch; quick-test error against the number of training examples."},
+	"learning_curve":   {"Learning curves", "Full-test error (and forward-phase training error) per epoch; quick-test error against the number of training examples; log error axes, the paper's number dashed when the run is one of its experiments."},
 	"loss":             {"Output loss", "Final-layer loss of each training example (faint) and its sliding mean (bold)."},
-	"receptive_fields": {"Receptive fields", "Rows of W_0 of the first hidden neurons as 28×28 images, each scaled to its own range (black = lowest weight, white = highest), as in the paper's Fig. 7B."},
+	"receptive_fields": {"Receptive fields", "Rows of W_0 of the first hidden neurons as 28×28 images with their indices, each scaled symmetrically about zero (black = −max|w|, mid-grey = 0, white = +max|w| of that field), as in the paper's Fig. 7B."},
 	"bp_angle":         {"Angle to backprop", "Angle between the hidden-layer weight update and the one backpropagation would make; below 90° the update descends the loss (Fig. 7A)."},
 	"eigvals":          {"Theorem 1 condition", "Maximum eigenvalue of (I−U)ᵀ(I−U) per training example; Theorem 1 asks for values below 1."},
 	"voltages":         {"Compartment voltages", "Apical, basal and somatic potentials of recorded neurons through the forward and target phases, with plateau times (Fig. 3)."},
