@@ -43,7 +43,8 @@ var sources = []figureSource{
 // returned alongside the (joined) errors.
 //
 // The files are learning_curve, loss, receptive_fields, bp_angle, eigvals,
-// voltages and embedding_<m> (one per hidden layer m with recorded
+// voltages (and voltages_example_<k> for each further recorded example k)
+// and embedding_<m> (one per hidden layer m with recorded
 // activity), each with the extensions .png and .svg.
 func All(runDir, outDir string) ([]string, error) {
 	if err := checkDir(runDir); err != nil {
@@ -406,7 +407,28 @@ func voltagesFromRun(runDir string) ([]*Figure, error) {
 		}
 		opt.PlateauTimes[l] = rows
 	}
-	return skipEmpty(Voltages(samples, -1, opt))
+	// One figure per recorded example, in training order.
+	seen := map[int]bool{}
+	var examples []int
+	for _, s := range samples {
+		if !seen[s.Example] {
+			seen[s.Example] = true
+			examples = append(examples, s.Example)
+		}
+	}
+	sort.Ints(examples)
+	var figs []*Figure
+	for _, ex := range examples {
+		f, err := Voltages(samples, ex, opt)
+		if errors.Is(err, ErrNoData) {
+			continue
+		}
+		if err != nil {
+			return figs, err
+		}
+		figs = append(figs, f)
+	}
+	return figs, nil
 }
 
 var activityFile = regexp.MustCompile(`^hidden_activity_(\d+)\.npy$`)
