@@ -29,6 +29,7 @@ import (
 	"github.com/dendrite-lab/dendrite/config"
 	"github.com/dendrite-lab/dendrite/dataset"
 	"github.com/dendrite-lab/dendrite/network"
+	"github.com/dendrite-lab/dendrite/option"
 	"github.com/dendrite-lab/dendrite/sim"
 )
 
@@ -168,11 +169,13 @@ func Run(opts Options) (*Report, error) {
 	progress := func(w Workload) {
 		rep.Workloads = append(rep.Workloads, w)
 		if opts.Progress != nil {
-			fmt.Fprintf(opts.Progress, "%-32s %8d in %7.2f s  %10.0f %s\n", w.Name+" "+w.Layers, w.N, w.Seconds, w.PerSecond, w.Unit)
+			// One progress line per finished workload, not a table: the
+			// aligned table (tabwriter) is Report.Table's, printed at the end.
+			fmt.Fprintf(opts.Progress, "%s %s: %d in %.2f s, %.0f %s\n", w.Name, w.Layers, w.N, w.Seconds, w.PerSecond, w.Unit)
 		}
 	}
 	for _, layers := range [][]int{{500, 10}, {500, 100, 10}} {
-		for _, mode := range []string{"spiking", "rate"} {
+		for _, mode := range []option.Mode{option.Spiking, option.Rate} {
 			cfg, err := newConfig(mode, layers)
 			if err != nil {
 				return nil, err
@@ -205,7 +208,7 @@ func Run(opts Options) (*Report, error) {
 	return rep, nil
 }
 
-func newConfig(mode string, layers []int) (*config.Config, error) {
+func newConfig(mode option.Mode, layers []int) (*config.Config, error) {
 	c := config.Default("paper")
 	c.Mode = mode
 	c.Layers = layers
@@ -228,7 +231,7 @@ func layerString(cfg *config.Config) string {
 }
 
 func newWorkload(cfg *config.Config, kind string, n, workers int, sec, cpu float64, ctr sim.Counters) Workload {
-	w := Workload{Name: cfg.Mode + " " + kind, Mode: cfg.Mode, Kind: kind, Layers: layerString(cfg), N: n,
+	w := Workload{Name: string(cfg.Mode) + " " + kind, Mode: string(cfg.Mode), Kind: kind, Layers: layerString(cfg), N: n,
 		Workers: workers, Seconds: sec, CPUSeconds: cpu, Steps: ctr.Steps, Spikes: ctr.Spikes, SynEvents: ctr.SynEvents}
 	if cpu > 0 {
 		w.PerCPUSecond = float64(n) / cpu
@@ -252,7 +255,7 @@ func newWorkload(cfg *config.Config, kind string, n, workers int, sec, cpu float
 
 // trainWorkload trains net on the first n training examples.
 func trainWorkload(cfg *config.Config, net *network.Net, train *dataset.Set, n int) Workload {
-	s := sim.New(cfg, net, 1)
+	s := sim.New(cfg.Model(), net, 1)
 	wrong := 0
 	t0, c0 := time.Now(), cpuSeconds()
 	for i := 0; i < n; i++ {
@@ -281,7 +284,7 @@ func testWorkload(cfg *config.Config, net *network.Net, test *dataset.Set, n, wo
 	var mu sync.Mutex
 	last := map[*sim.Sim]sim.Counters{}
 	t0, c0 := time.Now(), cpuSeconds()
-	ev := sim.Evaluate(cfg, net, labelled{test}, idx, 1, workers, func(k int, s *sim.Sim) {
+	ev := sim.Evaluate(cfg.Model(), net, labelled{test}, idx, 1, workers, func(k int, s *sim.Sim) {
 		c := s.Counters()
 		mu.Lock()
 		last[s] = c

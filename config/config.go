@@ -9,6 +9,8 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/dendrite-lab/dendrite/model"
+	"github.com/dendrite-lab/dendrite/option"
 	yaml "go.yaml.in/yaml/v3"
 )
 
@@ -16,17 +18,17 @@ import (
 // config-file keys; the CLI flag for a key is the key with '_' replaced by '-'.
 // A zero Config is not valid: start from Default and then Resolve/Validate.
 type Config struct {
-	// Mode is "spiking" (the paper's mode, spec §1–§3) or "rate" (the later
-	// non-spiking 2-step mode, spec §5).
-	Mode string `json:"mode"`
+	// Mode is "spiking" (the paper's mode) or "rate" (the authors' later
+	// non-spiking 2-step mode, docs/model.md#rate-mode).
+	Mode option.Mode `json:"mode"`
 	// Profile selects initialisation and semantics: "paper" (the code the
-	// paper cites) or "head" (the authors' later code), spec §2.3 and §9.
-	Profile string `json:"profile"`
+	// paper cites) or "head" (the authors' later code), docs/model.md#profiles.
+	Profile option.Profile `json:"profile"`
 	// Layers are the sizes of the hidden layers and the output layer, bottom
 	// to top; the last is the output layer and must be a multiple of 10.
 	Layers []int `json:"layers"`
 	// Etas are the feedforward learning rates per layer (hidden…, output).
-	// Empty means the paper's rates for the architecture (spec §2.1).
+	// Empty means the paper's rates for the architecture (docs/model.md#constants).
 	Etas []float64 `json:"etas"`
 	// FeedbackEtas are the feedback learning rates per hidden layer; required
 	// when FeedbackLearning is on.
@@ -50,7 +52,8 @@ type Config struct {
 	Seed uint64 `json:"seed"`
 	// Shuffle reshuffles the training set at the start of every epoch.
 	Shuffle bool `json:"shuffle"`
-	// InitialTest runs a full test before training (spec §9 row 13).
+	// InitialTest runs a full test before training, as the paper did
+	// (docs/model.md#training-schedule).
 	InitialTest bool `json:"initial_test"`
 	// RepeatTests tests the final weights this many times (the paper's "20
 	// repeated tests"); 1 = one final test.
@@ -59,32 +62,38 @@ type Config struct {
 	// Broadcast feeds every hidden layer from the output layer (default);
 	// false = layer-wise feedback from layer ℓ+1.
 	Broadcast bool `json:"broadcast"`
-	// SparseFeedback zeroes SparseFraction of each feedback matrix (spec §2.4).
+	// SparseFeedback zeroes SparseFraction of each feedback matrix
+	// (docs/model.md#feedback-wiring).
 	SparseFeedback bool `json:"sparse_feedback"`
 	// SparseFraction is the fraction of feedback weights set to zero.
 	SparseFraction float64 `json:"sparse_fraction"`
 	// SparseAmplify multiplies sparse feedback by 1/(1−SparseFraction) (×5).
 	SparseAmplify bool `json:"sparse_amplify"`
-	// FeedbackLearning learns Y (and a learned c) (spec §3.7).
+	// FeedbackLearning learns Y (and a learned c) (docs/model.md#feedback-learning).
 	FeedbackLearning bool `json:"feedback_learning"`
-	// Symmetric ties Y to Wᵀ after every example (spec §6.2).
+	// Symmetric ties Y to Wᵀ after every example (docs/model.md#feedback-wiring).
 	Symmetric bool `json:"symmetric"`
 	// NoisySymmetric adds fresh N(0, SymmetricNoiseSD) noise to tied weights.
 	NoisySymmetric bool `json:"noisy_symmetric"`
 	// SymmetricNoiseSD is the standard deviation of that noise.
 	SymmetricNoiseSD float64 `json:"symmetric_noise_sd"`
-	// Backprop replaces hidden errors by backpropagated ones (spec §6.1).
+	// Backprop replaces hidden errors by backpropagated ones
+	// (docs/model.md#backprop-comparison).
 	Backprop bool `json:"backprop"`
 	// BackpropOrder is "reference" (upper W already updated) or "pre-update".
-	BackpropOrder string `json:"backprop_order"`
+	BackpropOrder option.BackpropOrder `json:"backprop_order"`
 	// GA is the apical→soma conductance g_A (0, 0.05, 0.6 in the paper).
 	GA float64 `json:"g_a"`
-	// WeightOptimization uses the spec §2.3 initialisation.
+	// WeightOptimization uses the paper's "weight optimisation" initialisation
+	// (docs/model.md#weight-initialisation); false = plain uniform weights.
 	WeightOptimization bool `json:"weight_optimization"`
 	// FeedbackBias is "none" (the default of both profiles: the paper's
 	// equations), "fixed" (the bias c = Y·r of the implementation the paper
-	// cites; it slows two-hidden-layer networks badly) or "learned".
-	FeedbackBias string `json:"feedback_bias"`
+	// cites, built from the dense random Y before sparsification and never
+	// learned: use it to reproduce that implementation; it makes
+	// two-hidden-layer networks learn far slower) or "learned" (learned with Y
+	// when FeedbackLearning is on); docs/feedback-bias.md.
+	FeedbackBias option.FeedbackBias `json:"feedback_bias"`
 	// SpikingFeedforward feeds filtered spikes (false: rates) to basal dendrites.
 	SpikingFeedforward bool `json:"spiking_feedforward"`
 	// SpikingFeedback feeds filtered output spikes (false: rates) to apical dendrites.
@@ -93,11 +102,14 @@ type Config struct {
 	// instantaneous steady states.
 	Conductances bool `json:"conductances"`
 	// Teaching is the non-conductance target-phase formula: "head"
-	// (conductance steady state) or "paper" (C = k_D B + k_I(8y−4)), spec §9 row 11.
-	Teaching string `json:"teaching"`
-	// RandPhaseLengths draws phase lengths 50+⌊Wald(2,1)⌋ (spec §3.4).
+	// (conductance steady state) or "paper" (C = k_D B + k_I(8y−4)),
+	// docs/model.md#output-neurons-and-teaching.
+	Teaching option.Teaching `json:"teaching"`
+	// RandPhaseLengths draws phase lengths 50+⌊Wald(2,1)⌋
+	// (docs/model.md#phases-and-averaging-windows).
 	RandPhaseLengths bool `json:"rand_phase_lengths"`
-	// RandPlateauTimes jitters each neuron's plateau time (spec §3.3).
+	// RandPlateauTimes jitters each neuron's plateau time
+	// (docs/model.md#plateau-potentials).
 	RandPlateauTimes bool `json:"rand_plateau_times"`
 	// PlateauJitterSD is the s.d. of the plateau-time jitter (steps).
 	PlateauJitterSD float64 `json:"plateau_jitter_sd"`
@@ -115,10 +127,7 @@ type Config struct {
 	SettleTime int `json:"settle_time"`
 	// Window is "fixed" (the code: last ForwardPhase−SettleTime steps) or
 	// "settle" (the paper text: from SettleTime to the end of the phase).
-	Window string `json:"window"`
-	// JacobianMean selects U for the eigenvalue record: "products" (mean of
-	// per-example products, the code) or "means" (product of means).
-	JacobianMean string `json:"jacobian_mean"`
+	Window option.Window `json:"window"`
 
 	// LambdaMax is the maximum rate λmax (spikes per 1-ms step).
 	LambdaMax float64 `json:"lambda_max"`
@@ -145,9 +154,11 @@ type Config struct {
 	RecordTrainingError bool `json:"record_training_error"`
 	// RecordTrainingLabels records each example's label and forward-phase prediction.
 	RecordTrainingLabels bool `json:"record_training_labels"`
-	// RecordBPAngle records the angle between hidden layer 0's update and backprop's (spec §6.3).
+	// RecordBPAngle records the angle between hidden layer 0's update and
+	// backprop's (docs/model.md#recorded-quantities).
 	RecordBPAngle bool `json:"record_bp_angle"`
-	// RecordEigvals records the Jacobian- and weight-product eigenvalue conditions (spec §6.3).
+	// RecordEigvals records the Jacobian- and weight-product eigenvalue
+	// conditions (docs/model.md#recorded-quantities).
 	RecordEigvals bool `json:"record_eigvals"`
 	// RecordPlateauTimes records every hidden neuron's plateau time (large: examples × neurons).
 	RecordPlateauTimes bool `json:"record_plateau_times"`
@@ -177,7 +188,7 @@ type Config struct {
 
 // Default returns the defaults of a profile ("paper" or "head"; "" = paper).
 // Mode defaults to spiking; rate mode is selected with Mode = "rate".
-func Default(profile string) Config {
+func Default(profile option.Profile) Config {
 	if profile == "" {
 		profile = "paper"
 	}
@@ -195,7 +206,7 @@ func Default(profile string) Config {
 		Teaching: "head", RandPhaseLengths: true,
 		PlateauJitterSD: 3, PlateauJitterMax: 5,
 		ForwardPhase: 50, TargetPhase: 50, TestPhase: 250, SettleTime: 30,
-		Window: "fixed", JacobianMean: "products",
+		Window:    "fixed",
 		LambdaMax: 0.2, TauS: 3, TauL: 10, GL: 0.1, GB: 0.6, GD: 0.6, EE: 8, EI: -8, Mem: 10,
 		RecordLoss: true, RecordTrainingError: true, RecordTrainingLabels: true,
 		VoltageNeurons: []int{0, 1, 2}, VoltageExamples: []int{0, 3},
@@ -205,11 +216,11 @@ func Default(profile string) Config {
 }
 
 // Rate reports whether the config runs the non-spiking 2-step mode.
-func (c *Config) Rate() bool { return c.Mode == "rate" }
+func (c *Config) Rate() bool { return c.Mode == option.Rate }
 
 // Resolve fills values that depend on others (the default learning rates of
-// the architecture) and applies the overrides that rate mode implies (spec
-// §5). It is idempotent.
+// the architecture) and applies the overrides that rate mode implies
+// (docs/model.md#rate-mode). It is idempotent.
 func (c *Config) Resolve() {
 	if len(c.Etas) == 0 && len(c.Layers) > 0 {
 		c.Etas = DefaultEtas(len(c.Layers))
@@ -230,7 +241,7 @@ func (c *Config) Resolve() {
 }
 
 // DefaultEtas returns the paper's learning rates for a network with the given
-// number of layers (spec §2.1); deeper networks extrapolate the two-hidden-layer
+// number of layers (docs/model.md#constants); deeper networks extrapolate the two-hidden-layer
 // rates (0.23 per hidden layer, 0.12 for the output).
 func DefaultEtas(layers int) []float64 {
 	switch layers {
@@ -251,13 +262,13 @@ func DefaultEtas(layers int) []float64 {
 func (c *Config) Hidden() int { return len(c.Layers) - 1 }
 
 // KB is the hidden layers' basal→soma steady-state gain g_B/(g_L+g_B+g_A).
-func (c *Config) KB() float64 { return c.GB / (c.GL + c.GB + c.GA) }
+func (c *Config) KB() float64 { return c.soma().KB() }
 
 // KD is the output layer's dendrite→soma steady-state gain g_D/(g_L+g_D).
-func (c *Config) KD() float64 { return c.GD / (c.GL + c.GD) }
+func (c *Config) KD() float64 { return c.soma().KD() }
 
 // KI is the output gain for injected current 1/(g_L+g_D) (paper teaching).
-func (c *Config) KI() float64 { return 1 / (c.GL + c.GD) }
+func (c *Config) KI() float64 { return c.soma().KI() }
 
 // PHidden is the hidden-layer error scale P_h = 20/λmax.
 func (c *Config) PHidden() float64 { return 20 / c.LambdaMax }
@@ -325,11 +336,12 @@ func YAMLToJSON(b []byte) ([]byte, error) {
 // errors.
 func FromJSON(raw []byte, override func(*Config) error) (Config, error) {
 	var probe struct {
-		Profile string `json:"profile"`
+		Profile option.Profile `json:"profile"`
 	}
 	if len(bytes.TrimSpace(raw)) == 0 {
 		raw = []byte("{}")
 	}
+	raw = dropLegacyKeys(raw)
 	_ = json.Unmarshal(raw, &probe)
 	c := Default(probe.Profile)
 	dec := json.NewDecoder(bytes.NewReader(raw))
@@ -349,7 +361,49 @@ func FromJSON(raw []byte, override func(*Config) error) (Config, error) {
 	return c, nil
 }
 
+// legacyKeys are keys that earlier builds accepted although they selected
+// nothing, with the values those builds allowed. Run folders written by
+// them still load: a legacy key with one of its values is dropped. (Both
+// Jacobian averages, the mean of products and the product of means, are
+// always recorded, in max_jacobian_eigvals.npy and
+// max_jacobian_eigvals_prodmean.npy.)
+var legacyKeys = map[string][]string{"jacobian_mean": {`"products"`, `"means"`}}
+
+// dropLegacyKeys returns raw without its legacy keys (raw itself when it
+// has none or is not a JSON object).
+func dropLegacyKeys(raw []byte) []byte {
+	var m map[string]json.RawMessage
+	if json.Unmarshal(raw, &m) != nil {
+		return raw
+	}
+	dropped := false
+	for k, vals := range legacyKeys {
+		v, ok := m[k]
+		if !ok {
+			continue
+		}
+		for _, ok := range vals {
+			if string(bytes.TrimSpace(v)) == ok {
+				delete(m, k)
+				dropped = true
+			}
+		}
+	}
+	if !dropped {
+		return raw
+	}
+	out, err := json.Marshal(m)
+	if err != nil {
+		return raw
+	}
+	return out
+}
+
 func jsonError(err error) error {
+	var oe *option.Error
+	if errors.As(err, &oe) {
+		return &FieldError{Key: oe.Key, Got: fmt.Sprintf("%q", oe.Got), Want: oe.Want()}
+	}
 	var te *json.UnmarshalTypeError
 	if e, ok := err.(*json.UnmarshalTypeError); ok {
 		te = e
@@ -401,4 +455,41 @@ func (c *Config) Diff() []string {
 		}
 	}
 	return out
+}
+
+// soma returns the config's somatic parameters.
+func (c *Config) soma() model.Soma {
+	return model.Soma{GL: c.GL, GB: c.GB, GA: c.GA, GD: c.GD, EE: c.EE, EI: c.EI,
+		LambdaMax: c.LambdaMax, Conductances: c.Conductances}
+}
+
+// Model returns the parameters of the model that a simulation needs, built
+// from the config (call it after Resolve and Validate). The slices are
+// copies, so the parameters do not change with the config.
+func (c *Config) Model() model.Params {
+	return model.Params{
+		Mode:               c.Mode,
+		Profile:            c.Profile,
+		Soma:               c.soma(),
+		Kernel:             model.Kernel{Mem: c.Mem, TauS: c.TauS, TauL: c.TauL},
+		Teaching:           c.Teaching,
+		SpikingFeedforward: c.SpikingFeedforward,
+		SpikingFeedback:    c.SpikingFeedback,
+		Phases: model.Phases{Forward: c.ForwardPhase, Target: c.TargetPhase, Test: c.TestPhase,
+			Settle: c.SettleTime, Window: c.Window, RandLengths: c.RandPhaseLengths},
+		Plateau: model.Plateau{RandTimes: c.RandPlateauTimes, JitterSD: c.PlateauJitterSD, JitterMax: c.PlateauJitterMax},
+		Learning: model.Learning{
+			Etas:             append([]float64(nil), c.Etas...),
+			FeedbackEtas:     append([]float64(nil), c.FeedbackEtas...),
+			FeedbackLearning: c.FeedbackLearning,
+			FeedbackBias:     c.FeedbackBias,
+			Backprop:         c.Backprop,
+			BackpropOrder:    c.BackpropOrder,
+			Symmetric:        c.Symmetric,
+			NoisySymmetric:   c.NoisySymmetric,
+			SymmetricNoiseSD: c.SymmetricNoiseSD,
+		},
+		RecordBPAngle: c.RecordBPAngle,
+		RecordEigvals: c.RecordEigvals,
+	}
 }

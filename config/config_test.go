@@ -9,11 +9,13 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+
+	"github.com/dendrite-lab/dendrite/option"
 )
 
 func TestDefaultsValidate(t *testing.T) {
-	for _, p := range []string{"paper", "head"} {
-		for _, m := range []string{"spiking", "rate"} {
+	for _, p := range []option.Profile{option.Paper, option.Head} {
+		for _, m := range []option.Mode{option.Spiking, option.Rate} {
 			c := Default(p)
 			c.Mode = m
 			c.Resolve()
@@ -23,7 +25,7 @@ func TestDefaultsValidate(t *testing.T) {
 		}
 	}
 	if Default("paper").FeedbackBias != "none" || Default("head").FeedbackBias != "none" {
-		t.Error("feedback bias defaults per profile (spec §2.5)")
+		t.Error("feedback bias defaults per profile (docs/model.md#feedback-bias)")
 	}
 }
 
@@ -178,5 +180,41 @@ func TestHelpCoversEveryKey(t *testing.T) {
 		if len(help[k]) < 10 {
 			t.Errorf("key %s has no help text: run go generate ./config", k)
 		}
+	}
+}
+
+// Run folders written by earlier builds carry jacobian_mean, which selected
+// nothing (both Jacobian averages are always recorded): they still load,
+// while a value those builds refused is still an unknown key.
+func TestLegacyJacobianMeanLoads(t *testing.T) {
+	for _, v := range []string{"products", "means"} {
+		c, err := FromJSON([]byte(`{"profile":"head","jacobian_mean":"`+v+`","epochs":3}`), nil)
+		if err != nil {
+			t.Fatalf("jacobian_mean %q: %v", v, err)
+		}
+		if c.Profile != option.Head || c.Epochs != 3 {
+			t.Fatalf("jacobian_mean %q: profile %q epochs %d, want head 3", v, c.Profile, c.Epochs)
+		}
+	}
+	_, err := FromJSON([]byte(`{"jacobian_mean":"median"}`), nil)
+	if err == nil || !strings.Contains(err.Error(), "jacobian_mean") {
+		t.Fatalf("jacobian_mean \"median\": error %v, want an unknown-key error", err)
+	}
+}
+
+func TestModelParams(t *testing.T) {
+	c := Default(option.Paper)
+	c.GA = 0.05
+	c.Resolve()
+	p := c.Model()
+	if p.Soma.KB() != c.KB() || p.Soma.KD() != c.KD() || p.Soma.KI() != c.KI() || p.PHidden() != c.PHidden() || p.POut() != c.POut() {
+		t.Fatalf("gains differ: model %v %v %v, config %v %v %v", p.Soma.KB(), p.Soma.KD(), p.Soma.KI(), c.KB(), c.KD(), c.KI())
+	}
+	if p.Phases.TrainWindow() != 20 || p.Phases.TestWindow() != 220 || p.Kernel.Mem != 10 || p.Plateau.JitterMax != 5 {
+		t.Fatalf("phases %+v kernel %+v plateau %+v", p.Phases, p.Kernel, p.Plateau)
+	}
+	p.Learning.Etas[0] = 99
+	if c.Etas[0] == 99 {
+		t.Fatal("Model shares the learning rates with the config")
 	}
 }

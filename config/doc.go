@@ -5,6 +5,7 @@
 // a file (JSON or YAML) overrides them, command-line flags override the file,
 // and Validate checks everything in one place with errors that name the key
 // and the allowed values. The resolved Config is written into every run folder.
-//go:generate go run ./internal/genhelp
-
 package config
+
+// help.go is generated from the doc comments of the Config fields.
+//go:generate go run ./internal/genhelp

@@ -1,13 +1,17 @@
 package config
 
 import (
+	"encoding"
 	"encoding/json"
+	"errors"
 	"flag"
 	"fmt"
 	"reflect"
 	"sort"
 	"strconv"
 	"strings"
+
+	"github.com/dendrite-lab/dendrite/option"
 )
 
 // Keys returns every config key in field order.
@@ -106,6 +110,17 @@ func typeName(t reflect.Type) string {
 }
 
 func setField(v reflect.Value, s string) error {
+	if u, ok := v.Addr().Interface().(encoding.TextUnmarshaler); ok {
+		// an enumerated option: its own parser names the accepted values
+		if err := u.UnmarshalText([]byte(s)); err != nil {
+			var oe *option.Error
+			if errors.As(err, &oe) {
+				return fmt.Errorf("got %q, want %s", s, oe.Want())
+			}
+			return err
+		}
+		return nil
+	}
 	switch v.Kind() {
 	case reflect.String:
 		v.SetString(s)

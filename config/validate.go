@@ -4,6 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"math"
+
+	"github.com/dendrite-lab/dendrite/option"
 )
 
 // FieldError is a validation error naming the config key and what was expected.
@@ -22,13 +24,11 @@ func (e *FieldError) Error() string {
 func (c *Config) Validate() error {
 	var errs []error
 	bad := func(key string, got any, want string) { errs = append(errs, &FieldError{key, got, want}) }
-	oneOf := func(key, v string, allowed ...string) {
-		for _, a := range allowed {
-			if v == a {
-				return
-			}
+	opt := func(err error) {
+		var oe *option.Error
+		if errors.As(err, &oe) {
+			bad(oe.Key, fmt.Sprintf("%q", oe.Got), oe.Want())
 		}
-		bad(key, fmt.Sprintf("%q", v), fmt.Sprintf("one of %q", allowed))
 	}
 	finite := func(key string, v, lo, hi float64, loOpen bool) {
 		if math.IsNaN(v) || math.IsInf(v, 0) || v < lo || v > hi || (loOpen && v == lo) {
@@ -39,13 +39,12 @@ func (c *Config) Validate() error {
 			bad(key, v, fmt.Sprintf("a number in %s%g, %g]", br, lo, hi))
 		}
 	}
-	oneOf("mode", c.Mode, "spiking", "rate")
-	oneOf("profile", c.Profile, "paper", "head")
-	oneOf("backprop_order", c.BackpropOrder, "reference", "pre-update")
-	oneOf("feedback_bias", c.FeedbackBias, "none", "fixed", "learned")
-	oneOf("teaching", c.Teaching, "head", "paper")
-	oneOf("window", c.Window, "fixed", "settle")
-	oneOf("jacobian_mean", c.JacobianMean, "products", "means")
+	opt(c.Mode.Check())
+	opt(c.Profile.Check())
+	opt(c.BackpropOrder.Check())
+	opt(c.FeedbackBias.Check())
+	opt(c.Teaching.Check())
+	opt(c.Window.Check())
 
 	if len(c.Layers) == 0 {
 		bad("layers", "[]", "at least one layer size, e.g. [500, 10]")
@@ -148,7 +147,7 @@ func (c *Config) Validate() error {
 	if c.NoisySymmetric && !c.Symmetric {
 		bad("noisy_symmetric", true, "false unless symmetric is on")
 	}
-	if c.FeedbackBias == "learned" && !c.FeedbackLearning {
+	if c.FeedbackBias == option.BiasLearned && !c.FeedbackLearning {
 		bad("feedback_bias", "learned", `"none" or "fixed" unless feedback_learning is on`)
 	}
 	if c.RecordVoltages {

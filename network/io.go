@@ -29,8 +29,8 @@ func (n *Net) Save(dir string) error {
 				return err
 			}
 		}
-		if ly.C != nil {
-			if err := npy.WriteFile(filepath.Join(dir, fmt.Sprintf("c_%d.npy", m)), []int{ly.N}, ly.C); err != nil {
+		if ly.FeedbackBias != nil {
+			if err := npy.WriteFile(filepath.Join(dir, fmt.Sprintf("c_%d.npy", m)), []int{ly.N}, ly.FeedbackBias); err != nil {
 				return err
 			}
 		}
@@ -61,8 +61,8 @@ func (n *Net) Load(dir string) error {
 				return err
 			}
 		}
-		if ly.C != nil {
-			if err := loadInto(dir, fmt.Sprintf("c_%d.npy", m), ly.C, ly.N, 1, false); err != nil {
+		if ly.FeedbackBias != nil {
+			if err := loadInto(dir, fmt.Sprintf("c_%d.npy", m), ly.FeedbackBias, ly.N, 1, false); err != nil {
 				return err
 			}
 		}

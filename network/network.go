@@ -6,6 +6,8 @@ import (
 	"math/rand/v2"
 	"sort"
 
+	"github.com/dendrite-lab/dendrite/option"
+
 	"github.com/dendrite-lab/dendrite/config"
 	"github.com/dendrite-lab/dendrite/neuron"
 )
@@ -19,7 +21,8 @@ type Layer struct {
 	// next layer's size otherwise); 0 for the output layer.
 	Src int
 	Y   []float64 // Src×N, source-major; nil for the output layer
-	C   []float64 // feedback bias (N), nil when none
+	// FeedbackBias is the apical bias c (N), nil when the network has none.
+	FeedbackBias []float64
 	// Zero lists the indices of Y forced to zero by sparse feedback (sorted);
 	// Gain is the amplification re-applied with it in symmetric mode.
 	Zero []int
@@ -50,7 +53,7 @@ func NewShape(input int, sizes []int, broadcast, bias bool) *Net {
 			}
 			ly.Y = make([]float64, ly.Src*n)
 			if bias {
-				ly.C = make([]float64, n)
+				ly.FeedbackBias = make([]float64, n)
 			}
 		}
 		net.Layers = append(net.Layers, ly)
@@ -59,12 +62,12 @@ func NewShape(input int, sizes []int, broadcast, bias bool) *Net {
 	return net
 }
 
-// New builds and initialises a network for cfg, drawing from r (spec §2.3–2.5).
+// New builds and initialises a network for cfg, drawing from r (docs/model.md#weight-initialisation, #feedback-wiring, #feedback-bias).
 func New(cfg *config.Config, input int, r *rand.Rand) *Net {
-	bias := cfg.FeedbackBias != "none"
+	bias := cfg.FeedbackBias != option.BiasNone
 	net := NewShape(input, cfg.Layers, cfg.Broadcast, bias)
 	st := neuron.DefaultInitStats(cfg.LambdaMax)
-	paper := cfg.Profile == "paper"
+	paper := cfg.Profile == option.Paper
 	// u is the profile's centred uniform: u−0.5 ∈ (−½,½) (paper) or u' ∈ (−1,1) (head).
 	u := func() float64 {
 		if paper {
@@ -124,7 +127,7 @@ func New(cfg *config.Config, input int, r *rand.Rand) *Net {
 			chainProduct(net.Layers[l], chainR[l], net.Layers[l+1])
 		}
 	}
-	// Feedback bias (spec §2.5), from the dense Y before sparsification.
+	// Feedback bias (docs/model.md#feedback-bias), from the dense Y before sparsification.
 	initBias(cfg, net, st, r)
 	if cfg.SparseFeedback {
 		for _, ly := range net.Layers[:L-1] {
@@ -132,7 +135,7 @@ func New(cfg *config.Config, input int, r *rand.Rand) *Net {
 		}
 	}
 	if cfg.Symmetric {
-		net.Symmetrize(cfg, r)
+		net.Symmetrize(cfg.NoisySymmetric, cfg.SymmetricNoiseSD, r)
 	}
 	return net
 }
@@ -164,11 +167,11 @@ func chainProduct(lo *Layer, R []float64, hi *Layer) {
 
 func initBias(cfg *config.Config, net *Net, st neuron.InitStats, r *rand.Rand) {
 	for _, ly := range net.Layers[:len(net.Layers)-1] {
-		if ly.C == nil {
+		if ly.FeedbackBias == nil {
 			continue
 		}
 		switch {
-		case cfg.FeedbackBias == "fixed" && cfg.WeightOptimization:
+		case cfg.FeedbackBias == option.BiasFixed && cfg.WeightOptimization:
 			// c = Y·r with r zero-mean, spread of "layer ℓ+1" (fan-in n_ℓ).
 			_, fsd := st.Weights(ly.N)
 			rv := make([]float64, ly.Src)
@@ -180,26 +183,26 @@ func initBias(cfg *config.Config, net *Net, st neuron.InitStats, r *rand.Rand) {
 				for k := 0; k < ly.Src; k++ {
 					s += ly.Y[k*ly.N+i] * rv[k]
 				}
-				ly.C[i] = s
+				ly.FeedbackBias[i] = s
 			}
-		case cfg.FeedbackBias == "fixed":
-			for i := range ly.C {
-				ly.C[i] = r.Float64() - 0.5
+		case cfg.FeedbackBias == option.BiasFixed:
+			for i := range ly.FeedbackBias {
+				ly.FeedbackBias[i] = r.Float64() - 0.5
 			}
 		case cfg.WeightOptimization: // learned, head form
-			for i := range ly.C {
-				ly.C[i] = st.BMean + 3.465*st.BSD*(2*r.Float64()-1)
+			for i := range ly.FeedbackBias {
+				ly.FeedbackBias[i] = st.BMean + 3.465*st.BSD*(2*r.Float64()-1)
 			}
 		default:
-			for i := range ly.C {
-				ly.C[i] = 2*r.Float64() - 1
+			for i := range ly.FeedbackBias {
+				ly.FeedbackBias[i] = 2*r.Float64() - 1
 			}
 		}
 	}
 }
 
 // sparsify chooses ⌊fraction·size⌋ entries of Y uniformly without
-// replacement, stores them and applies the mask (spec §2.4).
+// replacement, stores them and applies the mask (docs/model.md#feedback-wiring).
 func (ly *Layer) sparsify(cfg *config.Config, r *rand.Rand) {
 	size := len(ly.Y)
 	k := int(math.Floor(cfg.SparseFraction * float64(size)))
@@ -226,15 +229,15 @@ func (ly *Layer) ApplyMask(amplify bool) {
 	}
 }
 
-// Symmetrize regenerates Y from the current W (spec §6.2): broadcast
+// Symmetrize regenerates Y from the current W (docs/model.md#feedback-wiring): broadcast
 // Y_{L−2} = W_{L−1}ᵀ and Y_ℓ = W_{ℓ+1}ᵀ Y_{ℓ+1} below it; layer-wise
 // Y_ℓ = W_{ℓ+1}ᵀ. With noisy symmetric weights, fresh N(0, sd²) noise is added
-// elementwise to every W_{ℓ+1}ᵀ factor. Sparse masks (and ×gain) are re-applied.
-func (n *Net) Symmetrize(cfg *config.Config, r *rand.Rand) {
+// elementwise to every W_{ℓ+1}ᵀ factor when noisy. Sparse masks (and ×gain) are re-applied.
+func (n *Net) Symmetrize(noisy bool, noiseSD float64, r *rand.Rand) {
 	L := len(n.Layers)
 	noise := func() float64 { return 0 }
-	if cfg.NoisySymmetric {
-		noise = func() float64 { return cfg.SymmetricNoiseSD * r.NormFloat64() }
+	if noisy {
+		noise = func() float64 { return noiseSD * r.NormFloat64() }
 	}
 	for l := L - 2; l >= 0; l-- {
 		ly, up := n.Layers[l], n.Layers[l+1]
@@ -263,7 +266,7 @@ func (n *Net) Symmetrize(cfg *config.Config, r *rand.Rand) {
 // CheckFinite returns an error naming the first non-finite parameter.
 func (n *Net) CheckFinite() error {
 	for l, ly := range n.Layers {
-		for name, v := range map[string][]float64{"W": ly.W, "b": ly.B, "Y": ly.Y, "c": ly.C} {
+		for name, v := range map[string][]float64{"W": ly.W, "b": ly.B, "Y": ly.Y, "c": ly.FeedbackBias} {
 			for i, x := range v {
 				if math.IsNaN(x) || math.IsInf(x, 0) {
 					return fmt.Errorf("%s_%d has a non-finite value %v at flat index %d", name, l, x, i)
@@ -284,7 +287,7 @@ func (n *Net) Clone() *Net {
 		return append([]float64(nil), a...)
 	}
 	for _, ly := range n.Layers {
-		c.Layers = append(c.Layers, &Layer{In: ly.In, N: ly.N, W: cp(ly.W), B: cp(ly.B), Src: ly.Src, Y: cp(ly.Y), C: cp(ly.C),
+		c.Layers = append(c.Layers, &Layer{In: ly.In, N: ly.N, W: cp(ly.W), B: cp(ly.B), Src: ly.Src, Y: cp(ly.Y), FeedbackBias: cp(ly.FeedbackBias),
 			Zero: append([]int(nil), ly.Zero...), Gain: ly.Gain})
 	}
 	return c

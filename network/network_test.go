@@ -10,9 +10,10 @@ import (
 
 	"github.com/dendrite-lab/dendrite/config"
 	"github.com/dendrite-lab/dendrite/npy"
+	"github.com/dendrite-lab/dendrite/option"
 )
 
-func cfg(t *testing.T, profile string, layers []int, mut func(*config.Config)) *config.Config {
+func cfg(t *testing.T, profile option.Profile, layers []int, mut func(*config.Config)) *config.Config {
 	t.Helper()
 	c := config.Default(profile)
 	c.Layers = layers
@@ -39,11 +40,11 @@ func meanSD(v []float64) (float64, float64) {
 	return m, math.Sqrt(s / float64(len(v)))
 }
 
-// Init statistics of spec §2.3 for fan-in 784, 500 and 100: paper s.d. = s_w,
+// Init statistics (docs/model.md#weight-initialisation) for fan-in 784, 500 and 100: paper s.d. = s_w,
 // head s.d. = 2 s_w, means w̄.
 func TestInitStatistics(t *testing.T) {
 	want := map[int][2]float64{784: {0.0187075, 0.504903}, 500: {0.0293333, 0.632115}, 100: {0.146667, 1.410410}}
-	for _, p := range []string{"paper", "head"} {
+	for _, p := range []option.Profile{option.Paper, option.Head} {
 		net := New(cfg(t, p, []int{500, 100, 10}, nil), 784, rand.New(rand.NewPCG(1, 1)))
 		for l, fanIn := range []int{784, 500, 100} {
 			m, sd := meanSD(net.Layers[l].W)
@@ -75,9 +76,9 @@ func TestInitStatistics(t *testing.T) {
 	if _, sd := meanSD(net.Layers[0].Y); math.Abs(sd-8.9) > 0.8 {
 		t.Errorf("Y_0 s.d. %.2f, want ≈ 8.9", sd)
 	}
-	// The fixed paper bias c = Y·r has s.d. ≈ 1.3–1.5 for (500,10) layer 0 (spec §10).
+	// The fixed paper bias c = Y·r has s.d. ≈ 1.3–1.5 for (500,10) layer 0 (docs/feedback-bias.md).
 	n1 := New(cfg(t, "paper", []int{500, 10}, nil), 784, rand.New(rand.NewPCG(3, 3)))
-	if _, sd := meanSD(n1.Layers[0].C); sd < 1.1 || sd > 1.7 {
+	if _, sd := meanSD(n1.Layers[0].FeedbackBias); sd < 1.1 || sd > 1.7 {
 		t.Errorf("c_0 s.d. %.2f, want ≈ 1.3–1.5", sd)
 	}
 }
@@ -105,8 +106,8 @@ func TestSparseFeedback(t *testing.T) {
 			t.Errorf("%d zeros, want ⌊0.8·5000⌋ = 4000", zeros)
 		}
 		// The fixed bias comes from the dense Y.
-		for i := range sp.Layers[0].C {
-			if sp.Layers[0].C[i] != dense.Layers[0].C[i] {
+		for i := range sp.Layers[0].FeedbackBias {
+			if sp.Layers[0].FeedbackBias[i] != dense.Layers[0].FeedbackBias[i] {
 				t.Fatal("feedback bias should be computed before sparsification")
 			}
 		}
@@ -139,7 +140,7 @@ func TestSymmetric(t *testing.T) {
 }
 
 func TestSaveLoad(t *testing.T) {
-	c := cfg(t, "paper", []int{30, 10}, nil)
+	c := cfg(t, "paper", []int{30, 10}, func(c *config.Config) { c.FeedbackBias = option.BiasFixed })
 	net := New(c, 784, rand.New(rand.NewPCG(6, 6)))
 	dir := t.TempDir()
 	if err := net.Save(dir); err != nil {

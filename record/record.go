@@ -1,4 +1,4 @@
-// Package record keeps what a training run records (spec §6.3) and writes it
+// Package record keeps what a training run records (docs/model.md#recorded-quantities) and writes it
 // as files that Python opens directly: .npy arrays under records/, tidy CSVs
 // (losses.csv, voltages.csv) and metrics.csv, one row per test. The layout is
 // described in docs/run-folder.md. A Log can be stored in and restored from a

@@ -17,6 +17,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"text/tabwriter"
 	"time"
 
 	"github.com/dendrite-lab/dendrite/config"
@@ -160,26 +161,34 @@ func (p *prefixed) Write(b []byte) (int, error) {
 	return len(b), nil
 }
 
-// Table writes a human-readable summary.
+// Table writes a human-readable summary: labelled lines, and one row per
+// seed, both aligned by tabwriter.
 func (r *Result) Table(w io.Writer) {
 	m, sd, lo, hi := r.Stats()
 	c := r.Config
-	fmt.Fprintf(w, "experiment   %s — %s\n", r.Experiment.Name, r.Experiment.Description)
-	fmt.Fprintf(w, "config       %s mode, %s profile, layers %v, etas %v, %d epoch(s)", c.Mode, c.Profile, c.Layers, c.Etas, c.Epochs)
+	// Labels pad to 13 columns in every block, so the blocks before and after
+	// the seed rows line up with each other.
+	lw := tabwriter.NewWriter(w, 13, 0, 1, ' ', 0)
+	fmt.Fprintf(lw, "experiment\t%s — %s\n", r.Experiment.Name, r.Experiment.Description)
+	fmt.Fprintf(lw, "config\t%s mode, %s profile, layers %v, etas %v, %d epoch(s)", c.Mode, c.Profile, c.Layers, c.Etas, c.Epochs)
 	if c.TrainExamples > 0 {
-		fmt.Fprintf(w, " of %d examples", c.TrainExamples)
+		fmt.Fprintf(lw, " of %d examples", c.TrainExamples)
 	}
-	fmt.Fprintf(w, ", %d test images\n", c.TestExamples)
-	fmt.Fprintf(w, "seeds        %v\n", r.Seeds)
+	fmt.Fprintf(lw, ", %d test images\n", c.TestExamples)
+	fmt.Fprintf(lw, "seeds\t%v\n", r.Seeds)
+	lw.Flush()
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
 	for i, s := range r.Seeds {
-		fmt.Fprintf(w, "  seed %-4d  %6.2f %%  (%.0f s)  %s\n", s, r.Errors[i], r.Seconds[i], r.Dirs[i])
+		fmt.Fprintf(tw, "  seed\t%d\t%.2f %%\t(%.0f s)\t  %s\n", s, r.Errors[i], r.Seconds[i], r.Dirs[i])
 	}
-	fmt.Fprintf(w, "ours         %.2f %% ± %.2f (s.d.), min–max %.2f–%.2f %%, n = %d\n", m, sd, lo, hi, len(r.Errors))
-	fmt.Fprintf(w, "paper        %s\n", r.Experiment.Paper)
+	tw.Flush()
+	fmt.Fprintf(lw, "ours\t%.2f %% ± %s (s.d.), min–max %.2f–%.2f %%, n = %d\n", m, stats.SDText(sd), lo, hi, len(r.Errors))
+	fmt.Fprintf(lw, "paper\t%s\n", r.Experiment.Paper)
 	if r.Experiment.Reference != "" {
-		fmt.Fprintf(w, "reference    %s\n", r.Experiment.Reference)
+		fmt.Fprintf(lw, "reference\t%s\n", r.Experiment.Reference)
 	}
-	fmt.Fprintf(w, "wall time    %.0f s on %d cores\n", r.Wall, r.Cores)
+	fmt.Fprintf(lw, "wall time\t%.0f s on %d cores\n", r.Wall, r.Cores)
+	lw.Flush()
 }
 
 // MarkdownRow returns one row of docs/results.md's table.
@@ -189,8 +198,8 @@ func (r *Result) MarkdownRow(command string) string {
 	if r.Experiment.HasError {
 		paper = fmt.Sprintf("%.1f %%", r.Experiment.PaperError)
 	}
-	return fmt.Sprintf("| %s | %d | %v | %.2f ± %.2f (%.2f–%.2f) | %s | %.0f s, %d cores | `%s` |",
-		r.Experiment.Name, r.Config.Epochs, r.Seeds, m, sd, lo, hi, paper, r.Wall, r.Cores, command)
+	return fmt.Sprintf("| %s | %d | %v | %.2f ± %s (%.2f–%.2f) | %s | %.0f s, %d cores | `%s` |",
+		r.Experiment.Name, r.Config.Epochs, r.Seeds, m, stats.SDText(sd), lo, hi, paper, r.Wall, r.Cores, command)
 }
 
 // Write saves results.csv, results.md and the overlaid learning curves into Out/<name>.

@@ -21,7 +21,7 @@ func (t *trainer) recordActivity(n int) error {
 		acts[m] = make([]float64, n*h)
 	}
 	idx := identity(n)
-	sim.Evaluate(t.cfg, t.net, labelled{t.test}, idx, testSeed(t.cfg.Seed, -2), t.workers, func(k int, s *sim.Sim) {
+	sim.Evaluate(t.cfg.Model(), t.net, labelled{t.test}, idx, testSeed(t.cfg.Seed, -2), t.workers, func(k int, s *sim.Sim) {
 		for m, h := range hidden {
 			copy(acts[m][k*h:(k+1)*h], s.HiddenRates(m))
 		}

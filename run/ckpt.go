@@ -25,7 +25,7 @@ func (t *trainer) checkpoint() error {
 		w.Float64s(p+"W", ly.W)
 		w.Float64s(p+"b", ly.B)
 		w.Float64s(p+"Y", ly.Y)
-		w.Float64s(p+"c", ly.C)
+		w.Float64s(p+"c", ly.FeedbackBias)
 		z := make([]int64, len(ly.Zero))
 		for i, v := range ly.Zero {
 			z[i] = int64(v)
@@ -172,7 +172,7 @@ func (t *trainer) restore() error {
 		for _, x := range []struct {
 			name string
 			dst  []float64
-		}{{"W", ly.W}, {"b", ly.B}, {"Y", ly.Y}, {"c", ly.C}} {
+		}{{"W", ly.W}, {"b", ly.B}, {"Y", ly.Y}, {"c", ly.FeedbackBias}} {
 			v, err := r.Float64s(p+x.name, len(x.dst))
 			if err != nil {
 				return err

@@ -9,7 +9,6 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
-	"syscall"
 )
 
 // Folder names inside a run folder.
@@ -52,14 +51,6 @@ func lock(dir string) (unlock func(), err error) {
 		os.Remove(path) // stale
 	}
 	return nil, fmt.Errorf("%s: %w", dir, ErrLocked)
-}
-
-func processAlive(pid int) bool {
-	if pid <= 0 {
-		return false
-	}
-	err := syscall.Kill(pid, 0)
-	return err == nil || errors.Is(err, syscall.EPERM)
 }
 
 // ReadSummary reads dir/summary.json.

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"github.com/dendrite-lab/dendrite/internal/stats"
 	"io"
 	"log/slog"
 	"math"
@@ -13,6 +12,9 @@ import (
 	"path/filepath"
 	"runtime"
 	"time"
+
+	"github.com/dendrite-lab/dendrite/internal/stats"
+	"github.com/dendrite-lab/dendrite/option"
 
 	"github.com/dendrite-lab/dendrite/config"
 	"github.com/dendrite-lab/dendrite/dataset"
@@ -244,8 +246,8 @@ func (t *trainer) setup() error {
 	hidden := cfg.Layers[:len(cfg.Layers)-1]
 	t.log = record.NewLog(hidden)
 	if t.opts.Resume {
-		t.net = network.NewShape(sim.Pixels, cfg.Layers, cfg.Broadcast, cfg.FeedbackBias != "none")
-		t.sim = sim.New(cfg, t.net, cfg.Seed)
+		t.net = network.NewShape(sim.Pixels, cfg.Layers, cfg.Broadcast, cfg.FeedbackBias != option.BiasNone)
+		t.sim = sim.New(cfg.Model(), t.net, cfg.Seed)
 		return t.restore()
 	}
 	t.net = network.New(cfg, sim.Pixels, initRNG(cfg.Seed))
@@ -254,10 +256,10 @@ func (t *trainer) setup() error {
 			return err
 		}
 		if cfg.Symmetric {
-			t.net.Symmetrize(cfg, initRNG(cfg.Seed^1))
+			t.net.Symmetrize(cfg.NoisySymmetric, cfg.SymmetricNoiseSD, initRNG(cfg.Seed^1))
 		}
 	}
-	t.sim = sim.New(cfg, t.net, cfg.Seed)
+	t.sim = sim.New(cfg.Model(), t.net, cfg.Seed)
 	t.epoch = 1
 	if err := writeAtomic(filepath.Join(t.dir, ConfigFile), cfg.JSON()); err != nil {
 		return err
@@ -282,8 +284,8 @@ func (t *trainer) evaluate(n int, activity func(k int, s *sim.Sim)) float64 {
 	seed := testSeed(t.cfg.Seed, t.tests)
 	t.tests++
 	idx := rand.New(rand.NewPCG(seed, 0x54455354)).Perm(t.test.N)[:n]
-	ev := sim.Evaluate(t.cfg, t.net, labelled{t.test}, idx, seed, t.workers, activity)
-	// Simulated time runs on through tests (spec §10 item 10), as if the test
+	ev := sim.Evaluate(t.cfg.Model(), t.net, labelled{t.test}, idx, seed, t.workers, activity)
+	// Simulated time runs on through tests (docs/model.md#training-schedule), as if the test
 	// images had been shown one after the other.
 	t.sim.Time += int64(n) * int64(t.cfg.TestPhase)
 	return ev.ErrorPercent()
@@ -474,7 +476,7 @@ func (t *trainer) summary(status string) *Summary {
 	s := &Summary{Status: status, Epochs: t.epoch - 1, ExamplesTrained: t.examples,
 		Seconds: t.elapsed(), TrainSeconds: t.priorTrn + t.trainTime.Seconds(),
 		FullTestErrors: nonNil(t.log.FullTests), TrainingErrors: nonNil(t.log.TrainErrors),
-		Mode: cfg.Mode, Profile: cfg.Profile, Layers: cfg.Layers, Seed: cfg.Seed,
+		Mode: string(cfg.Mode), Profile: string(cfg.Profile), Layers: cfg.Layers, Seed: cfg.Seed,
 		Workers: t.workers, GOMAXPROCS: runtime.GOMAXPROCS(0), Version: Version,
 		Finished: time.Now().UTC().Format(time.RFC3339), TestSet: t.testName}
 	if s.TrainSeconds > 0 {

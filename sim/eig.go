@@ -6,13 +6,14 @@ import (
 	"gonum.org/v1/gonum/mat"
 
 	"github.com/dendrite-lab/dendrite/neuron"
+	"github.com/dendrite-lab/dendrite/option"
 )
 
 // eigFIFO is the number of recent examples the Jacobian average covers.
 const eigFIFO = 100
 
 // eigState keeps the last eigFIFO Jacobians J_β (n_out×n_h) and J_γ
-// (n_h×n_out) of the last hidden layer and the output (spec §6.3).
+// (n_h×n_out) of the last hidden layer and the output (docs/model.md#recorded-quantities).
 type eigState struct {
 	nOut, nH int
 	jb, jg   [][]float64 // ring of row-major matrices
@@ -23,7 +24,7 @@ type eigState struct {
 func newEigState(s *Sim) *eigState {
 	out := s.out()
 	h := s.layers[len(s.layers)-2]
-	e := &eigState{nOut: out.n, nH: h.n, withC: s.Cfg.Profile == "paper"}
+	e := &eigState{nOut: out.n, nH: h.n, withC: s.par.Profile == option.Paper}
 	for i := 0; i < eigFIFO; i++ {
 		e.jb = append(e.jb, make([]float64, out.n*h.n))
 		e.jg = append(e.jg, make([]float64, out.n*h.n))
@@ -51,8 +52,8 @@ func (e *eigState) push(s *Sim) {
 		for k := 0; k < no; k++ {
 			x += h.ly.Y[k*nh+j] * rOut[k]
 		}
-		if e.withC && h.ly.C != nil {
-			x += h.ly.C[j]
+		if e.withC && h.ly.FeedbackBias != nil {
+			x += h.ly.FeedbackBias[j]
 		}
 		g := neuron.SigmoidPrime(x)
 		for k := 0; k < no; k++ {

@@ -4,7 +4,7 @@ import (
 	"runtime"
 	"sync"
 
-	"github.com/dendrite-lab/dendrite/config"
+	"github.com/dendrite-lab/dendrite/model"
 	"github.com/dendrite-lab/dendrite/network"
 )
 
@@ -28,12 +28,12 @@ func (e Evaluation) ErrorPercent() float64 {
 	return 100 * float64(e.Wrong) / float64(e.N)
 }
 
-// Evaluate tests net on the images idx of set (spec §4), split across
+// Evaluate tests net on the images idx of set (docs/model.md#test-procedure-and-read-out), split across
 // workers goroutines (0 = GOMAXPROCS). Image k of idx is simulated with the
 // spike stream (seed, k), so the result does not depend on workers. If
 // activity is non-nil it is called (from the worker goroutine) after each
 // image with its position and the worker's Sim, e.g. to copy hidden rates.
-func Evaluate(cfg *config.Config, net *network.Net, set Images, idx []int, seed uint64, workers int, activity func(k int, s *Sim)) Evaluation {
+func Evaluate(p model.Params, net *network.Net, set Images, idx []int, seed uint64, workers int, activity func(k int, s *Sim)) Evaluation {
 	if workers <= 0 {
 		workers = runtime.GOMAXPROCS(0)
 	}
@@ -58,7 +58,7 @@ func Evaluate(cfg *config.Config, net *network.Net, set Images, idx []int, seed 
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			s := New(cfg, net, seed)
+			s := New(p, net, seed)
 			for k0 := range next {
 				for k := k0; k < k0+16 && k < len(idx); k++ {
 					s.Reseed(seed, uint64(k))

@@ -5,6 +5,7 @@ import (
 
 	"github.com/dendrite-lab/dendrite/learn"
 	"github.com/dendrite-lab/dendrite/neuron"
+	"github.com/dendrite-lab/dendrite/option"
 )
 
 // Phase identifiers passed to Trace.
@@ -17,12 +18,12 @@ const (
 // Result is what one training example produced.
 type Result struct {
 	Label, Pred int
-	Loss        float64 // final-layer loss (spec §3.6)
+	Loss        float64 // final-layer loss (docs/model.md#output-layer)
 	// BPAngle is the angle (degrees) between hidden layer 0's update and the
 	// backprop update (NaN when not recorded or undefined).
 	BPAngle float64
 	// MaxJacEig, MaxJacEigMeans, MaxWeightEig are the eigenvalue records of
-	// spec §6.3 (zero when not recorded).
+	// docs/model.md#recorded-quantities (zero when not recorded).
 	MaxJacEig, MaxJacEigMeans, MaxWeightEig float64
 	LenF, LenT                              int
 	// EndF and EndT are the absolute times (ms) at the end of each phase.
@@ -32,21 +33,21 @@ type Result struct {
 	Finite bool
 }
 
-// Train presents one training example (spec §3.5): forward phase, target
+// Train presents one training example (docs/model.md#phases-and-averaging-windows): forward phase, target
 // phase, weight updates. The simulation is not reset between examples.
 func (s *Sim) Train(img []uint8, label int) Result {
-	if s.Cfg.Rate() {
+	if s.par.Rate() {
 		return s.trainRate(img, label)
 	}
-	cfg := s.Cfg
-	lenF, lenT := cfg.ForwardPhase, cfg.TargetPhase
-	if cfg.RandPhaseLengths {
-		lenF = neuron.PhaseLength(s.phaseRNG, cfg.ForwardPhase)
-		lenT = neuron.PhaseLength(s.phaseRNG, cfg.TargetPhase)
+	ph := s.par.Phases
+	lenF, lenT := ph.Forward, ph.Target
+	if ph.RandLengths {
+		lenF = neuron.PhaseLength(s.phaseRNG, ph.Forward)
+		lenT = neuron.PhaseLength(s.phaseRNG, ph.Target)
 	}
 	s.SetInput(img)
 	res := Result{Label: label, LenF: lenF, LenT: lenT}
-	pfb := cfg.FeedbackLearning
+	pfb := s.par.Learning.FeedbackLearning
 	// forward phase
 	s.setTarget(-1)
 	s.drawJitter()
@@ -94,19 +95,17 @@ func (s *Sim) out() *layer { return s.layers[len(s.layers)-1] }
 
 // trainWindow is the number of steps averaged at the end of a training phase of length n.
 func (s *Sim) trainWindow(n int) int {
-	if s.Cfg.Window == "settle" {
-		return n - s.Cfg.SettleTime
-	}
-	return s.Cfg.TrainWindow()
+	return s.par.Phases.Averaged(n, s.par.Phases.TrainWindow())
 }
 
 func (s *Sim) drawJitter() {
-	if !s.Cfg.RandPlateauTimes {
+	pl := s.par.Plateau
+	if !pl.RandTimes {
 		return
 	}
 	for _, ls := range s.layers[:len(s.layers)-1] {
 		for i := range ls.jitter {
-			ls.jitter[i] = neuron.PlateauJitter(s.jitterRNG, s.Cfg.PlateauJitterSD, s.Cfg.PlateauJitterMax)
+			ls.jitter[i] = neuron.PlateauJitter(s.jitterRNG, pl.JitterSD, pl.JitterMax)
 		}
 	}
 }
@@ -165,7 +164,7 @@ func (s *Sim) endPhase(forward bool, n int) {
 		if ls.aRing != nil {
 			// Jittered plateau: mean of A over the window ending d_i steps before the phase end.
 			R := len(ls.aRing)
-			tw := s.Cfg.TrainWindow()
+			tw := s.par.Phases.TrainWindow()
 			for i := range aD {
 				d := ls.jitter[i]
 				sum := 0.0
@@ -194,16 +193,16 @@ func (s *Sim) readout(v []float64) int {
 	return best
 }
 
-// update applies the learning rules top-down (spec §3.5 step 3) and returns
+// update applies the learning rules top-down (docs/model.md#learning-rules) and returns
 // the output loss and the backprop angle of hidden layer 0.
 func (s *Sim) update() (loss, angle float64) {
-	cfg := s.Cfg
+	lr := &s.par.Learning
 	L := len(s.layers)
 	out := s.out()
 	angle = nan
 	loss = learn.OutputDelta(out.delta, out.cF, out.lamT, s.kD, s.lamMax)
-	needBP := cfg.Backprop || cfg.RecordBPAngle
-	if needBP && cfg.BackpropOrder == "pre-update" {
+	needBP := lr.Backprop || s.par.RecordBPAngle
+	if needBP && lr.BackpropOrder == option.OrderPreUpdate {
 		up := out.delta
 		for l := L - 2; l >= 0; l-- {
 			ls := s.layers[l]
@@ -211,38 +210,38 @@ func (s *Sim) update() (loss, angle float64) {
 			up = ls.dbp
 		}
 	}
-	s.applyW(L-1, out.delta, cfg.Etas[L-1]*cfg.POut())
+	s.applyW(L-1, out.delta, lr.Etas[L-1]*s.par.POut())
 	for l := L - 2; l >= 0; l-- {
 		ls := s.layers[l]
-		if cfg.FeedbackLearning {
+		if lr.FeedbackLearning {
 			learn.FeedbackError(ls.eps, ls.cF, ls.alphaF, ls.aF, s.lamMax)
-			eta := cfg.FeedbackEtas[l]
+			eta := lr.FeedbackEtas[l]
 			learn.AddOuter(ls.ly.Y, eta, ls.eps, ls.pfbF)
-			if cfg.FeedbackBias == "learned" {
-				learn.AddScaled(ls.ly.C, eta, ls.eps)
+			if lr.FeedbackBias == option.BiasLearned {
+				learn.AddScaled(ls.ly.FeedbackBias, eta, ls.eps)
 			}
 			ls.ly.ApplyMask(false)
 			s.recomputeQ(l)
 		}
 		hiddenDelta(ls.delta, ls.cF, ls.alphaT, ls.alphaF, s.sig, s.kB, s.lamMax)
-		if needBP && cfg.BackpropOrder == "reference" {
+		if needBP && lr.BackpropOrder == option.OrderReference {
 			up := out.delta
 			if l < L-2 {
 				up = s.layers[l+1].dbp
 			}
 			learn.BackpropDelta(ls.dbp, ls.cF, s.layers[l+1].ly.W, up, s.kB, s.lamMax)
 		}
-		if cfg.RecordBPAngle && l == 0 {
+		if s.par.RecordBPAngle && l == 0 {
 			angle = learn.AngleDeg(ls.delta, ls.dbp)
 		}
 		d := ls.delta
-		if cfg.Backprop {
+		if lr.Backprop {
 			d = ls.dbp
 		}
-		s.applyW(l, d, cfg.Etas[l]*cfg.PHidden())
+		s.applyW(l, d, lr.Etas[l]*s.par.PHidden())
 	}
-	if cfg.Symmetric {
-		s.Net.Symmetrize(cfg, s.noiseRNG)
+	if lr.Symmetric {
+		s.Net.Symmetrize(lr.NoisySymmetric, lr.SymmetricNoiseSD, s.noiseRNG)
 		for l := 0; l < L-1; l++ {
 			s.recomputeQ(l)
 		}
@@ -257,7 +256,7 @@ func (s *Sim) applyW(l int, delta []float64, scale float64) {
 	ls := s.layers[l]
 	addOuter(ls.ly.W, scale, delta, ls.pinF)
 	learn.AddScaled(ls.ly.B, scale, delta)
-	if !s.spikingFF || s.Cfg.Rate() {
+	if !s.spikingFF || s.par.Rate() {
 		return
 	}
 	below := s.belowPop(l)
@@ -276,7 +275,7 @@ func (s *Sim) applyW(l int, delta []float64, scale float64) {
 
 // recomputeQ rebuilds layer l's apical projections from the source's spike history.
 func (s *Sim) recomputeQ(l int) {
-	if !s.spikingFB || s.Cfg.Rate() {
+	if !s.spikingFB || s.par.Rate() {
 		return
 	}
 	ls := s.layers[l]
@@ -296,22 +295,19 @@ func (s *Sim) recomputeQ(l int) {
 	}
 }
 
-// Classify presents one test image from rest for the test phase (spec §4)
+// Classify presents one test image from rest for the test phase (docs/model.md#test-procedure-and-read-out)
 // and returns the predicted class. The state is reset before and after.
 func (s *Sim) Classify(img []uint8) int {
 	s.Reset()
-	if s.Cfg.Rate() {
+	if s.par.Rate() {
 		s.SetInput(img)
 		s.forwardRate()
 		return s.readout(s.out().C)
 	}
 	s.SetInput(img)
 	s.setTarget(-1)
-	n := s.Cfg.TestPhase
-	win := s.Cfg.TestWindow()
-	if s.Cfg.Window == "settle" {
-		win = n - s.Cfg.SettleTime
-	}
+	n := s.par.Phases.Test
+	win := s.par.Phases.Averaged(n, s.par.Phases.TestWindow())
 	s.noApical = s.gA == 0 // the apical input cannot reach the somata
 	s.runPhase(n, win, false, false, false, Test)
 	s.noApical = false
@@ -324,7 +320,7 @@ func (s *Sim) Classify(img []uint8) int {
 // HiddenRates returns the end-of-phase mean rates of hidden layer l after the
 // last Classify or Train call (a view; copy it to keep it).
 func (s *Sim) HiddenRates(l int) []float64 {
-	if s.Cfg.Rate() {
+	if s.par.Rate() {
 		return s.layers[l].lam
 	}
 	return s.layers[l].lamF

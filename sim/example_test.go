@@ -20,7 +20,7 @@ func Example() {
 		panic(err)
 	}
 	net := network.New(&cfg, sim.Pixels, rand.New(rand.NewPCG(1, 2)))
-	s := sim.New(&cfg, net, 3)
+	s := sim.New(cfg.Model(), net, 3)
 	img := make([]uint8, sim.Pixels)
 	for i := 300; i < 320; i++ {
 		img[i] = 255

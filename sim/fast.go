@@ -6,7 +6,7 @@ import (
 	"sync"
 	"unsafe"
 
-	"github.com/dendrite-lab/dendrite/config"
+	"github.com/dendrite-lab/dendrite/model"
 	"github.com/dendrite-lab/dendrite/neuron"
 )
 
@@ -144,11 +144,11 @@ func rateTable(lamMax float64) *neuron.RateTable {
 // defaultTable returns the rate table the spiking loops use by default: none
 // where the vector sigmoid runs (it is exact to rounding and as fast), the
 // table on machines without it (3.6 instead of 15 ns per neuron).
-func defaultTable(cfg *config.Config) *neuron.RateTable {
-	if useAVX || cfg.Rate() {
+func defaultTable(p *model.Params) *neuron.RateTable {
+	if useAVX || p.Rate() {
 		return nil
 	}
-	return rateTable(cfg.LambdaMax)
+	return rateTable(p.Soma.LambdaMax)
 }
 
 // somaHidden advances hidden somata by one Euler step of the conductance
@@ -308,7 +308,7 @@ func addOuter(w []float64, scale float64, delta, p []float64) {
 	}
 }
 
-// hiddenDelta sets δ = k_B λmax σ'(C̄f) ⊙ (αt − αf) (spec §3.6), as
+// hiddenDelta sets δ = k_B λmax σ'(C̄f) ⊙ (αt − αf) (docs/model.md#hidden-layers), as
 // learn.HiddenDelta, with the sigmoids evaluated by the vector kernel into
 // the scratch sig (len ≥ len(δ)).
 func hiddenDelta(delta, cf, alphaT, alphaF, sig []float64, kB, lamMax float64) {
@@ -377,8 +377,8 @@ func traceStep(t *traceCoef, x1, x2, dst, base, pnew, slot []float64) {
 
 // apicalBias returns the layer's feedback bias c, or zeros when it has none.
 func (ls *layer) apicalBias(zeros []float64) []float64 {
-	if ls.ly.C != nil {
-		return ls.ly.C
+	if ls.ly.FeedbackBias != nil {
+		return ls.ly.FeedbackBias
 	}
 	return zeros[:ls.n]
 }

@@ -7,6 +7,7 @@ import (
 	"github.com/dendrite-lab/dendrite/config"
 	"github.com/dendrite-lab/dendrite/dataset"
 	"github.com/dendrite-lab/dendrite/network"
+	"github.com/dendrite-lab/dendrite/option"
 )
 
 // labelledSet adapts a dataset.Set to Images.
@@ -18,9 +19,9 @@ func (l labelledSet) Label(i int) int { return int(l.Labels[i]) }
 // with two hidden layers (eigenvalue recording, off here, may allocate).
 func TestNoAllocations(t *testing.T) {
 	train, test := loadMNIST(t)
-	for _, mode := range []string{"spiking", "rate"} {
+	for _, mode := range []option.Mode{option.Spiking, option.Rate} {
 		cfg := newCfg(t, func(c *config.Config) { c.Mode = mode; c.Layers = []int{50, 20, 10} })
-		s := New(cfg, network.New(cfg, Pixels, randFor(1)), 2)
+		s := New(cfg.Model(), network.New(cfg, Pixels, randFor(1)), 2)
 		for i := 0; i < 3; i++ {
 			s.Train(train.Image(i), int(train.Labels[i]))
 			s.Classify(test.Image(i))
@@ -47,13 +48,13 @@ func TestRestoreContinuesIdentically(t *testing.T) {
 	train, _ := loadMNIST(t)
 	cfg := newCfg(t, func(c *config.Config) { c.Layers = []int{50, 20, 10}; c.RandPlateauTimes = true })
 	net := network.New(cfg, Pixels, randFor(4))
-	s := New(cfg, net, 5)
+	s := New(cfg.Model(), net, 5)
 	for i := 0; i < 3; i++ {
 		s.Train(train.Image(i), int(train.Labels[i]))
 	}
 	st := s.State()
 	net2 := net.Clone()
-	s2 := New(cfg, net2, 99)
+	s2 := New(cfg.Model(), net2, 99)
 	if err := s2.Restore(st); err != nil {
 		t.Fatal(err)
 	}
@@ -90,7 +91,7 @@ func TestRateTableLearnsLikeExact(t *testing.T) {
 	preds := map[bool][]int{}
 	for _, table := range []bool{false, true} {
 		net := network.New(cfg, Pixels, randFor(1))
-		s := New(cfg, net, 3)
+		s := New(cfg.Model(), net, 3)
 		s.tab = nil
 		if table {
 			s.tab = rateTable(cfg.LambdaMax)
@@ -107,7 +108,7 @@ func TestRateTableLearnsLikeExact(t *testing.T) {
 		for i := range idx {
 			idx[i] = i
 		}
-		ev := Evaluate(cfg, net, labelledSet{test}, idx, 1, 2, nil)
+		ev := Evaluate(cfg.Model(), net, labelledSet{test}, idx, 1, 2, nil)
 		errs[table] = [2]float64{100 * float64(wrong) / last, ev.ErrorPercent()}
 	}
 	ex, tb := errs[false], errs[true]
@@ -140,7 +141,7 @@ func TestClassifyWithoutApicalIdentical(t *testing.T) {
 		t.Fatalf("paper profile g_A = %v", cfg.GA)
 	}
 	net := network.New(cfg, Pixels, randFor(6))
-	s := New(cfg, net, 7)
+	s := New(cfg.Model(), net, 7)
 	for i := 0; i < 20; i++ {
 		s.Train(train.Image(i), int(train.Labels[i]))
 	}
@@ -194,7 +195,7 @@ func TestWindowSpikesMatchPerStep(t *testing.T) {
 	cfg := newCfg(t, func(c *config.Config) { c.Layers = []int{50, 20, 10}; c.Broadcast = false })
 	net := network.New(cfg, Pixels, randFor(8))
 	for _, c := range []struct{ n, win int }{{50, 20}, {57, 27}, {40, 30}, {20, 11}, {20, 10}, {30, 25}} {
-		a, b := New(cfg, net.Clone(), 9), New(cfg, net.Clone(), 9)
+		a, b := New(cfg.Model(), net.Clone(), 9), New(cfg.Model(), net.Clone(), 9)
 		for _, s := range []*Sim{a, b} {
 			s.Train(train.Image(0), int(train.Labels[0]))
 			s.SetInput(train.Image(1))

@@ -6,9 +6,10 @@ import (
 
 	"github.com/dendrite-lab/dendrite/config"
 	"github.com/dendrite-lab/dendrite/network"
+	"github.com/dendrite-lab/dendrite/option"
 )
 
-// Every option of spec §7 that changes learning runs in both modes, keeps the
+// Every option (config key) that changes learning runs in both modes, keeps the
 // weights finite, and (spiking) keeps the event-driven input equal to the
 // dense formula.
 func TestEveryOption(t *testing.T) {
@@ -45,8 +46,8 @@ func TestEveryOption(t *testing.T) {
 		"records":                func(c *config.Config) { c.RecordBPAngle, c.RecordEigvals = true, true },
 	}
 	for name, mut := range opts {
-		for _, mode := range []string{"spiking", "rate"} {
-			t.Run(name+"/"+mode, func(t *testing.T) {
+		for _, mode := range []option.Mode{option.Spiking, option.Rate} {
+			t.Run(name+"/"+string(mode), func(t *testing.T) {
 				c := config.Default("paper")
 				c.Layers = []int{30, 20, 10}
 				mut(&c)
@@ -57,7 +58,7 @@ func TestEveryOption(t *testing.T) {
 					t.Skipf("not a valid combination in %s mode: %v", mode, err)
 				}
 				net := network.New(&c, Pixels, randFor(3))
-				s := New(&c, net, 4)
+				s := New(c.Model(), net, 4)
 				for i := 0; i < 6; i++ {
 					r := s.Train(train.Image(i), int(train.Labels[i]))
 					if !r.Finite || r.Pred < 0 || r.Pred > 9 || math.IsNaN(r.Loss) {

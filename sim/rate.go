@@ -4,11 +4,12 @@ import (
 	"math"
 
 	"github.com/dendrite-lab/dendrite/neuron"
+	"github.com/dendrite-lab/dendrite/option"
 )
 
 var nan = math.NaN()
 
-// forwardRate computes the rate-mode feedforward pass (spec §5): for every
+// forwardRate computes the rate-mode feedforward pass (docs/model.md#rate-mode): for every
 // layer B = W r_below + b, C = k B (instantaneous), r = λmax σ(C). The input
 // is sparse, so layer 0 touches only the rows of non-zero pixels; all rows of
 // a layer go through one addRows call.
@@ -54,13 +55,13 @@ func (s *Sim) apicalRate(l int, A, alpha []float64) {
 			rs.add(ls.ly.Y[q*n:q*n+n], r)
 		}
 	}
-	rs.sumTo(A, ls.ly.C)
+	rs.sumTo(A, ls.ly.FeedbackBias)
 	sigmoids(alpha, A, 1)
 }
 
 // trainRate is one rate-mode example: the 2-step phases reduce to one forward
 // pass, the apical values of its second step, the taught output and the
-// apical values of the target phase's second step (spec §5).
+// apical values of the target phase's second step (docs/model.md#rate-mode).
 func (s *Sim) trainRate(img []uint8, label int) Result {
 	s.SetInput(img)
 	res := Result{Label: label, LenF: 2, LenT: 2}
@@ -92,7 +93,7 @@ func (s *Sim) trainRate(img []uint8, label int) Result {
 	s.setTarget(label)
 	for i, b := range out.B {
 		var c float64
-		if s.Cfg.Teaching == "paper" {
+		if s.par.Teaching == option.TeachingPaper {
 			c = s.kD*b + s.kI*((s.eE-s.eI)/2*out.y[i]+s.eI/2)
 		} else {
 			c = (s.gD*b + out.y[i]*s.eE + (1-out.y[i])*s.eI) / (s.gL + s.gD + 1)

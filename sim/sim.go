@@ -3,9 +3,10 @@ package sim
 import (
 	"math/rand/v2"
 
-	"github.com/dendrite-lab/dendrite/config"
+	"github.com/dendrite-lab/dendrite/model"
 	"github.com/dendrite-lab/dendrite/network"
 	"github.com/dendrite-lab/dendrite/neuron"
+	"github.com/dendrite-lab/dendrite/option"
 )
 
 // Pixels is the number of input units (28×28 images).
@@ -54,7 +55,7 @@ type layer struct {
 
 // Sim is the state of one running simulation of a network.
 type Sim struct {
-	Cfg    *config.Config
+	par    model.Params
 	Net    *network.Net
 	kernel []float64
 	mem    int
@@ -108,16 +109,18 @@ type Sim struct {
 	eig   *eigState
 }
 
-// New returns a Sim for cfg and net (the weights are shared, not copied), with
-// its random streams derived from seed. It starts at rest (everything zero).
-func New(cfg *config.Config, net *network.Net, seed uint64) *Sim {
-	s := &Sim{Cfg: cfg, Net: net}
-	s.mem = cfg.Mem
-	s.kernel = neuron.Kernel(cfg.Mem, cfg.TauS, cfg.TauL)
-	s.lamMax = cfg.LambdaMax
-	s.gL, s.gB, s.gA, s.gD, s.eE, s.eI = cfg.GL, cfg.GB, cfg.GA, cfg.GD, cfg.EE, cfg.EI
-	s.kB, s.kD, s.kI = cfg.KB(), cfg.KD(), cfg.KI()
-	s.spikingFF, s.spikingFB, s.cond = cfg.SpikingFeedforward, cfg.SpikingFeedback, cfg.Conductances
+// New returns a Sim of the model p for net (the weights are shared, not
+// copied), with its random streams derived from seed. It starts at rest
+// (everything zero).
+func New(p model.Params, net *network.Net, seed uint64) *Sim {
+	s := &Sim{par: p, Net: net}
+	s.mem = p.Kernel.Mem
+	s.kernel = p.Kernel.Values()
+	so := p.Soma
+	s.lamMax = so.LambdaMax
+	s.gL, s.gB, s.gA, s.gD, s.eE, s.eI = so.GL, so.GB, so.GA, so.GD, so.EE, so.EI
+	s.kB, s.kD, s.kI = so.KB(), so.KD(), so.KI()
+	s.spikingFF, s.spikingFB, s.cond = p.SpikingFeedforward, p.SpikingFeedback, so.Conductances
 	L := len(net.Layers)
 	s.npc = net.Out().N / 10
 	s.input = newPop(Pixels, s.mem)
@@ -139,8 +142,8 @@ func New(cfg *config.Config, net *network.Net, seed uint64) *Sim {
 		if ls.hidden {
 			ls.sumPfb, ls.pfbF = make([]float64, ly.Src), make([]float64, ly.Src)
 			ls.jitter = make([]int, n)
-			if cfg.RandPlateauTimes {
-				ls.aRing = make([][]float64, cfg.TrainWindow()+cfg.PlateauJitterMax)
+			if p.Plateau.RandTimes {
+				ls.aRing = make([][]float64, p.Phases.TrainWindow()+p.Plateau.JitterMax)
 				for i := range ls.aRing {
 					ls.aRing[i] = mk()
 				}
@@ -166,18 +169,18 @@ func New(cfg *config.Config, net *network.Net, seed uint64) *Sim {
 	s.JitterSrc = rand.NewPCG(seed, 0x4a49545452)
 	s.NoiseSrc = rand.NewPCG(seed, 0x4e4f495345)
 	s.phaseRNG = rand.New(s.PhaseSrc)
-	s.tab = defaultTable(cfg)
+	s.tab = defaultTable(&p)
 	maxRows := Pixels + s.mem
 	for _, ly := range net.Layers {
 		maxRows = max(maxRows, ly.In+s.mem, ly.Src+s.mem, ly.N+s.mem)
 	}
 	s.rows = newRowSet(maxRows)
-	s.tc = newTraceCoef(s.mem, cfg.TauS, cfg.TauL)
+	s.tc = newTraceCoef(s.mem, p.Kernel.TauS, p.Kernel.TauL)
 	s.tracesDirty = true
 	s.zeros, s.pnew = make([]float64, maxRows), make([]float64, maxRows)
 	s.u31, s.mask, s.sig = make([]uint32, maxRows), make([]uint64, maxRows/64+1), make([]float64, maxRows)
 	s.jitterRNG, s.noiseRNG = rand.New(s.JitterSrc), rand.New(s.NoiseSrc)
-	if cfg.RecordEigvals && L >= 2 {
+	if p.RecordEigvals && L >= 2 {
 		s.eig = newEigState(s)
 	}
 	return s
@@ -193,7 +196,7 @@ func newPop(n, mem int) pop {
 }
 
 // Reset returns the simulation to rest: voltages, rates, spike histories
-// (including the input's), projections and accumulators all zero (spec §10.4).
+// (including the input's), projections and accumulators all zero (docs/model.md#test-procedure-and-read-out).
 func (s *Sim) Reset() {
 	for i := range s.input.ring {
 		s.input.ring[i].reset()
@@ -274,7 +277,7 @@ func (s *Sim) fbSource(l int) int {
 	return l + 1
 }
 
-// step advances the spiking simulation by one 1-ms step (spec §3.2). teach
+// step advances the spiking simulation by one 1-ms step (docs/model.md#one-time-step). teach
 // turns the output's teaching conductances on; acc accumulates the averaging
 // window (and the presynaptic PSP averages when pin, the feedback ones when pfb).
 func (s *Sim) step(teach, acc, pin, pfb bool) {
@@ -355,7 +358,7 @@ func (s *Sim) step(teach, acc, pin, pfb bool) {
 						rs.add(ly.Y[q*n:q*n+n], rq)
 					}
 				}
-				rs.sumTo(A, ly.C)
+				rs.sumTo(A, ly.FeedbackBias)
 			}
 			if s.cond {
 				somaHidden(C, B, A, s.gL, s.gB, s.gA)
@@ -387,7 +390,7 @@ func (s *Sim) step(teach, acc, pin, pfb bool) {
 					c += -s.gL*c + s.gD*(b-c) + I
 				case !teach:
 					c = s.kD * b
-				case s.Cfg.Teaching == "paper":
+				case s.par.Teaching == option.TeachingPaper:
 					c = s.kD*b + s.kI*((s.eE-s.eI)/2*y[i]+s.eI/2)
 				default:
 					c = (s.gD*b + y[i]*s.eE + (1-y[i])*s.eI) / (s.gL + s.gD + 1)

@@ -9,6 +9,7 @@ import (
 	"github.com/dendrite-lab/dendrite/config"
 	"github.com/dendrite-lab/dendrite/dataset"
 	"github.com/dendrite-lab/dendrite/network"
+	"github.com/dendrite-lab/dendrite/option"
 )
 
 // Benchmarks of the per-example workloads on real MNIST with the paper
@@ -35,13 +36,13 @@ func benchData(b *testing.B) (train, test *dataset.Set) {
 	return benchTrain, benchTest
 }
 
-func benchSim(b *testing.B, mode string, layers []int) *Sim {
+func benchSim(b *testing.B, mode option.Mode, layers []int) *Sim {
 	cfg := newCfg(b, func(c *config.Config) {
 		c.Mode = mode
 		c.Layers = layers
 	})
 	net := network.New(cfg, Pixels, randFor(1))
-	return New(cfg, net, 1)
+	return New(cfg.Model(), net, 1)
 }
 
 // threadCPU returns the CPU time of the calling OS thread (the benchmarks
@@ -71,7 +72,7 @@ func (c *cpuTimer) stop(b *testing.B, unit string) {
 	b.ReportMetric(float64(b.N)/(cpu*1e-9), unit+"/cpu-s")
 }
 
-func benchTrainLoop(b *testing.B, mode string, layers []int) {
+func benchTrainLoop(b *testing.B, mode option.Mode, layers []int) {
 	train, _ := benchData(b)
 	s := benchSim(b, mode, layers)
 	c := startCPU(b)
@@ -82,7 +83,7 @@ func benchTrainLoop(b *testing.B, mode string, layers []int) {
 	c.stop(b, "examples")
 }
 
-func benchClassifyLoop(b *testing.B, mode string, layers []int) {
+func benchClassifyLoop(b *testing.B, mode option.Mode, layers []int) {
 	_, test := benchData(b)
 	s := benchSim(b, mode, layers)
 	c := startCPU(b)

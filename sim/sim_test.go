@@ -46,7 +46,7 @@ func TestEventDrivenMatchesDense(t *testing.T) {
 	train, _ := loadMNIST(t)
 	cfg := newCfg(t, func(c *config.Config) { c.Layers = []int{50, 20, 10} })
 	net := network.New(cfg, Pixels, randFor(1))
-	s := New(cfg, net, 7)
+	s := New(cfg.Model(), net, 7)
 	worst := 0.0
 	for ex := 0; ex < 6; ex++ {
 		s.Train(train.Image(ex), int(train.Labels[ex]))
@@ -71,7 +71,7 @@ func TestEventDrivenMatchesDense(t *testing.T) {
 	t.Logf("largest |B_event − B_dense| = %.3g", worst)
 }
 
-// Output soma steady states of spec §1.5: forward 0.3C+0.6B → C = k_D B;
+// Output soma steady states (docs/model.md#output-neurons-and-teaching): forward 0.3C+0.6B → C = k_D B;
 // target C → (0.6B ± 8)/1.7 with a damped sign-alternating transient.
 func TestOutputSteadyStates(t *testing.T) {
 	cfg := newCfg(t, func(c *config.Config) { c.Layers = []int{10} })
@@ -79,7 +79,7 @@ func TestOutputSteadyStates(t *testing.T) {
 	for i := range net.Layers[0].B {
 		net.Layers[0].B[i] = 1.5 // W = 0, so B = b = 1.5 exactly
 	}
-	s := New(cfg, net, 1)
+	s := New(cfg.Model(), net, 1)
 	s.SetInput(make([]uint8, Pixels))
 	s.setTarget(-1)
 	for k := 0; k < 200; k++ {
@@ -109,13 +109,13 @@ func TestOutputSteadyStates(t *testing.T) {
 	if signs < 3 {
 		t.Errorf("target transient should alternate in sign (Euler factor −0.7), saw %d sign changes", signs)
 	}
-	// Rates at the target steady state with B ≈ 0 (spec: ≈0.198 and ≈0.0018).
+	// Rates at the target steady state with B ≈ 0 (≈0.198 and ≈0.0018).
 	if r := cfg.LambdaMax * sig(8/1.7); math.Abs(r-0.198) > 0.001 {
 		t.Errorf("labelled rate %.4f", r)
 	}
 }
 
-// Hidden soma steady state k_B B for g_A = 0, 0.05, 0.6 (spec §1.1, §1.4).
+// Hidden soma steady state k_B B for g_A = 0, 0.05, 0.6 (docs/model.md#hidden-neurons).
 func TestHiddenSteadyState(t *testing.T) {
 	for _, c := range []struct{ gA, kB float64 }{{0, 0.857143}, {0.05, 0.8}, {0.6, 0.461538}} {
 		cfg := newCfg(t, func(x *config.Config) { x.Layers = []int{5, 10}; x.GA = c.gA; x.FeedbackBias = "none" })
@@ -127,7 +127,7 @@ func TestHiddenSteadyState(t *testing.T) {
 			net.Layers[0].B[i] = 2
 		}
 		// Y = 0 so A = 0: steady state C = g_B B/(g_L+g_B+g_A) = k_B B.
-		s := New(cfg, net, 1)
+		s := New(cfg.Model(), net, 1)
 		s.SetInput(make([]uint8, Pixels))
 		for k := 0; k < 300; k++ {
 			s.step(false, false, false, false)

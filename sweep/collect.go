@@ -13,6 +13,7 @@ import (
 	"strings"
 	"text/tabwriter"
 
+	"github.com/dendrite-lab/dendrite/internal/stats"
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
 	"gonum.org/v1/plot/plotutil"
@@ -174,33 +175,9 @@ func group(rows []ResultRow) []Group {
 	for i := range groups {
 		g := &groups[i]
 		g.N = len(vals[i])
-		g.Mean, g.SD, g.Min, g.Max = stats(vals[i])
+		g.Mean, g.SD, g.Min, g.Max = stats.Summary(vals[i])
 	}
 	return groups
-}
-
-// stats returns the mean, sample standard deviation (NaN for fewer than 2
-// values), min and max (all NaN for no values).
-func stats(x []float64) (mean, sd, lo, hi float64) {
-	nan := math.NaN()
-	if len(x) == 0 {
-		return nan, nan, nan, nan
-	}
-	lo, hi = x[0], x[0]
-	for _, v := range x {
-		mean += v
-		lo, hi = min(lo, v), max(hi, v)
-	}
-	mean /= float64(len(x))
-	sd = nan
-	if len(x) > 1 {
-		var ss float64
-		for _, v := range x {
-			ss += (v - mean) * (v - mean)
-		}
-		sd = math.Sqrt(ss / float64(len(x)-1))
-	}
-	return mean, sd, lo, hi
 }
 
 // ParamText formats a param value for a table or CSV cell: strings without

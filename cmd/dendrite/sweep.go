@@ -10,9 +10,9 @@ import (
 	"os/signal"
 	"path/filepath"
 	"runtime"
-	"strconv"
 	"strings"
 	"syscall"
+	"text/tabwriter"
 
 	"github.com/dendrite-lab/dendrite/sweep"
 )
@@ -308,13 +308,16 @@ func sweepStatusCmd(args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	counts := map[string]int{}
-	w := newSweepTable(stdout)
-	w.row("#", "id", "state", "detail")
+	// Columns aligned by tabwriter; the last (detail) is not padded.
+	w := tabwriter.NewWriter(stdout, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(w, "#\tid\tstate\tdetail")
 	for _, s := range st {
 		counts[s.State]++
-		w.row(strconv.Itoa(s.Index), s.ID, s.State, s.Detail)
+		fmt.Fprintf(w, "%d\t%s\t%s\t%s\n", s.Index, s.ID, s.State, s.Detail)
 	}
-	w.flush()
+	if err := w.Flush(); err != nil {
+		return err
+	}
 	fmt.Fprintf(stdout, "%d runs: %d done, %d running, %d failed, %d pending\n", len(st),
 		counts[sweep.StateDone], counts[sweep.StateRunning], counts[sweep.StateFailed], counts[sweep.StatePending])
 	return nil
@@ -347,38 +350,4 @@ func sweepCollectCmd(args []string, stdout, stderr io.Writer) error {
 		fmt.Fprintf(stdout, "wrote %s\n", f)
 	}
 	return nil
-}
-
-// sweepTable aligns columns (the last one is not padded).
-type sweepTable struct {
-	w    io.Writer
-	rows [][]string
-}
-
-func newSweepTable(w io.Writer) *sweepTable { return &sweepTable{w: w} }
-
-func (t *sweepTable) row(cells ...string) { t.rows = append(t.rows, cells) }
-
-func (t *sweepTable) flush() {
-	var width []int
-	for _, r := range t.rows {
-		for i, c := range r {
-			if i >= len(width) {
-				width = append(width, 0)
-			}
-			width[i] = max(width[i], len([]rune(c)))
-		}
-	}
-	for _, r := range t.rows {
-		var b strings.Builder
-		for i, c := range r {
-			if i == len(r)-1 {
-				b.WriteString(c)
-				break
-			}
-			b.WriteString(c)
-			b.WriteString(strings.Repeat(" ", width[i]-len([]rune(c))+2))
-		}
-		fmt.Fprintln(t.w, b.String())
-	}
 }

@@ -3,7 +3,6 @@ package main
 import (
 	"flag"
 	"fmt"
-	"github.com/dendrite-lab/dendrite/internal/stats"
 	"io"
 	"math/rand/v2"
 	"os"
@@ -11,7 +10,9 @@ import (
 
 	"github.com/dendrite-lab/dendrite/config"
 	"github.com/dendrite-lab/dendrite/dataset"
+	"github.com/dendrite-lab/dendrite/internal/stats"
 	"github.com/dendrite-lab/dendrite/network"
+	"github.com/dendrite-lab/dendrite/option"
 	"github.com/dendrite-lab/dendrite/run"
 	"github.com/dendrite-lab/dendrite/sim"
 )
@@ -46,7 +47,7 @@ func testMain(args []string, stdout, stderr io.Writer) int {
 	if fi, err := os.Stat(wdir); err != nil || !fi.IsDir() {
 		wdir = filepath.Join(*runDir, "weights", *weights)
 	}
-	net := network.NewShape(sim.Pixels, cfg.Layers, cfg.Broadcast, cfg.FeedbackBias != "none")
+	net := network.NewShape(sim.Pixels, cfg.Layers, cfg.Broadcast, cfg.FeedbackBias != option.BiasNone)
 	if err := net.Load(wdir); err != nil {
 		return fail(stderr, "test", err)
 	}
@@ -69,7 +70,7 @@ func testMain(args []string, stdout, stderr io.Writer) int {
 	for r := 0; r < *repeat; r++ {
 		ts := s*0x9e3779b97f4a7c15 + uint64(r)*0x632be59bd9b4e019 + 0x7465737463
 		idx := rand.New(rand.NewPCG(ts, 0x54455354)).Perm(test.N)[:count]
-		ev := sim.Evaluate(&cfg, net, testSet{test}, idx, ts, *workers, nil)
+		ev := sim.Evaluate(cfg.Model(), net, testSet{test}, idx, ts, *workers, nil)
 		errs = append(errs, ev.ErrorPercent())
 		fmt.Fprintf(stdout, "test %d: error %.2f%% on %d images (%s weights)\n", r+1, ev.ErrorPercent(), count, *weights)
 	}

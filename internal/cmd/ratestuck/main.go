@@ -179,7 +179,7 @@ func finalUnits(units, classes *strings.Builder, dir, w string, seed int, test *
 		idx[i] = i
 	}
 	lam := cfg.LambdaMax
-	ev := sim.Evaluate(&cfg, net, labelled{test}, idx, 1, 1, func(k int, s *sim.Sim) {
+	ev := sim.Evaluate(cfg.Model(), net, labelled{test}, idx, 1, 1, func(k int, s *sim.Sim) {
 		for m, sz := range sizes {
 			if m < len(sizes)-1 {
 				for i, r := range s.HiddenRates(m)[:sz] {
@@ -331,7 +331,7 @@ func early(b *strings.Builder, dir string, seed, examples int, test *dataset.Set
 	for u := range mx {
 		mx[u] = math.Inf(-1)
 	}
-	ev := sim.Evaluate(&cfg, net, labelled{test}, idx, 1, 1, func(k int, s *sim.Sim) {
+	ev := sim.Evaluate(cfg.Model(), net, labelled{test}, idx, 1, 1, func(k int, s *sim.Sim) {
 		_, _, C := s.Voltages(m)
 		for u, c := range C[:no] {
 			sum[u] += c

@@ -1,0 +1,116 @@
+package model
+
+import (
+	"math"
+
+	"github.com/dendrite-lab/dendrite/option"
+)
+
+// Sigmoid is σ(x) = 1/(1+e^{−x}), computed without overflow for any x.
+func Sigmoid(x float64) float64 {
+	if x >= 0 {
+		return 1 / (1 + math.Exp(-x))
+	}
+	e := math.Exp(x)
+	return e / (1 + e)
+}
+
+// At returns the PSP kernel κ(s) = (e^{−s/τ_L} − e^{−s/τ_s})/(τ_L − τ_s) at
+// s > 0 steps after a spike (paper Methods, PSP kernel); a spike of the
+// current step has weight κ(1) and one Mem−1 steps ago κ(Mem).
+func (k Kernel) At(s int) float64 {
+	if s <= 0 || s > k.Mem {
+		return 0
+	}
+	x := float64(s)
+	return (math.Exp(-x/k.TauL) - math.Exp(-x/k.TauS)) / (k.TauL - k.TauS)
+}
+
+// Values returns κ(1)…κ(Mem): index d holds the weight of a spike emitted d
+// steps ago.
+func (k Kernel) Values() []float64 {
+	v := make([]float64, k.Mem)
+	for d := range v {
+		v[d] = k.At(d + 1)
+	}
+	return v
+}
+
+// Rate is a soma's firing rate λ = λmax σ(C) (paper Methods, spiking).
+func (s Soma) Rate(c float64) float64 { return s.LambdaMax * Sigmoid(c) }
+
+// HiddenStep advances a hidden soma by one Euler step of 1 ms,
+// C ← C − g_L C + g_B (B − C) + g_A (A − C) (paper Methods, hidden neurons;
+// the Euler form of the cited code).
+func (s Soma) HiddenStep(c, b, a float64) float64 {
+	return c + (-s.GL*c + s.GB*(b-c) + s.GA*(a-c))
+}
+
+// HiddenSteady is a hidden soma's steady state without apical input,
+// C = k_B B (used without conductance dynamics and in rate mode).
+func (s Soma) HiddenSteady(b float64) float64 { return s.KB() * b }
+
+// TeachingCurrent is the current of the teaching conductances g_E = y,
+// g_I = 1 − y at soma potential c: I = y (E_E − C) + (1 − y)(E_I − C)
+// (paper Eq. 19; the cited code's current is not divided by g_L, 10× the
+// equation as printed).
+func (s Soma) TeachingCurrent(c, y float64) float64 {
+	return y*(s.EE-c) + (1-y)*(s.EI-c)
+}
+
+// OutputStep advances an output soma by one Euler step,
+// C ← C − g_L C + g_D (B − C) + I (paper Eq. 19, conductance form), with I
+// the teaching current (0 in the forward phase).
+func (s Soma) OutputStep(c, b, i float64) float64 {
+	return c + (-s.GL*c + s.GD*(b-c) + i)
+}
+
+// OutputSteady is an output soma's steady state without teaching,
+// C = k_D B.
+func (s Soma) OutputSteady(b float64) float64 { return s.KD() * b }
+
+// OutputTaught is an output soma's target-phase steady state without
+// conductance dynamics: the conductance steady state
+// C = (g_D B + y E_E + (1−y) E_I)/(g_L + g_D + 1) ("head"), or the paper's
+// injected current C = k_D B + k_I ((E_E−E_I)/2 y + E_I/2) ("paper",
+// = k_D B + k_I (8y − 4)).
+func (s Soma) OutputTaught(b, y float64, t option.Teaching) float64 {
+	if t == option.TeachingPaper {
+		return s.KD()*b + s.KI()*((s.EE-s.EI)/2*y+s.EI/2)
+	}
+	return (s.GD*b + y*s.EE + (1-y)*s.EI) / (s.GL + s.GD + 1)
+}
+
+// PlateauPotential is a hidden neuron's plateau α = σ(Ā) from the mean
+// apical potential over the averaging window (paper Methods, plateau
+// potentials).
+func PlateauPotential(meanA float64) float64 { return Sigmoid(meanA) }
+
+// OutputError is one output neuron's error signal and squared error
+// (paper Eq. 23, 28–29): with σf = σ(C̄f) and the target rate λ̄t,
+// e = λ̄t − λmax σf and δ = k_D λmax σf (1 − σf) e.
+func (s Soma) OutputError(sigF, lamT float64) (delta, sq float64) {
+	e := lamT - s.LambdaMax*sigF
+	return s.KD() * s.LambdaMax * sigF * (1 - sigF) * e, e * e
+}
+
+// HiddenError is one hidden neuron's error signal (paper Eq. 30–35): with
+// σf = σ(C̄f), δ = k_B λmax σf (1 − σf) (αt − αf).
+func (s Soma) HiddenError(sigF, alphaT, alphaF float64) float64 {
+	return s.KB() * s.LambdaMax * (sigF * (1 - sigF)) * (alphaT - alphaF)
+}
+
+// BackpropError is one hidden neuron's backpropagated error (paper's
+// backprop comparison): δ = k_B λmax σf (1 − σf) (W_{ℓ+1}ᵀ δ_{ℓ+1}) with the
+// upper layer's back-projected error up.
+func (s Soma) BackpropError(sigF, up float64) float64 {
+	return s.KB() * s.LambdaMax * (sigF * (1 - sigF)) * up
+}
+
+// FeedbackError is one hidden neuron's feedback-learning error
+// ε = (λmax σ(C̄f) − αf) σ'(Āf): it moves the forward plateau towards the
+// forward rate (paper Methods, learning the feedback weights).
+func (s Soma) FeedbackError(sigF, alphaF, meanAF float64) float64 {
+	a := Sigmoid(meanAF)
+	return (s.LambdaMax*sigF - alphaF) * (a * (1 - a))
+}
