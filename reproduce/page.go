@@ -455,7 +455,7 @@ func (pg *page) tTests(b *strings.Builder) {
 	b.WriteString("## The paper's t-tests, recomputed\n\n")
 	b.WriteString("Two-tailed t-tests on the repeated tests of the first seed of each condition, as the paper did (df = 38 for 20 + 20\n")
 	b.WriteString("tests), t = (mean A − mean B) / √(s²A/nA + s²B/nB), so a positive t means A has the higher error.\n\n")
-	b.WriteString("| A | B | figure | paper's t | our t | df | p | our means A / B (%) |\n|---|---|---|---|---|---|---|---|\n")
+	b.WriteString("| A | B | figure | paper's t | our t | df | p | our means A / B (%) | same direction as the paper |\n|---|---|---|---|---|---|---|---|---|\n")
 	for _, t := range tTests {
 		a, c := pg.first(t.a), pg.first(t.b)
 		note := ""
@@ -469,13 +469,20 @@ func (pg *page) tTests(b *strings.Builder) {
 					miss = append(miss, n)
 				}
 			}
-			fmt.Fprintf(b, "| %s | %s | %s%s | %.2f | not run yet (%s) | | | |\n", t.a, t.b, t.figure, note, t.paper, strings.Join(miss, ", "))
+			fmt.Fprintf(b, "| %s | %s | %s%s | %.2f | not run yet (%s) | | | | |\n", t.a, t.b, t.figure, note, t.paper, strings.Join(miss, ", "))
 			continue
 		}
 		tv, df, p := welch(a.Repeats, c.Repeats)
 		ma, _, _, _ := stats.Summary(a.Repeats)
 		mc, _, _, _ := stats.Summary(c.Repeats)
-		fmt.Fprintf(b, "| %s | %s | %s%s | %.2f | %.2f | %d | %.2g | %.2f / %.2f |\n", t.a, t.b, t.figure, note, t.paper, tv, df, p, ma, mc)
+		same := "yes"
+		if (tv > 0) != (t.paper > 0) {
+			same = "**no**"
+		}
+		if p >= 0.05 {
+			same += fmt.Sprintf(" (not significant, p = %.2g)", p)
+		}
+		fmt.Fprintf(b, "| %s | %s | %s%s | %.2f | %.2f | %d | %.2g | %.2f / %.2f | %s |\n", t.a, t.b, t.figure, note, t.paper, tv, df, p, ma, mc, same)
 	}
 	b.WriteString("\nThe repeated tests measure the test's own noise on one set of weights, not the variation between\n")
 	b.WriteString("trained networks; where the table has several seeds, compare a difference with the spread across\n")
