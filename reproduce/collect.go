@@ -370,51 +370,78 @@ func pearson(x, y []float64) float64 {
 	return sxy / math.Sqrt(sxx*syy)
 }
 
-// collectFields compares the hidden receptive fields (rows of W_0) of the
-// one-hidden-layer runs with those of backprop in the same network, seed by
-// seed, for Fig. 7B/C: results/receptive-fields/seed-<k>/max_correlations.csv
+// collectFields compares the hidden receptive fields (rows of W_0) of every
+// finished one-hidden-layer run with those of every finished backprop run in
+// the same network, for Fig. 7B/C: results/receptive-fields/<pair>/max_correlations.csv
 // (for every neuron the largest Pearson correlation with any backprop field,
 // and the same against pixel-shuffled backprop fields as the control) and
 // fields.csv (the first fieldsShown fields and their best-matching backprop
 // fields, for the picture).
 func collectFields(runs, results string, rep *CollectReport) error {
-	seeds, err := os.ReadDir(filepath.Join(runs, fieldsExperiment))
-	if errors.Is(err, os.ErrNotExist) {
-		return nil
+	seedsOf := func(exp string) ([]string, error) {
+		ents, err := os.ReadDir(filepath.Join(runs, exp))
+		if errors.Is(err, os.ErrNotExist) {
+			return nil, nil
+		}
+		if err != nil {
+			return nil, err
+		}
+		var out []string
+		for _, e := range ents {
+			if e.IsDir() && strings.HasPrefix(e.Name(), "seed-") && complete(filepath.Join(runs, exp, e.Name())) {
+				out = append(out, e.Name())
+			}
+		}
+		return out, nil
 	}
+	segs, err := seedsOf(fieldsExperiment)
 	if err != nil {
 		return err
 	}
-	for _, s := range seeds {
-		a := filepath.Join(runs, fieldsExperiment, s.Name())
-		b := filepath.Join(runs, backpropExperiment, s.Name())
-		if !complete(a) || !complete(b) {
-			continue
-		}
-		wa, err := npy.ReadFile(filepath.Join(a, finalWeights, "W_0.npy"))
-		if err != nil {
-			return err
-		}
-		wb, err := npy.ReadFile(filepath.Join(b, finalWeights, "W_0.npy"))
-		if err != nil {
-			return err
-		}
-		if len(wa.Shape) != 2 || len(wb.Shape) != 2 || wa.Shape[1] != wb.Shape[1] {
-			return fmt.Errorf("%s and %s: W_0 shapes %v and %v cannot be compared", a, b, wa.Shape, wb.Shape)
-		}
-		files := fieldFiles(wa, wb)
-		dst := filepath.Join(results, FieldsDir, s.Name())
-		changed, err := writeFiles(dst, files)
-		if err != nil {
-			return err
-		}
-		if changed {
-			rep.Written = append(rep.Written, dst)
-		} else {
-			rep.Unchanged = append(rep.Unchanged, dst)
+	bps, err := seedsOf(backpropExperiment)
+	if err != nil {
+		return err
+	}
+	// Every pair: the same seed shares its initial weights with backprop
+	// (a match can be inherited from the start); different seeds do not.
+	for _, sa := range segs {
+		for _, sb := range bps {
+			a := filepath.Join(runs, fieldsExperiment, sa)
+			b := filepath.Join(runs, backpropExperiment, sb)
+			wa, err := npy.ReadFile(filepath.Join(a, finalWeights, "W_0.npy"))
+			if err != nil {
+				return err
+			}
+			wb, err := npy.ReadFile(filepath.Join(b, finalWeights, "W_0.npy"))
+			if err != nil {
+				return err
+			}
+			if len(wa.Shape) != 2 || len(wb.Shape) != 2 || wa.Shape[1] != wb.Shape[1] {
+				return fmt.Errorf("%s and %s: W_0 shapes %v and %v cannot be compared", a, b, wa.Shape, wb.Shape)
+			}
+			files := fieldFiles(wa, wb)
+			dst := filepath.Join(results, FieldsDir, fieldsPair(sa, sb))
+			changed, err := writeFiles(dst, files)
+			if err != nil {
+				return err
+			}
+			if changed {
+				rep.Written = append(rep.Written, dst)
+			} else {
+				rep.Unchanged = append(rep.Unchanged, dst)
+			}
 		}
 	}
 	return nil
+}
+
+// fieldsPair names the folder of one receptive-field comparison:
+// "seed-K" when both runs have seed K, else "seed-K-vs-backprop-seed-L".
+func fieldsPair(seg, bp string) string {
+	if seg == bp {
+		return seg
+	}
+	return seg + "-vs-backprop-" + bp
 }
 
 func complete(dir string) bool {

@@ -220,3 +220,9 @@ func TestFieldFiles(t *testing.T) {
 		t.Errorf("fields.csv rows: %d; %.40s | %.40s", len(fl), fl[1], fl[2])
 	}
 }
+
+func TestFieldsPairName(t *testing.T) {
+	if fieldsPair("seed-1", "seed-1") != "seed-1" || fieldsPair("seed-2", "seed-1") != "seed-2-vs-backprop-seed-1" {
+		t.Error(fieldsPair("seed-1", "seed-1"), fieldsPair("seed-2", "seed-1"))
+	}
+}

@@ -202,20 +202,38 @@ func (pg *page) fig7BC(b *strings.Builder) error {
 	if err != nil {
 		return err
 	}
-	var seeds []string
+	var pairs []string
 	for _, e := range ents {
 		if e.IsDir() {
-			seeds = append(seeds, e.Name())
+			pairs = append(pairs, e.Name())
 		}
 	}
-	sort.Strings(seeds)
-	s := seeds[0]
+	sort.Strings(pairs)
+	b.WriteString("| one-hidden-layer vs backprop-receptive-fields | mean of the neurons' max r | same against pixel-shuffled fields | neurons whose best match has the same index |\n|---|---|---|---|\n")
+	for _, pr := range pairs {
+		mc, err := readCSV(filepath.Join(dir, pr, "max_correlations.csv"))
+		if err != nil {
+			return err
+		}
+		same := 0
+		for _, row := range mc {
+			if row["neuron"] == row["best_backprop_neuron"] {
+				same++
+			}
+		}
+		mr, _, _, _ := stats.Summary(column(mc, "max_r"))
+		ms, _, _, _ := stats.Summary(column(mc, "max_r_shuffled"))
+		fmt.Fprintf(b, "| %s | %.3f | %.3f | %d of %d |\n", pr, mr, ms, same, len(mc))
+	}
+	b.WriteString("\nWith the same seed both networks start from the same weights, so a field can match its backprop\n" +
+		"twin because both kept what they started with; the pairs of different seeds do not share initial weights.\n\n")
+	s := pairs[0]
 	rows, err := readCSV(filepath.Join(dir, s, "fields.csv"))
 	if err != nil {
 		return err
 	}
 	var fr [2]plot.FieldRow
-	fr[0].Label, fr[1].Label = "segregated dendrites", "backprop (best match)"
+	fr[0].Label, fr[1].Label = "segregated dendrites", "backprop, best match"
 	for _, row := range rows {
 		i := 0
 		if row["network"] == backpropExperiment {
@@ -237,7 +255,7 @@ func (pg *page) fig7BC(b *strings.Builder) error {
 	if err != nil {
 		return err
 	}
-	if err := pg.save(b, fig, "Top: the first hidden neurons of one-hidden-layer after 60 epochs; bottom: for each, the backprop network's field that correlates best with it."); err != nil {
+	if err := pg.save(b, fig, "Top: the first hidden neurons of one-hidden-layer; bottom: for each, the backprop network's field that correlates best with it ("+s+")."); err != nil {
 		return err
 	}
 	mc, err := readCSV(filepath.Join(dir, s, "max_correlations.csv"))
@@ -245,14 +263,12 @@ func (pg *page) fig7BC(b *strings.Builder) error {
 		return err
 	}
 	r, sh := column(mc, "max_r"), column(mc, "max_r_shuffled")
-	fig, err = plot.Histograms("fig7c_max_correlation", "Maximum correlation with backprop's fields (Fig. 7C)", "maximum Pearson r over the 500 backprop fields",
+	fig, err = plot.Histograms("fig7c_max_correlation", "Maximum correlation with backprop's fields, "+s+" (Fig. 7C)", "maximum Pearson r over the backprop network's fields",
 		[]string{"segregated dendrites vs backprop", "vs pixel-shuffled backprop fields (control)"}, [][]float64{r, sh}, -0.2, 1, 0.025)
 	if err != nil {
 		return err
 	}
-	mr, _, _, _ := stats.Summary(r)
-	ms, _, _, _ := stats.Summary(sh)
-	return pg.save(b, fig, fmt.Sprintf("For each of the %d hidden neurons, its largest Pearson correlation with any of the backprop network's fields (mean %.3f), and the same against fields whose pixels were shuffled (mean %.3f).", len(r), mr, ms))
+	return pg.save(b, fig, fmt.Sprintf("For each of the %d hidden neurons, its largest Pearson correlation with any of the backprop network's fields, and the same against fields whose pixels were shuffled (%s; the table above has every pair).", len(r), s))
 }
 
 func (pg *page) fig5BC(b *strings.Builder) error {
