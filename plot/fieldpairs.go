@@ -44,7 +44,7 @@ func FieldRows(name, title string, rows []FieldRow) (*Figure, error) {
 			imgs[i] = append(imgs[i], symmetricGrey(f, side, 4))
 		}
 	}
-	tile, gap, labelW, scaleW := px(84), px(10), px(180), px(80)
+	tile, gap, labelW, scaleW := px(84), px(10), px(180), px(100)
 	head, rowHead := px(40), px(22)
 	w := labelW + vg.Length(cols)*(tile+gap) + scaleW
 	h := head + vg.Length(len(rows))*(tile+rowHead+gap) + px(10)

@@ -156,6 +156,9 @@ func Lines(groups []Group, o LineOptions) (*Figure, error) {
 		p.Y.Min, p.Y.Max = lo-0.03*(hi-lo), hi+0.03*(hi-lo)
 	} else {
 		p.Y.Tick.Marker = niceTicks{}
+		if !finite(o.YMax) {
+			p.Y.Max += 0.04 * (p.Y.Max - p.Y.Min)
+		}
 	}
 	if o.IntegerX {
 		p.X.Tick.Marker = niceTicks{Integer: true}
