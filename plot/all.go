@@ -74,11 +74,13 @@ func All(runDir, outDir string) ([]string, error) {
 // Compare overlays the learning curves of several runs: the full-test error
 // against the epoch (compare_epoch) and the quick-test error against the
 // number of training examples (compare_examples), written to outDir as PNG
-// and SVG. labels name the runs in the legends; when labels is empty each run is
-// named by its folder's base name, otherwise it must have one label per
-// run. Runs sharing a label are drawn as one condition: each seed faint,
-// their mean ± s.d. bold. A run folder without test results is left out of the figures; if
-// none has any, no figure is written and the error is nil.
+// and SVG. labels name the runs in the legends; when labels is empty each
+// run is named by its folder's base name (by its parent's for a seed-K
+// folder, so that the seeds of one experiment form one condition),
+// otherwise it must have one label per run. Runs sharing a label are drawn
+// as one condition: each seed faint, their mean ± s.d. bold. A run folder
+// without test results is left out of the figures; if none has any, no
+// figure is written and the error is nil.
 func Compare(runDirs, labels []string, outDir string) ([]string, error) {
 	if len(labels) != 0 && len(labels) != len(runDirs) {
 		return nil, fmt.Errorf("plot: compare: %d labels for %d runs", len(labels), len(runDirs))
@@ -89,6 +91,12 @@ func Compare(runDirs, labels []string, outDir string) ([]string, error) {
 			return nil, err
 		}
 		label := filepath.Base(filepath.Clean(dir))
+		if strings.HasPrefix(label, "seed-") {
+			// DIR/<experiment>/seed-K: the seeds of one condition share a label.
+			if abs, err := filepath.Abs(dir); err == nil {
+				label = filepath.Base(filepath.Dir(abs))
+			}
+		}
 		if len(labels) != 0 {
 			label = labels[i]
 		}
