@@ -71,16 +71,6 @@ func addLine(p *gplot.Plot, name string, pts plotter.XYs, sty draw.LineStyle, gl
 	return nil
 }
 
-// percentAxis starts the y axis of an error plot at 0 and gives it headroom.
-func percentAxis(p *gplot.Plot) {
-	p.Y.Min = 0
-	if p.Y.Max < 1 {
-		p.Y.Max = 1
-	}
-	p.Y.Max *= 1.08
-	p.Y.Tick.Marker = niceTicks{}
-}
-
 // CurveOptions add context to a run's learning curve.
 type CurveOptions struct {
 	// Paper, when > 0, is the paper's final test error for this experiment
