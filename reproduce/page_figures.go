@@ -196,7 +196,7 @@ func (pg *page) fig7BC(b *strings.Builder) error {
 	dir := filepath.Join(pg.results, FieldsDir)
 	ents, err := os.ReadDir(dir)
 	if errors.Is(err, os.ErrNotExist) || (err == nil && len(ents) == 0) {
-		notRun(b, "needs finished one-hidden-layer and backprop-receptive-fields runs of the same seed.")
+		notRun(b, "needs a finished one-hidden-layer run and a finished backprop-receptive-fields run.")
 		return nil
 	}
 	if err != nil {
