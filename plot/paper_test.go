@@ -148,3 +148,36 @@ func TestFieldRows(t *testing.T) {
 		t.Errorf("grey levels %v", img.Pix)
 	}
 }
+
+func TestVoltagesTimeWithinExample(t *testing.T) {
+	// Example 7 starts at 5000 ms; its forward phase ends at 5050 and its
+	// target phase at 5100. Drawn within the example, the target phase ends
+	// at 100 ms, and the figure of a later example has its own name.
+	var ss []VoltageSample
+	for ex, t0 := range map[int]float64{7: 5000, 9: 6000} {
+		for step := 0; step < 100; step++ {
+			phase := "forward"
+			if step >= 50 {
+				phase = "target"
+			}
+			ss = append(ss, VoltageSample{Example: ex, Phase: phase, Step: step % 50, TimeMs: t0 + float64(step+1), Layer: 0, Neuron: 0, A: 0.1, B: 1, C: 0.8})
+		}
+	}
+	f, err := Voltages(ss, 7, VoltageOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if f.Name != "voltages" {
+		t.Errorf("first example's figure is %q", f.Name)
+	}
+	var svg bytes.Buffer
+	if err := f.WriteSVG(&svg); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(svg.String(), "time within the example (ms)") || !strings.Contains(svg.String(), ">100</text>") || strings.Contains(svg.String(), ">5000</text>") {
+		t.Error("time axis is not the time within the example")
+	}
+	if g, err := Voltages(ss, 9, VoltageOptions{}); err != nil || g.Name != "voltages_example_9" {
+		t.Errorf("second example: %v %v", g, err)
+	}
+}
