@@ -17,6 +17,7 @@ import (
 	"errors"
 	"fmt"
 	"github.com/dendrite-lab/dendrite/internal/atomic"
+	"github.com/dendrite-lab/dendrite/internal/iox"
 	"hash/crc32"
 	"io"
 	"math"
@@ -195,18 +196,19 @@ func Read(b []byte, name string) (*Reader, error) {
 
 // ReadFile reads and verifies the container at path.
 func ReadFile(path string) (*Reader, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, fmt.Errorf("checkpoint: %w", err)
-	}
-	defer f.Close()
-	st, err := f.Stat()
+	// Special files are refused before opening: a FIFO would block.
+	st, err := os.Stat(path)
 	if err != nil {
 		return nil, fmt.Errorf("checkpoint: %w", err)
 	}
 	if st.IsDir() {
 		return nil, fmt.Errorf("checkpoint: %s is a directory, want a checkpoint file", path)
 	}
+	f, st, err := iox.OpenRegular(path, "a checkpoint file")
+	if err != nil {
+		return nil, fmt.Errorf("checkpoint: %s: %w", path, err)
+	}
+	defer f.Close()
 	if st.Size() > MaxSize {
 		return nil, fmt.Errorf("checkpoint: %s is %d bytes, more than the %d this program reads", path, st.Size(), MaxSize)
 	}

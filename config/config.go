@@ -5,13 +5,11 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"os"
 	"path/filepath"
 	"strings"
 
 	"github.com/dendrite-lab/dendrite/model"
 	"github.com/dendrite-lab/dendrite/option"
-	yaml "go.yaml.in/yaml/v3"
 )
 
 // Config is the complete description of one experiment. Its JSON keys are the
@@ -184,6 +182,10 @@ type Config struct {
 	// Workers is the number of goroutines used for tests (0 = GOMAXPROCS).
 	// Results do not depend on it.
 	Workers int `json:"workers"`
+	// MaxMemory caps the memory a run may need, as estimated before it
+	// starts, e.g. "8GiB" or "512MB" ("" or "0" = the machine's memory).
+	// Results do not depend on it.
+	MaxMemory string `json:"max_memory"`
 }
 
 // Default returns the defaults of a profile ("paper" or "head"; "" = paper).
@@ -300,7 +302,7 @@ func Load(path string) (Config, error) {
 
 // ReadFileJSON reads a JSON or YAML config file and returns it as JSON.
 func ReadFileJSON(path string) ([]byte, error) {
-	b, err := os.ReadFile(path)
+	b, err := readConfigFile(path)
 	if err != nil {
 		return nil, invalid{fmt.Errorf("config: %w", err)}
 	}
@@ -315,50 +317,60 @@ func ReadFileJSON(path string) ([]byte, error) {
 	return b, nil
 }
 
-// YAMLToJSON converts a YAML document (a mapping) into JSON.
-func YAMLToJSON(b []byte) ([]byte, error) {
-	var v any
-	if err := yaml.Unmarshal(b, &v); err != nil {
-		return nil, fmt.Errorf("yaml: %w", err)
-	}
-	if v == nil {
-		v = map[string]any{}
-	}
-	if _, ok := v.(map[string]any); !ok {
-		return nil, fmt.Errorf("yaml: want a mapping of config keys, got %T", v)
-	}
-	return json.Marshal(v)
-}
+// YAMLToJSON converts a YAML document (a mapping) into JSON. A second
+// document, a duplicate key or a non-finite number is an error naming the key.
+func YAMLToJSON(b []byte) ([]byte, error) { return yamlToJSON(b) }
 
 // FromJSON decodes a JSON object of config keys on top of the defaults of its
 // profile (or of profileOverride when non-nil), then applies the overrides
 // function (may be nil) and resolves and validates the result. Unknown keys are
 // errors.
 func FromJSON(raw []byte, override func(*Config) error) (Config, error) {
+	_, c, err := fromJSON(raw, override)
+	return c, err
+}
+
+// fromJSON is FromJSON that also returns the config before Resolve (the
+// defaults, the file and the overrides only), for Explain.
+func fromJSON(raw []byte, override func(*Config) error) (pre, c Config, err error) {
 	var probe struct {
 		Profile option.Profile `json:"profile"`
 	}
 	if len(bytes.TrimSpace(raw)) == 0 {
 		raw = []byte("{}")
 	}
+	// Syntax first (duplicates, trailing data), then the key names once
+	// the legacy keys of old run folders are dropped.
+	if err := CheckJSONSyntax(raw); err != nil {
+		return Config{}, Config{}, invalid{err}
+	}
 	raw = dropLegacyKeys(raw)
+	if err := CheckJSON(raw); err != nil {
+		return Config{}, Config{}, invalid{err}
+	}
 	_ = json.Unmarshal(raw, &probe)
-	c := Default(probe.Profile)
+	profile, err := chooseProfile(probe.Profile, override)
+	if err != nil {
+		return Config{}, Config{}, invalid{err}
+	}
+	c = Default(profile)
 	dec := json.NewDecoder(bytes.NewReader(raw))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&c); err != nil {
-		return Config{}, invalid{jsonError(err)}
+		return Config{}, Config{}, invalid{jsonError(err)}
 	}
 	if override != nil {
 		if err := override(&c); err != nil {
-			return Config{}, invalid{err}
+			return Config{}, Config{}, invalid{err}
 		}
 	}
+	pre = c
+	pre.Layers = append([]int(nil), c.Layers...)
 	c.Resolve()
 	if err := c.Validate(); err != nil {
-		return Config{}, invalid{err}
+		return Config{}, Config{}, invalid{err}
 	}
-	return c, nil
+	return pre, c, nil
 }
 
 // legacyKeys are keys that earlier builds accepted although they selected
@@ -407,12 +419,12 @@ func jsonError(err error) error {
 	var te *json.UnmarshalTypeError
 	if e, ok := err.(*json.UnmarshalTypeError); ok {
 		te = e
-		return fmt.Errorf("config field %q: got a JSON %s, want %s", te.Field, te.Value, te.Type)
+		return fmt.Errorf("config field %s: got a JSON %s, want %s", quote(te.Field), shorten(te.Value), te.Type)
 	}
 	msg := err.Error()
 	if strings.HasPrefix(msg, "json: unknown field ") {
 		f := strings.TrimPrefix(msg, "json: unknown field ")
-		return fmt.Errorf("config: unknown key %s (see `dendrite train -h` for the keys)", f)
+		return fmt.Errorf("config: unknown key %s (see `dendrite train -h` for the keys)", shorten(f))
 	}
 	return fmt.Errorf("config: %w", err)
 }

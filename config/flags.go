@@ -115,7 +115,7 @@ func setField(v reflect.Value, s string) error {
 		if err := u.UnmarshalText([]byte(s)); err != nil {
 			var oe *option.Error
 			if errors.As(err, &oe) {
-				return fmt.Errorf("got %q, want %s", s, oe.Want())
+				return fmt.Errorf("got %s, want %s", quote(s), oe.Want())
 			}
 			return err
 		}
@@ -127,25 +127,25 @@ func setField(v reflect.Value, s string) error {
 	case reflect.Bool:
 		b, err := strconv.ParseBool(s)
 		if err != nil {
-			return fmt.Errorf("got %q, want true or false", s)
+			return fmt.Errorf("got %s, want true or false", quote(s))
 		}
 		v.SetBool(b)
 	case reflect.Int:
 		n, err := strconv.Atoi(strings.TrimSpace(s))
 		if err != nil {
-			return fmt.Errorf("got %q, want an integer", s)
+			return fmt.Errorf("got %s, want an integer", quote(s))
 		}
 		v.SetInt(int64(n))
 	case reflect.Uint64:
 		n, err := strconv.ParseUint(strings.TrimSpace(s), 10, 64)
 		if err != nil {
-			return fmt.Errorf("got %q, want a non-negative integer", s)
+			return fmt.Errorf("got %s, want a non-negative integer", quote(s))
 		}
 		v.SetUint(n)
 	case reflect.Float64:
 		f, err := strconv.ParseFloat(strings.TrimSpace(s), 64)
 		if err != nil {
-			return fmt.Errorf("got %q, want a number", s)
+			return fmt.Errorf("got %s, want a number", quote(s))
 		}
 		v.SetFloat(f)
 	case reflect.Slice:

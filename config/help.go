@@ -69,4 +69,5 @@ var help = map[string]string{
 	"save_epoch_weights":     "writes weights/epoch_E after every epoch.",
 	"checkpoint_every":       "writes a checkpoint every this many examples (0 = only at the end of each epoch).",
 	"workers":                "the number of goroutines used for tests (0 = GOMAXPROCS). Results do not depend on it.",
+	"max_memory":             "caps the memory a run may need, as estimated before it starts, e.g. \"8GiB\" or \"512MB\" (\"\" or \"0\" = the machine's memory). Results do not depend on it.",
 }

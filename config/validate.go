@@ -16,7 +16,7 @@ type FieldError struct {
 }
 
 func (e *FieldError) Error() string {
-	return fmt.Sprintf("config field %q: got %v, want %s", e.Key, e.Got, e.Want)
+	return fmt.Sprintf("config field %q: got %s, want %s", e.Key, shorten(fmt.Sprint(e.Got)), e.Want)
 }
 
 // Validate checks every field and every combination of options, returning all
@@ -176,6 +176,10 @@ func (c *Config) Validate() error {
 			key = "record_eigvals"
 		}
 		bad(key, true, "false for a network with no hidden layer")
+	}
+	if len(errs) == 0 {
+		// The estimate means nothing for a config that is not valid.
+		c.validateLimits(bad)
 	}
 	return errors.Join(errs...)
 }

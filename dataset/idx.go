@@ -6,10 +6,10 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
-	"github.com/dendrite-lab/dendrite/internal/iox"
 	"io"
-	"os"
 	"slices"
+
+	"github.com/dendrite-lab/dendrite/internal/iox"
 )
 
 // Limits on what an IDX header may declare. Larger values are refused before
@@ -19,9 +19,48 @@ const (
 	MaxItems = 10_000_000
 	// MaxSide is the largest number of rows or columns of an image.
 	MaxSide = 4096
-	// MaxImageBytes is the largest total size of the pixel data, N*Rows*Cols.
-	MaxImageBytes = 1 << 31
+	// MaxImageBytes is the largest total size of the pixel data, N*Rows*Cols
+	// (1 GiB: MNIST's training set is 47 MB, EMNIST's largest 640 MB). It
+	// also bounds what a small gzip file that inflates hugely can cost.
+	MaxImageBytes = 1 << 30
 )
+
+// Shape is what a caller expects an IDX file to hold; a zero field means
+// any value. The header is checked against it before any data is read.
+type Shape struct {
+	// N is the number of images or labels.
+	N int
+	// Rows and Cols are the image height and width (images only).
+	Rows, Cols int
+}
+
+// ShapeError reports an image file whose header does not describe the
+// images the caller wants; it is returned before any data is read.
+type ShapeError struct {
+	Name      string // the file
+	Got, Want Shape
+}
+
+func (e *ShapeError) Error() string {
+	return fmt.Sprintf("%s: header says %d images of %dx%d, want %s", e.Name, e.Got.N, e.Got.Rows, e.Got.Cols, e.Want)
+}
+
+// String describes a wanted shape ("60000 images of 28x28", "images of any size").
+func (s Shape) String() string {
+	n, size := "images", "any size"
+	if s.N > 0 {
+		n = fmt.Sprintf("%d images", s.N)
+	}
+	if s.Rows > 0 || s.Cols > 0 {
+		size = fmt.Sprintf("%dx%d", s.Rows, s.Cols)
+	}
+	return n + " of " + size
+}
+
+// preallocMax is the most a gzip-compressed file's buffer is allocated
+// before its data arrives: beyond it the buffer grows with the data, so a
+// header that lies costs no more than the data that really inflates.
+const preallocMax = 64 << 20
 
 // IDX magic numbers: two zero bytes, the element type (0x08, unsigned byte)
 // and the number of dimensions.
@@ -44,7 +83,7 @@ const maxDeflateRatio = 1032
 // It returns the n images of rows x cols pixels, row-major, one after the
 // other. name is used in error messages, which all start with it.
 func ReadImages(r io.Reader, name string) (images []uint8, n, rows, cols int, err error) {
-	dims, data, err := readIDX(r, name, remaining(r), ImagesMagic)
+	dims, data, err := readIDX(r, name, remaining(r), ImagesMagic, Shape{})
 	if err != nil {
 		return nil, 0, 0, 0, err
 	}
@@ -56,15 +95,22 @@ func ReadImages(r io.Reader, name string) (images []uint8, n, rows, cols int, er
 // Label values are not checked. name is used in error messages, which all
 // start with it.
 func ReadLabels(r io.Reader, name string) (labels []uint8, err error) {
-	_, data, err := readIDX(r, name, remaining(r), LabelsMagic)
+	_, data, err := readIDX(r, name, remaining(r), LabelsMagic, Shape{})
 	return data, err
 }
 
 // ReadImagesFile reads the IDX3 image file at path, as ReadImages does.
 func ReadImagesFile(path string) (images []uint8, n, rows, cols int, err error) {
+	return ReadImagesFileShape(path, Shape{})
+}
+
+// ReadImagesFileShape reads the IDX3 image file at path, refusing it from
+// its header, before any data is read or decompressed, unless it holds the
+// images want describes.
+func ReadImagesFileShape(path string, want Shape) (images []uint8, n, rows, cols int, err error) {
 	var dims []int
 	err = withFile(path, "an IDX3 image file", func(r io.Reader, remain int64) error {
-		dims, images, err = readIDX(r, path, remain, ImagesMagic)
+		dims, images, err = readIDX(r, path, remain, ImagesMagic, want)
 		return err
 	})
 	if err != nil {
@@ -77,7 +123,7 @@ func ReadImagesFile(path string) (images []uint8, n, rows, cols int, err error) 
 func ReadLabelsFile(path string) ([]uint8, error) {
 	var labels []uint8
 	err := withFile(path, "an IDX1 label file", func(r io.Reader, remain int64) (err error) {
-		_, labels, err = readIDX(r, path, remain, LabelsMagic)
+		_, labels, err = readIDX(r, path, remain, LabelsMagic, Shape{})
 		return err
 	})
 	return labels, err
@@ -85,23 +131,12 @@ func ReadLabelsFile(path string) ([]uint8, error) {
 
 // withFile opens path and calls read with it and its size.
 func withFile(path, want string, read func(r io.Reader, remain int64) error) error {
-	f, err := os.Open(path)
+	f, st, err := iox.OpenRegular(path, want)
 	if err != nil {
-		return fmt.Errorf("%s: %w", path, unwrapPathError(err))
+		return fmt.Errorf("%s: %w", path, err)
 	}
 	defer f.Close()
-	st, err := f.Stat()
-	if err != nil {
-		return fmt.Errorf("%s: %w", path, unwrapPathError(err))
-	}
-	if st.IsDir() {
-		return fmt.Errorf("%s: is a directory, want %s", path, want)
-	}
-	remain := int64(-1)
-	if st.Mode().IsRegular() {
-		remain = st.Size()
-	}
-	return read(f, remain)
+	return read(f, st.Size())
 }
 
 func unwrapPathError(err error) error { return iox.UnwrapPathError(err) }
@@ -118,7 +153,7 @@ func kindOf(magic uint32) string {
 
 // readIDX reads an IDX file with the given magic (ImagesMagic or
 // LabelsMagic). remain is the number of bytes available in r, or -1.
-func readIDX(r io.Reader, name string, remain int64, magic uint32) (dims []int, data []byte, err error) {
+func readIDX(r io.Reader, name string, remain int64, magic uint32, want Shape) (dims []int, data []byte, err error) {
 	fail := func(format string, args ...any) error {
 		return fmt.Errorf("%s: %s", name, fmt.Sprintf(format, args...))
 	}
@@ -203,6 +238,12 @@ func readIDX(r io.Reader, name string, remain int64, magic uint32) (dims []int, 
 			return nil, nil, fail("header says %d labels, more than the limit %d", dims[0], MaxItems)
 		}
 	}
+	if magic == ImagesMagic {
+		got := Shape{N: dims[0], Rows: dims[1], Cols: dims[2]}
+		if (want.N > 0 && got.N != want.N) || (want.Rows > 0 && got.Rows != want.Rows) || (want.Cols > 0 && got.Cols != want.Cols) {
+			return nil, nil, &ShapeError{Name: name, Got: got, Want: want}
+		}
+	}
 	truncated := func(got int64) error {
 		return fail("truncated: header says %s = %d bytes, got %d", what, total, got)
 	}
@@ -217,7 +258,9 @@ func readIDX(r io.Reader, name string, remain int64, magic uint32) (dims []int, 
 	}
 	// Allocate everything at once when the input is known to be large
 	// enough (or, compressed, could be); otherwise grow as data arrives.
-	data, err = readAll(src, total, remain >= 0 || total <= maxInflated)
+	// Compressed data is read through a reader limited to the declared
+	// size, and its buffer allocated up front only when small.
+	data, err = readAll(io.LimitReader(src, total), total, remain >= 0 || (total <= maxInflated && total <= preallocMax))
 	if err != nil {
 		if isEOF(err) {
 			return nil, nil, truncated(int64(len(data)))

@@ -119,7 +119,7 @@ func TestReadImagesErrors(t *testing.T) {
 		{"2^32-1 images", idxImages(1<<32-1, 1<<32-1, 1<<32-1, nil), "header says 4294967295 images, more than the limit"},
 		{"huge rows", idxImages(1, 1<<31, 2, nil), "header says images of 2147483648x2, want rows and cols in 1..4096"},
 		{"zero cols", idxImages(1, 28, 0, nil), "header says images of 28x0, want rows and cols in 1..4096"},
-		{"too many bytes", idxImages(10_000_000, 28, 28, nil), "header says 10000000 images of 28x28 = 7840000000 bytes, more than the limit 2147483648"},
+		{"too many bytes", idxImages(10_000_000, 28, 28, nil), "header says 10000000 images of 28x28 = 7840000000 bytes, more than the limit 1073741824"},
 		{"truncated", idxImages(60000, 28, 28, make([]byte, 1234)), name + ": truncated: header says 60000 images of 28x28 = 47040000 bytes, got 1234"},
 		{"truncated gzip", gz(idxImages(60000, 28, 28, make([]byte, 1234))), name + ": truncated: header says 60000 images of 28x28 = 47040000 bytes, got 1234"},
 		{"cut gzip", gz(idxImages(2, 28, 28, ramp(2*784)))[:300], "truncated: header says 2 images of 28x28 = 1568 bytes, got"},

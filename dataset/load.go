@@ -57,6 +57,14 @@ func findFile(dir, base string) (string, error) {
 // the training and test images have the same size. Images of any size are
 // accepted; LoadMNIST additionally requires 28x28.
 func LoadDir(dir string) (train, test *Set, err error) {
+	return loadDir(dir, 0, 0)
+}
+
+// loadDir loads the data set in dir; rows and cols > 0 are the image size
+// wanted. The label files are read first, so that each image file's header
+// is checked against its label count (and the image size) before its data
+// is read or decompressed.
+func loadDir(dir string, rows, cols int) (train, test *Set, err error) {
 	st, err := os.Stat(dir)
 	if err != nil {
 		return nil, nil, fmt.Errorf("dataset: %s: %w; want a directory holding %s", dir, unwrapPathError(err), wantFiles)
@@ -76,18 +84,32 @@ func LoadDir(dir string) (train, test *Set, err error) {
 	var labels [2][]uint8
 	var wg sync.WaitGroup
 	for k := range 2 {
-		sets[k] = &Set{Classes: MNISTClasses}
-		wg.Go(func() {
-			s := sets[k]
-			s.Images, s.N, s.Rows, s.Cols, errs[2*k] = ReadImagesFile(paths[2*k])
-		})
 		wg.Go(func() {
 			labels[k], errs[2*k+1] = ReadLabelsFile(paths[2*k+1])
 		})
 	}
 	wg.Wait()
-	for _, err := range errs {
-		if err != nil {
+	for k := range 2 {
+		sets[k] = &Set{Classes: MNISTClasses}
+		if errs[2*k+1] != nil {
+			continue
+		}
+		wg.Go(func() {
+			s := sets[k]
+			s.Images, s.N, s.Rows, s.Cols, errs[2*k] = ReadImagesFileShape(paths[2*k], Shape{N: len(labels[k]), Rows: rows, Cols: cols})
+		})
+	}
+	wg.Wait()
+	for i, err := range errs {
+		var se *ShapeError
+		switch {
+		case err == nil:
+		case errors.As(err, &se) && se.Want.N > 0 && se.Got.N != se.Want.N:
+			return nil, nil, fmt.Errorf("dataset: image/label count mismatch: %s has %d images but %s has %d labels",
+				paths[i], se.Got.N, paths[i+1], se.Want.N)
+		case errors.As(err, &se):
+			return nil, nil, fmt.Errorf("dataset: %s: images are %dx%d, want %dx%d for MNIST", dir, se.Got.Rows, se.Got.Cols, se.Want.Rows, se.Want.Cols)
+		default:
 			return nil, nil, fmt.Errorf("dataset: %w", err)
 		}
 	}
@@ -121,7 +143,7 @@ func LoadMNIST(dir string) (train, test *Set, err error) {
 			return nil, nil, err
 		}
 	}
-	train, test, err = LoadDir(dir)
+	train, test, err = loadDir(dir, 28, 28)
 	if err != nil {
 		return nil, nil, err
 	}

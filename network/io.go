@@ -74,7 +74,13 @@ func (n *Net) Load(dir string) error {
 // vector of length rows, accepting (rows,) and (rows,1) for vectors.
 func loadInto(dir, name string, dst []float64, rows, cols int, matrix bool) error {
 	path := filepath.Join(dir, name)
-	a, err := npy.ReadFile(path)
+	// The header's shape is checked before the data is read, so a file of
+	// the wrong size costs no allocation.
+	want := [][]int{{rows, cols}}
+	if !matrix {
+		want = [][]int{{rows}, {rows, 1}}
+	}
+	a, err := npy.ReadFileShape(path, want...)
 	if err != nil {
 		if errors.Is(err, os.ErrNotExist) {
 			return fmt.Errorf("weights: %s is missing (want shape %s)", path, shapeText(rows, cols, matrix))

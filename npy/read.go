@@ -6,10 +6,11 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
-	"github.com/dendrite-lab/dendrite/internal/iox"
 	"io"
-	"os"
 	"slices"
+	"strings"
+
+	"github.com/dendrite-lab/dendrite/internal/iox"
 )
 
 // Array is a numeric n-d array read from a .npy file, converted to float64,
@@ -52,7 +53,7 @@ const chunkBytes = 1 << 16
 // the data is read; otherwise data is read in chunks so a short input fails
 // fast. Bytes after the data are ignored.
 func Read(r io.Reader) (*Array, error) {
-	a, err := read(r, remaining(r))
+	a, err := read(r, remaining(r), nil)
 	if err != nil {
 		return nil, fmt.Errorf("npy: %w", err)
 	}
@@ -62,31 +63,44 @@ func Read(r io.Reader) (*Array, error) {
 // ReadFile reads the .npy file at path. Errors name the file, as in
 // "read W_0.npy: ...".
 func ReadFile(path string) (*Array, error) {
-	a, err := readFile(path)
+	return ReadFileShape(path)
+}
+
+// ReadFileShape reads the .npy file at path as ReadFile does, but first
+// checks the shape its header declares against the shapes wanted (any one
+// of them; none means any shape), so that a file of the wrong size is
+// refused before its data is read or allocated. Special files (FIFOs,
+// devices, directories) are refused without opening them.
+func ReadFileShape(path string, want ...[]int) (*Array, error) {
+	a, err := readFile(path, want)
 	if err != nil {
 		return nil, fmt.Errorf("read %s: %w", path, err)
 	}
 	return a, nil
 }
 
-func readFile(path string) (*Array, error) {
-	f, err := os.Open(path)
+func readFile(path string, want [][]int) (*Array, error) {
+	f, st, err := iox.OpenRegular(path, "a .npy file")
 	if err != nil {
-		return nil, unwrapPathError(err)
+		return nil, err
 	}
 	defer f.Close()
-	st, err := f.Stat()
-	if err != nil {
-		return nil, unwrapPathError(err)
+	var check func(*header) error
+	if len(want) > 0 {
+		check = func(h *header) error {
+			for _, w := range want {
+				if slices.Equal(h.shape, w) {
+					return nil
+				}
+			}
+			ws := make([]string, len(want))
+			for i, w := range want {
+				ws[i] = formatShape(w)
+			}
+			return fmt.Errorf("header says shape %s, want %s", formatShape(h.shape), strings.Join(ws, " or "))
+		}
 	}
-	if st.IsDir() {
-		return nil, errors.New("is a directory, want a .npy file")
-	}
-	remain := int64(-1)
-	if st.Mode().IsRegular() {
-		remain = st.Size()
-	}
-	return read(bufio.NewReaderSize(f, chunkBytes), remain)
+	return read(bufio.NewReaderSize(f, chunkBytes), st.Size(), check)
 }
 
 func unwrapPathError(err error) error { return iox.UnwrapPathError(err) }
@@ -95,7 +109,7 @@ func remaining(r io.Reader) int64 { return iox.Remaining(r) }
 
 // read parses a .npy stream; remain is the number of bytes available in r,
 // or -1 if unknown.
-func read(r io.Reader, remain int64) (*Array, error) {
+func read(r io.Reader, remain int64, check func(*header) error) (*Array, error) {
 	var pre [12]byte
 	n, err := io.ReadFull(r, pre[:8])
 	if err != nil && !errors.Is(err, io.ErrUnexpectedEOF) && !errors.Is(err, io.EOF) {
@@ -145,6 +159,11 @@ func read(r io.Reader, remain int64) (*Array, error) {
 	h, err := parseHeader(hbuf.String())
 	if err != nil {
 		return nil, err
+	}
+	if check != nil {
+		if err := check(h); err != nil {
+			return nil, err
+		}
 	}
 	if remain >= 0 {
 		remain -= int64(8+lenBytes) + hlen

@@ -101,9 +101,9 @@ func TestAll(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	// The fake run records the voltages of training examples 0 and 3: one
+	// The fake run records the voltages of training examples 0 and 1: one
 	// figure each.
-	checkFigures(t, paths, "learning_curve", "loss", "receptive_fields", "bp_angle", "eigvals", "voltages", "voltages_example_3", "embedding_0")
+	checkFigures(t, paths, "learning_curve", "loss", "receptive_fields", "bp_angle", "eigvals", "voltages", "voltages_example_1", "embedding_0")
 	for _, p := range paths {
 		if filepath.Dir(p) != out {
 			t.Errorf("%s not in %s", p, out)
@@ -219,13 +219,13 @@ func TestWeightsDir(t *testing.T) {
 }
 
 func TestCompare(t *testing.T) {
-	a := fakeRun(t, plottest.Options{FinalError: 3})
+	a := fakeRun(t, plottest.Options{})
 	b := filepath.Join(t.TempDir(), "run-b")
-	if err := plottest.WriteRun(b, plottest.Options{Seed: 2, FinalError: 8}); err != nil {
+	if err := plottest.WriteRun(b, plottest.Options{Seed: 2}); err != nil {
 		t.Fatal(err)
 	}
 	c := filepath.Join(t.TempDir(), "run-c")
-	if err := plottest.WriteRun(c, plottest.Options{Seed: 3, Epochs: 5, FinalError: 2}); err != nil {
+	if err := plottest.WriteRun(c, plottest.Options{Seed: 3, Epochs: 5}); err != nil {
 		t.Fatal(err)
 	}
 	paths, err := plot.Compare([]string{a, b, c}, []string{"g_A = 0.05", "g_A = 0", "5 epochs"}, outDir(t, "compare"))

@@ -15,14 +15,13 @@ import (
 	"github.com/dendrite-lab/dendrite/experiments"
 	"github.com/dendrite-lab/dendrite/npy"
 	"github.com/dendrite-lab/dendrite/plot"
-	"github.com/dendrite-lab/dendrite/run"
+	"github.com/dendrite-lab/dendrite/rundir"
 )
 
-// Names of the files of a run folder that collecting reads (docs/run-folder.md).
+// Names of the records collecting reads (docs/run-folder.md); the run
+// folder's own file names come from package rundir.
 const (
-	metricsFile    = "metrics.csv"
-	recordsDir     = "records"
-	finalWeights   = "weights/final"
+	metricsFile    = rundir.MetricsFile
 	bpAnglesRecord = "bp_angles.npy"
 	eigvalsRecord  = "max_jacobian_eigvals.npy"
 	lossRecord     = "final_layer_loss.npy"
@@ -108,7 +107,7 @@ func Collect(runs, results string) (*CollectReport, error) {
 				rep.Refused = append(rep.Refused, src+": "+why)
 				continue
 			}
-			same, err := sameRun(dst, files[run.SummaryFile])
+			same, err := sameRun(dst, files[rundir.SummaryFile])
 			if err != nil {
 				return rep, err
 			}
@@ -133,7 +132,7 @@ func Collect(runs, results string) (*CollectReport, error) {
 // It is false when dst has no result yet, and an error when dst holds a
 // different finished run.
 func sameRun(dst string, summary []byte) (bool, error) {
-	old, err := os.ReadFile(filepath.Join(dst, run.SummaryFile))
+	old, err := os.ReadFile(filepath.Join(dst, rundir.SummaryFile))
 	if errors.Is(err, os.ErrNotExist) {
 		return false, nil
 	}
@@ -141,7 +140,7 @@ func sameRun(dst string, summary []byte) (bool, error) {
 		return false, err
 	}
 	if !bytes.Equal(old, summary) {
-		return false, fmt.Errorf("%s already holds a different finished run (its %s differs); remove that folder first to replace it", dst, run.SummaryFile)
+		return false, fmt.Errorf("%s already holds a different finished run (its %s differs); remove that folder first to replace it", dst, rundir.SummaryFile)
 	}
 	return true, nil
 }
@@ -178,27 +177,27 @@ func sortedKeys[V any](m map[string]V) []string {
 // collectRun returns the files to store for the run folder dir, or a reason
 // (why) not to collect it.
 func collectRun(dir string) (files map[string][]byte, why string, err error) {
-	sb, err := os.ReadFile(filepath.Join(dir, run.SummaryFile))
+	sb, err := os.ReadFile(filepath.Join(dir, rundir.SummaryFile))
 	if errors.Is(err, os.ErrNotExist) {
-		return nil, "not finished (no " + run.SummaryFile + ")", nil
+		return nil, "not finished (no " + rundir.SummaryFile + ")", nil
 	}
 	if err != nil {
 		return nil, "", err
 	}
-	var s run.Summary
+	var s rundir.Summary
 	if err := json.Unmarshal(sb, &s); err != nil {
-		return nil, "", fmt.Errorf("%s: %w", filepath.Join(dir, run.SummaryFile), err)
+		return nil, "", fmt.Errorf("%s: %w", filepath.Join(dir, rundir.SummaryFile), err)
 	}
-	if s.Status != "complete" {
+	if s.Status != rundir.Complete {
 		return nil, fmt.Sprintf("not finished (status %q)", s.Status), nil
 	}
-	cb, err := os.ReadFile(filepath.Join(dir, run.ConfigFile))
+	cb, err := os.ReadFile(filepath.Join(dir, rundir.ConfigFile))
 	if err != nil {
 		return nil, "", err
 	}
 	cfg, err := readStoredConfig(cb)
 	if err != nil {
-		return nil, "", fmt.Errorf("%s: %w", filepath.Join(dir, run.ConfigFile), err)
+		return nil, "", fmt.Errorf("%s: %w", filepath.Join(dir, rundir.ConfigFile), err)
 	}
 	mb, err := os.ReadFile(filepath.Join(dir, metricsFile))
 	if err != nil {
@@ -208,7 +207,7 @@ func collectRun(dir string) (files map[string][]byte, why string, err error) {
 	if err != nil {
 		return nil, "", fmt.Errorf("%s: %w", filepath.Join(dir, metricsFile), err)
 	}
-	files = map[string][]byte{run.SummaryFile: sb, run.ConfigFile: cb, metricsFile: mb}
+	files = map[string][]byte{rundir.SummaryFile: sb, rundir.ConfigFile: cb, metricsFile: mb}
 	// The repeated tests are in summary.json; runs of older builds have
 	// them only as metrics.csv rows of kind "repeat".
 	reps := s.RepeatTestErrors
@@ -230,7 +229,7 @@ func collectRun(dir string) (files map[string][]byte, why string, err error) {
 		}
 		files[RepeatedTestsFile] = []byte(b.String())
 	}
-	rec := func(name string) string { return filepath.Join(dir, recordsDir, name) }
+	rec := func(name string) string { return rundir.Record(dir, name) }
 	if a, err := readVec(rec(bpAnglesRecord)); err != nil {
 		return nil, "", err
 	} else if a != nil {
@@ -408,11 +407,11 @@ func collectFields(runs, results string, rep *CollectReport) error {
 		for _, sb := range bps {
 			a := filepath.Join(runs, fieldsExperiment, sa)
 			b := filepath.Join(runs, backpropExperiment, sb)
-			wa, err := npy.ReadFile(filepath.Join(a, finalWeights, "W_0.npy"))
+			wa, err := npy.ReadFile(filepath.Join(rundir.Weights(a, "final"), "W_0.npy"))
 			if err != nil {
 				return err
 			}
-			wb, err := npy.ReadFile(filepath.Join(b, finalWeights, "W_0.npy"))
+			wb, err := npy.ReadFile(filepath.Join(rundir.Weights(b, "final"), "W_0.npy"))
 			if err != nil {
 				return err
 			}
@@ -445,8 +444,8 @@ func fieldsPair(seg, bp string) string {
 }
 
 func complete(dir string) bool {
-	s, err := run.ReadSummary(dir)
-	return err == nil && s.Status == "complete"
+	s, err := rundir.ReadSummary(dir)
+	return err == nil && s.Status == rundir.Complete
 }
 
 // fieldsShown is the number of receptive fields stored for the picture.

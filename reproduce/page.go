@@ -19,14 +19,14 @@ import (
 	"github.com/dendrite-lab/dendrite/experiments"
 	"github.com/dendrite-lab/dendrite/internal/stats"
 	"github.com/dendrite-lab/dendrite/plot"
-	"github.com/dendrite-lab/dendrite/run"
+	"github.com/dendrite-lab/dendrite/rundir"
 )
 
 // Stored is one collected run in results/<experiment>/seed-<k>.
 type Stored struct {
 	Experiment string
 	Seed       int
-	Summary    run.Summary
+	Summary    rundir.Summary
 	Config     storedConfig
 	Metrics    []plot.Metric
 	Repeats    []float64 // the repeated tests of the final weights (%)
@@ -40,7 +40,11 @@ func (s *Stored) Final() float64 {
 		m, _, _, _ := stats.Summary(s.Repeats)
 		return m
 	}
-	return s.Summary.FinalTestError
+	v, ok := s.Summary.TestError()
+	if !ok {
+		return math.NaN()
+	}
+	return v
 }
 
 // LoadResults reads every results/<experiment>/seed-<k> folder, the runs of
@@ -81,19 +85,19 @@ func LoadResults(dir string) (map[string][]*Stored, error) {
 
 func loadStored(dir string) (*Stored, error) {
 	r := &Stored{Dir: dir}
-	sb, err := os.ReadFile(filepath.Join(dir, run.SummaryFile))
+	sb, err := os.ReadFile(filepath.Join(dir, rundir.SummaryFile))
 	if err != nil {
 		return nil, err
 	}
 	if err := json.Unmarshal(sb, &r.Summary); err != nil {
-		return nil, fmt.Errorf("%s: %w", filepath.Join(dir, run.SummaryFile), err)
+		return nil, fmt.Errorf("%s: %w", filepath.Join(dir, rundir.SummaryFile), err)
 	}
-	cb, err := os.ReadFile(filepath.Join(dir, run.ConfigFile))
+	cb, err := os.ReadFile(filepath.Join(dir, rundir.ConfigFile))
 	if err != nil {
 		return nil, err
 	}
 	if r.Config, err = readStoredConfig(cb); err != nil {
-		return nil, fmt.Errorf("%s: %w", filepath.Join(dir, run.ConfigFile), err)
+		return nil, fmt.Errorf("%s: %w", filepath.Join(dir, rundir.ConfigFile), err)
 	}
 	if r.Metrics, err = plot.ReadMetricsFile(filepath.Join(dir, metricsFile)); err != nil {
 		return nil, err

@@ -9,8 +9,10 @@ import (
 	"context"
 	"encoding/csv"
 	"fmt"
+	"github.com/dendrite-lab/dendrite/internal/iox"
 	"github.com/dendrite-lab/dendrite/internal/stats"
 	"io"
+	"math"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -25,6 +27,7 @@ import (
 	"github.com/dendrite-lab/dendrite/experiments"
 	"github.com/dendrite-lab/dendrite/plot"
 	"github.com/dendrite-lab/dendrite/run"
+	"github.com/dendrite-lab/dendrite/rundir"
 )
 
 // Options tune a reproduction.
@@ -38,6 +41,9 @@ type Options struct {
 	DataDir  string
 	Progress io.Writer
 	Resume   bool // continue interrupted runs, skip complete ones
+	// Abort, when it closes (a second interrupt), stops the runs at once
+	// (see run.Options.Abort).
+	Abort <-chan struct{}
 }
 
 // Result is a finished reproduction.
@@ -75,66 +81,102 @@ func Run(ctx context.Context, name string, o Options) (*Result, error) {
 	if o.FirstSeed == 0 {
 		o.FirstSeed = 1
 	}
+	if o.Seeds > MaxSeeds {
+		return nil, fmt.Errorf("--seeds %d: want at most %d", o.Seeds, MaxSeeds)
+	}
 	jobs := o.Jobs
 	if jobs <= 0 {
-		jobs = min(o.Seeds, runtime.NumCPU())
+		jobs = min(o.Seeds, runtime.GOMAXPROCS(0))
+	}
+	jobs = min(jobs, o.Seeds)
+	if err := checkJobs(&cfg, jobs); err != nil {
+		return nil, err
 	}
 	train, test, err := dataset.LoadMNIST(o.DataDir)
 	if err != nil {
 		return nil, err
 	}
-	res := &Result{Experiment: x, Config: cfg, Cores: runtime.NumCPU()}
+	data, err := rundir.DescribeData(o.DataDir)
+	if err != nil {
+		return nil, err
+	}
+	res := &Result{Experiment: x, Config: cfg, Cores: runtime.GOMAXPROCS(0)}
 	for i := 0; i < o.Seeds; i++ {
 		s := o.FirstSeed + uint64(i)
 		res.Seeds = append(res.Seeds, s)
 		res.Dirs = append(res.Dirs, filepath.Join(o.Out, name, fmt.Sprintf("seed-%d", s)))
 	}
+	if !o.Resume {
+		for _, d := range res.Dirs {
+			if ents, err := os.ReadDir(d); err == nil && len(ents) > 0 {
+				return nil, fmt.Errorf("%s already holds files; pass --resume to skip complete seeds and continue interrupted ones, or choose another --out", d)
+			}
+		}
+	}
 	res.Errors = make([]float64, o.Seeds)
 	res.Seconds = make([]float64, o.Seeds)
 	start := time.Now()
-	var mu sync.Mutex
+	var mu, progressMu sync.Mutex
 	var firstErr error
-	sem := make(chan struct{}, jobs)
-	var wg sync.WaitGroup
-	for i := range res.Seeds {
-		wg.Add(1)
-		go func(i int) {
-			defer wg.Done()
-			sem <- struct{}{}
-			defer func() { <-sem }()
-			c := cfg
-			c.Seed = res.Seeds[i]
-			// Seeds run in parallel; each run tests with cores/jobs workers.
-			c.Workers = max(1, runtime.GOMAXPROCS(0)/jobs)
-			dir := res.Dirs[i]
-			opts := run.Options{Train: train, Test: test}
-			if o.Resume {
-				if s, err := run.ReadSummary(dir); err == nil && s.Status == "complete" {
-					mu.Lock()
-					res.Errors[i], res.Seconds[i] = s.FinalTestError, s.Seconds
-					mu.Unlock()
-					return
-				}
-				if _, err := os.Stat(filepath.Join(dir, run.CheckpointFile)); err == nil {
-					opts.Resume = true
-				} else {
-					opts.Overwrite = true
-				}
-			}
-			if o.Progress != nil {
-				opts.Progress, opts.LogEvery = &prefixed{w: o.Progress, prefix: fmt.Sprintf("[seed %d] ", c.Seed), mu: &mu}, 5000
-			}
-			s, err := run.Train(ctx, c, dir, opts)
-			mu.Lock()
-			defer mu.Unlock()
+	// A pool of jobs workers takes the seeds in order (not a goroutine per
+	// seed).
+	next := make(chan int)
+	go func() {
+		defer close(next)
+		for i := range res.Seeds {
+			next <- i
+		}
+	}()
+	runSeed := func(i int) {
+		c := cfg
+		c.Seed = res.Seeds[i]
+		// Seeds run in parallel; each run tests with cores/jobs workers.
+		c.Workers = max(1, runtime.GOMAXPROCS(0)/jobs)
+		dir := res.Dirs[i]
+		opts := run.Options{Train: train, Test: test, DataDir: o.DataDir, Data: &data, Abort: o.Abort}
+		if o.Resume {
+			d, err := rundir.Decide(dir)
 			if err != nil {
+				mu.Lock()
 				if firstErr == nil {
 					firstErr = fmt.Errorf("seed %d: %w", c.Seed, err)
 				}
+				mu.Unlock()
 				return
 			}
-			res.Errors[i], res.Seconds[i] = s.FinalTestError, s.Seconds
-		}(i)
+			switch d.Action {
+			case rundir.Skip:
+				mu.Lock()
+				res.Errors[i], res.Seconds[i] = finalError(d.Summary), d.Summary.Seconds
+				mu.Unlock()
+				return
+			case rundir.Resume:
+				opts.Resume = true
+			default:
+				opts.Overwrite = d.Leftovers
+			}
+		}
+		if o.Progress != nil {
+			opts.Progress, opts.LogEvery = &iox.PrefixWriter{W: o.Progress, Prefix: fmt.Sprintf("[seed %d] ", c.Seed), Mu: &progressMu}, 5000
+		}
+		s, err := run.Train(ctx, c, dir, opts)
+		mu.Lock()
+		defer mu.Unlock()
+		if err != nil {
+			if firstErr == nil {
+				firstErr = fmt.Errorf("seed %d: %w", c.Seed, err)
+			}
+			return
+		}
+		res.Errors[i], res.Seconds[i] = finalError(s), s.Seconds
+	}
+	var wg sync.WaitGroup
+	for range jobs {
+		wg.Go(func() {
+			for i := range next {
+				runSeed(i)
+			}
+		})
 	}
 	wg.Wait()
 	res.Wall = time.Since(start).Seconds()
@@ -144,21 +186,12 @@ func Run(ctx context.Context, name string, o Options) (*Result, error) {
 	return res, nil
 }
 
-type prefixed struct {
-	w      io.Writer
-	prefix string
-	mu     *sync.Mutex
-}
-
-func (p *prefixed) Write(b []byte) (int, error) {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	for _, l := range strings.SplitAfter(string(b), "\n") {
-		if l != "" {
-			io.WriteString(p.w, p.prefix+l)
-		}
+// finalError is a summary's final test error, NaN when it has none.
+func finalError(s *rundir.Summary) float64 {
+	if e, ok := s.TestError(); ok {
+		return e
 	}
-	return len(b), nil
+	return math.NaN()
 }
 
 // Table writes a human-readable summary: labelled lines, and one row per
@@ -243,4 +276,30 @@ func (r *Result) Write(dir, command string) error {
 	}
 	_, err = plot.Compare(r.Dirs, labels, filepath.Join(dir, "plots"))
 	return err
+}
+
+// Bounds on what reproduce runs at once.
+const (
+	// MaxSeeds is the most seeds one reproduction runs.
+	MaxSeeds = 1000
+	// MaxJobs is the most seeds run at once.
+	MaxJobs = 1024
+)
+
+// checkJobs refuses jobs parallel runs of cfg that exceed MaxJobs or, by the
+// up-front memory estimate, the memory limit (max_memory or the machine's).
+func checkJobs(cfg *config.Config, jobs int) error {
+	if jobs > MaxJobs {
+		return fmt.Errorf("--jobs %d: want at most %d", jobs, MaxJobs)
+	}
+	limit, from, err := cfg.MemoryLimit()
+	if err != nil || limit <= 0 || jobs <= 1 {
+		return nil
+	}
+	need := cfg.MemoryEstimate().Total
+	if need > limit/int64(jobs) {
+		return fmt.Errorf("--jobs %d: %d runs of about %s each need more than the %s of %s; use --jobs %d or fewer",
+			jobs, jobs, iox.Bytes(need), iox.Bytes(limit), from, max(1, limit/need))
+	}
+	return nil
 }

@@ -6,12 +6,26 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"github.com/dendrite-lab/dendrite/internal/atomic"
 	"io/fs"
 	"os"
 	"path/filepath"
 
+	"github.com/dendrite-lab/dendrite/internal/atomic"
+	"github.com/dendrite-lab/dendrite/internal/iox"
+
 	"github.com/dendrite-lab/dendrite/config"
+)
+
+// Limits on what a sweep may hold, so that planning and reading a sweep
+// fit in memory: each run costs a few kilobytes in the manifest and in
+// memory.
+const (
+	// MaxRuns is the largest number of runs of one sweep.
+	MaxRuns = 100_000
+	// MaxFileSize is the largest sweep file (1 MiB).
+	MaxFileSize = 1 << 20
+	// maxManifestLine is the longest line of a manifest (one run's config).
+	maxManifestLine = 1 << 20
 )
 
 // File names inside a sweep folder.
@@ -76,23 +90,29 @@ func (m *Manifest) Write(dir string) error {
 // (see SafeID), and re-validates every config.
 func ReadManifest(dir string) (*Manifest, error) {
 	path := filepath.Join(dir, ManifestFile)
-	f, err := os.Open(path)
+	if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) {
+		return nil, fmt.Errorf("sweep: %s: no manifest (run `dendrite sweep plan FILE --out %s` first)", dir, dir)
+	}
+	f, _, err := iox.OpenRegular(path, "a sweep manifest")
 	if err != nil {
-		if errors.Is(err, fs.ErrNotExist) {
-			return nil, fmt.Errorf("sweep: %s: no manifest (run `dendrite sweep plan FILE --out %s` first)", dir, dir)
-		}
-		return nil, fmt.Errorf("sweep: %w", err)
+		return nil, fmt.Errorf("sweep: %s: %w", path, err)
 	}
 	defer f.Close()
 	m := &Manifest{}
 	ids := map[string]bool{}
 	sc := bufio.NewScanner(f)
-	sc.Buffer(make([]byte, 1<<16), 1<<26)
+	sc.Buffer(make([]byte, 1<<16), maxManifestLine)
 	line := 0
 	for sc.Scan() {
 		line++
 		if len(bytes.TrimSpace(sc.Bytes())) == 0 {
 			continue
+		}
+		if len(m.Runs) >= MaxRuns {
+			return nil, fmt.Errorf("sweep: %s: more than %d runs, the most a sweep may hold", path, MaxRuns)
+		}
+		if err := config.CheckJSONSyntax(sc.Bytes()); err != nil {
+			return nil, fmt.Errorf("sweep: %s line %d: %w", path, line, err)
 		}
 		var raw struct {
 			Index  *int            `json:"index"`
@@ -130,12 +150,15 @@ func ReadManifest(dir string) (*Manifest, error) {
 		m.Runs = append(m.Runs, Run{Index: i, ID: raw.ID, Params: raw.Params, Config: c})
 	}
 	if err := sc.Err(); err != nil {
+		if errors.Is(err, bufio.ErrTooLong) {
+			return nil, fmt.Errorf("sweep: %s line %d: longer than %s", path, line+1, iox.Bytes(maxManifestLine))
+		}
 		return nil, fmt.Errorf("sweep: %s: %w", path, err)
 	}
 	if len(m.Runs) == 0 {
 		return nil, fmt.Errorf("sweep: %s: no runs", path)
 	}
-	if src, err := os.ReadFile(filepath.Join(dir, SweepFile)); err == nil {
+	if src, err := iox.ReadFile(filepath.Join(dir, SweepFile), "a YAML sweep file", MaxFileSize); err == nil {
 		m.Source = src
 	}
 	return m, nil

@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"math"
 	"os"
 	"path/filepath"
@@ -16,6 +17,8 @@ import (
 
 	"github.com/dendrite-lab/dendrite/config"
 	"github.com/dendrite-lab/dendrite/experiments"
+	"github.com/dendrite-lab/dendrite/internal/iox"
+	"github.com/dendrite-lab/dendrite/option"
 	yaml "go.yaml.in/yaml/v3"
 )
 
@@ -145,9 +148,9 @@ var topKeys = []string{"base", "experiment", "grid", "seeds"}
 // Unknown keys, values of the wrong type and empty lists are errors that
 // name the key.
 func Plan(file string) (*Manifest, error) {
-	src, err := os.ReadFile(file)
+	src, err := iox.ReadFile(file, "a YAML sweep file", MaxFileSize)
 	if err != nil {
-		return nil, fmt.Errorf("sweep: %w", err)
+		return nil, fmt.Errorf("sweep: %s: %w", file, err)
 	}
 	sf, err := parseSweep(src, filepath.Dir(file))
 	if err != nil {
@@ -163,8 +166,13 @@ func Plan(file string) (*Manifest, error) {
 
 func parseSweep(src []byte, dir string) (*sweepFile, error) {
 	var doc yaml.Node
-	if err := yaml.Unmarshal(src, &doc); err != nil {
+	dec := yaml.NewDecoder(bytes.NewReader(src))
+	if err := dec.Decode(&doc); err != nil && !errors.Is(err, io.EOF) {
 		return nil, fmt.Errorf("yaml: %w", err)
+	}
+	var extra yaml.Node
+	if err := dec.Decode(&extra); !errors.Is(err, io.EOF) {
+		return nil, fmt.Errorf("yaml: a second document (after ---) follows the first; want one mapping")
 	}
 	if doc.Kind == 0 || len(doc.Content) == 0 {
 		return nil, errors.New("empty sweep file: want a mapping with the keys grid and base (or experiment)")
@@ -179,7 +187,7 @@ func parseSweep(src []byte, dir string) (*sweepFile, error) {
 	for i := 0; i+1 < len(top.Content); i += 2 {
 		k, v := top.Content[i], top.Content[i+1]
 		if seen[k.Value] {
-			return nil, fmt.Errorf("line %d: key %q appears twice", k.Line, k.Value)
+			return nil, fmt.Errorf("line %d: key %s appears twice", k.Line, iox.Quote(k.Value, 80))
 		}
 		seen[k.Value] = true
 		switch k.Value {
@@ -192,7 +200,7 @@ func parseSweep(src []byte, dir string) (*sweepFile, error) {
 		case "seeds":
 			seedsNode = v
 		default:
-			return nil, fmt.Errorf("line %d: unknown key %q (want %s)", k.Line, k.Value, strings.Join(topKeys, ", "))
+			return nil, fmt.Errorf("line %d: unknown key %s (want %s)", k.Line, iox.Quote(k.Value, 80), strings.Join(topKeys, ", "))
 		}
 	}
 	if baseNode == nil && expNode == nil {
@@ -264,7 +272,7 @@ func parseSweep(src []byte, dir string) (*sweepFile, error) {
 		case key == "seed":
 			return nil, fmt.Errorf("line %d: grid key \"seed\": list the seeds under seeds: instead", k.Line)
 		case !slices.Contains(known, key):
-			return nil, fmt.Errorf("line %d: grid: unknown config key %q", k.Line, key)
+			return nil, fmt.Errorf("line %d: grid: unknown config key %s", k.Line, iox.Quote(key, 80))
 		case slices.Contains(sf.keys, key):
 			return nil, fmt.Errorf("line %d: grid key %q appears twice", k.Line, key)
 		}
@@ -289,7 +297,7 @@ func parseSweep(src []byte, dir string) (*sweepFile, error) {
 			}
 			b, _ := json.Marshal(x)
 			if slices.Contains(texts, string(b)) {
-				return nil, fmt.Errorf("line %d: grid key %q: value %s appears twice", n.Line, key, b)
+				return nil, fmt.Errorf("line %d: grid key %q: value %s appears twice", n.Line, key, shortText(string(b)))
 			}
 			texts = append(texts, string(b))
 			vals = append(vals, x)
@@ -307,7 +315,7 @@ func parseSweep(src []byte, dir string) (*sweepFile, error) {
 		for j, n := range seedsNode.Content {
 			s, err := strconv.ParseUint(n.Value, 10, 64)
 			if n.Kind != yaml.ScalarNode || n.Tag != "!!int" || err != nil {
-				return nil, fmt.Errorf("line %d: seeds value %d: got %q, want a non-negative integer", n.Line, j+1, n.Value)
+				return nil, fmt.Errorf("line %d: seeds value %d: got %s, want a non-negative integer", n.Line, j+1, iox.Quote(n.Value, 80))
 			}
 			if slices.Contains(sf.seeds, s) {
 				return nil, fmt.Errorf("line %d: seeds: %d appears twice", n.Line, s)
@@ -329,7 +337,7 @@ func checkKeys(m map[string]any) error {
 	slices.Sort(keys)
 	for _, k := range keys {
 		if !slices.Contains(known, k) {
-			return fmt.Errorf("unknown config key %q", k)
+			return fmt.Errorf("unknown config key %s", iox.Quote(k, 80))
 		}
 	}
 	return nil
@@ -354,6 +362,10 @@ func checkTypes(m map[string]any) error {
 		var te *json.UnmarshalTypeError
 		if errors.As(err, &te) {
 			return fmt.Errorf("config key %q: got a %s, want %s", te.Field, te.Value, goTypeName(te.Type.String()))
+		}
+		var oe *option.Error
+		if errors.As(err, &oe) {
+			return fmt.Errorf("config field %q: got %s, want %s", oe.Key, iox.Quote(oe.Got, 80), oe.Want())
 		}
 		return err
 	}
@@ -431,11 +443,18 @@ func (sf *sweepFile) expand() (*Manifest, error) {
 		seeds = []uint64{c.Seed}
 	}
 	n := len(seeds)
-	for _, vals := range sf.grid {
-		n *= len(vals)
-		if n > 1_000_000 {
-			return nil, errors.New("more than 1,000,000 runs: make the grid smaller")
+	sizes := []string{}
+	over := n > MaxRuns
+	for i, vals := range sf.grid {
+		sizes = append(sizes, fmt.Sprintf("%d %s", len(vals), sf.keys[i]))
+		if !over {
+			n *= len(vals) // both factors ≤ MaxRuns: no overflow
+			over = n > MaxRuns
 		}
+	}
+	if over {
+		return nil, fmt.Errorf("the grid (%s) times %d seeds makes more than %d runs, the most a sweep may hold; make the grid smaller or split the sweep",
+			strings.Join(sizes, " × "), len(seeds), MaxRuns)
 	}
 	width := max(4, len(strconv.Itoa(n-1)))
 	m := &Manifest{Keys: slices.Clone(sf.keys), Runs: make([]Run, 0, n)}
@@ -584,6 +603,42 @@ func SafeID(id string) error {
 		return fmt.Errorf("run id %q has characters outside [A-Za-z0-9._+=~-]", id)
 	case id == "." || strings.HasPrefix(id, "."):
 		return fmt.Errorf("run id %q starts with a dot", id)
+	}
+	return nil
+}
+
+// shortText cuts a value for an error message at about 80 bytes.
+func shortText(s string) string {
+	if len(s) <= 80 {
+		return s
+	}
+	return iox.Quote(s, 80)
+}
+
+// MaxJobs is the most runs a sweep runs at once on one machine.
+const MaxJobs = 1024
+
+// CheckJobs refuses to run jobs runs of m at once when they would not fit:
+// more than MaxJobs, or more memory than the runs' limit (max_memory, else
+// the machine's memory) by the runs' up-front estimates.
+func CheckJobs(m *Manifest, jobs int) error {
+	if jobs > MaxJobs {
+		return fmt.Errorf("--jobs %d: want at most %d runs at once", jobs, MaxJobs)
+	}
+	jobs = min(jobs, len(m.Runs))
+	var need int64
+	var limit int64
+	var from string
+	for i := range m.Runs {
+		c := &m.Runs[i].Config
+		need = max(need, c.MemoryEstimate().Total)
+		if l, f, err := c.MemoryLimit(); err == nil && (limit == 0 || (l > 0 && l < limit)) {
+			limit, from = l, f
+		}
+	}
+	if limit > 0 && jobs > 1 && need > limit/int64(jobs) {
+		return fmt.Errorf("--jobs %d: %d runs of up to %s each need %s, more than the %s of %s; use --jobs %d or fewer",
+			jobs, jobs, iox.Bytes(need), iox.Bytes(need*int64(jobs)), iox.Bytes(limit), from, max(1, limit/need))
 	}
 	return nil
 }

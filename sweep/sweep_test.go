@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/dendrite-lab/dendrite/rundir"
 	"io"
 	"math"
 	"os"
@@ -59,11 +60,14 @@ func plan(t *testing.T, src string) (string, *Manifest) {
 // writeSummary writes a summary.json like the real runner's.
 func writeSummary(t testing.TB, runDir, status string, testErr float64) {
 	t.Helper()
-	if err := os.MkdirAll(runDir, 0o755); err != nil {
+	if err := rundir.Create(runDir); err != nil { // as run.Train does first
 		t.Fatal(err)
 	}
-	b, _ := json.Marshal(map[string]any{"final_test_error": testErr, "epochs": 1, "seconds": 0.5, "status": status})
-	if err := os.WriteFile(filepath.Join(runDir, "summary.json"), b, 0o644); err != nil {
+	sum := &rundir.Summary{Status: rundir.Status(status), Epochs: 1, Seconds: 0.5}
+	if sum.Status == rundir.Complete {
+		sum.FinalTestError = &testErr
+	}
+	if err := rundir.WriteSummary(runDir, sum); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -80,18 +84,21 @@ type recorder struct {
 func (r *recorder) run(ctx context.Context, cfg config.Config, runDir string) error {
 	r.mu.Lock()
 	r.calls = append(r.calls, filepath.Base(runDir))
-	_, err := os.Stat(filepath.Join(runDir, "checkpoint", "state.ckpt"))
-	r.cps = append(r.cps, err == nil)
+	hasCkpt := rundir.HasCheckpoint(runDir)
+	r.cps = append(r.cps, hasCkpt)
 	r.mu.Unlock()
 	if r.err != nil {
 		return r.err
 	}
 	// Like run.Train: a new run wants an empty folder, a resumed one a checkpoint.
-	if ents, _ := os.ReadDir(runDir); len(ents) > 0 && err != nil {
+	if ents, _ := os.ReadDir(runDir); len(ents) > 0 && !hasCkpt {
 		return fmt.Errorf("%s already holds files", runDir)
 	}
-	b, _ := json.Marshal(map[string]any{"final_test_error": 10 + float64(cfg.Seed), "epochs": cfg.Epochs, "seconds": 0.01, "status": "complete"})
-	return os.WriteFile(filepath.Join(runDir, "summary.json"), b, 0o644)
+	if err := rundir.Create(runDir); err != nil {
+		return err
+	}
+	e := 10 + float64(cfg.Seed)
+	return rundir.WriteSummary(runDir, &rundir.Summary{Status: rundir.Complete, FinalTestError: &e, Epochs: cfg.Epochs, Seconds: 0.01})
 }
 
 func TestPlanExpansion(t *testing.T) {
@@ -366,8 +373,8 @@ func TestRunTaskResumes(t *testing.T) {
 	rd := RunDir(dir, &m.Runs[2])
 	// An interrupted run: checkpoint, a summary that is not complete, and a
 	// status file left "running" by a process that is gone.
-	os.MkdirAll(filepath.Join(rd, "checkpoint"), 0o755)
-	os.WriteFile(filepath.Join(rd, "checkpoint", "state.ckpt"), []byte("ckpt"), 0o644)
+	os.MkdirAll(filepath.Dir(rundir.Path(rd, rundir.CheckpointFile)), 0o755)
+	os.WriteFile(rundir.Path(rd, rundir.CheckpointFile), []byte("ckpt"), 0o644)
 	writeSummary(t, rd, "interrupted", 50)
 	writeStatus(rd, statusRecord{State: "running", PID: deadPID(t), Host: hostname(), Time: time.Now()})
 	st, _ := Status(dir)
@@ -408,23 +415,34 @@ func TestRunTaskClearsFailedAttempt(t *testing.T) {
 	dir, m := plan(t, exampleSweep)
 	rd := RunDir(dir, &m.Runs[0])
 	writeSummary(t, rd, "failed", 90)
-	os.WriteFile(filepath.Join(rd, "metrics.csv"), []byte("x"), 0o644)
+	os.WriteFile(rundir.Path(rd, rundir.MetricsFile), []byte("x"), 0o644)
 	var r recorder
 	if err := RunTask(context.Background(), dir, 0, r.run); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := os.Stat(filepath.Join(rd, "metrics.csv")); err == nil {
+	if _, err := os.Stat(rundir.Path(rd, rundir.MetricsFile)); err == nil {
 		t.Errorf("the failed attempt's files are still there")
 	}
 	// A folder held by a live process (run.lock) is not touched.
 	rd = RunDir(dir, &m.Runs[1])
 	os.MkdirAll(rd, 0o755)
-	os.WriteFile(filepath.Join(rd, "run.lock"), []byte(fmt.Sprintf("%d %s\n", os.Getpid(), hostname())), 0o644)
+	os.WriteFile(rundir.Path(rd, rundir.LockFile), []byte(fmt.Sprintf("%d %s\n", os.Getpid(), hostname())), 0o644)
 	if err := RunTask(context.Background(), dir, 1, r.run); err == nil || !strings.Contains(err.Error(), "run.lock is held by pid") {
 		t.Errorf("live run.lock: err %v", err)
 	}
 	if len(r.calls) != 1 {
 		t.Errorf("calls %v", r.calls)
+	}
+	// A folder of someone else's files (no marker) is refused and kept.
+	rd = RunDir(dir, &m.Runs[2])
+	os.MkdirAll(rd, 0o755)
+	mine := filepath.Join(rd, "thesis.tex")
+	os.WriteFile(mine, []byte("x"), 0o644)
+	if err := RunTask(context.Background(), dir, 2, r.run); err == nil || !strings.Contains(err.Error(), "not a run folder") {
+		t.Errorf("foreign folder: err %v", err)
+	}
+	if _, err := os.Stat(mine); err != nil {
+		t.Errorf("a file the sweep did not write was deleted: %v", err)
 	}
 }
 
@@ -820,5 +838,35 @@ func TestStatusCounts(t *testing.T) {
 	}
 	if _, err := Status(t.TempDir()); err == nil || !strings.Contains(err.Error(), "no manifest") {
 		t.Errorf("status of an empty folder: %v", err)
+	}
+}
+
+// A sweep folder whose path holds % gets a --output that sbatch expands back
+// to that path (%% is a literal %), and a path with a line break is refused
+// (it would end the comment line and become a command).
+func TestWriteSlurmHostilePaths(t *testing.T) {
+	src, m := plan(t, exampleSweep)
+	pct := filepath.Join(t.TempDir(), "100%_sweep")
+	if err := m.Write(pct); err != nil {
+		t.Fatal(err)
+	}
+	path, err := WriteSlurm(pct, SlurmOptions{Binary: "/opt/bin/dendrite"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := os.ReadFile(path)
+	want := "#SBATCH --output=" + strings.ReplaceAll(filepath.Join(pct, "logs"), "%", "%%") + "/%A_%a.out\n"
+	if !strings.Contains(string(b), want) {
+		t.Errorf("script lacks %q:\n%s", want, b)
+	}
+	if _, err := WriteSlurm(src, SlurmOptions{Binary: "/opt/bin/x\nrm -rf ~"}); err == nil || !strings.Contains(err.Error(), "line break") {
+		t.Errorf("binary path with a newline: %v", err)
+	}
+	nl := filepath.Join(t.TempDir(), "a\nrm -rf ~")
+	if err := m.Write(nl); err != nil {
+		t.Skipf("this file system refuses newlines in names: %v", err)
+	}
+	if _, err := WriteSlurm(nl, SlurmOptions{Binary: "/opt/bin/dendrite"}); err == nil || !strings.Contains(err.Error(), "line break") {
+		t.Errorf("sweep path with a newline: %v", err)
 	}
 }

@@ -29,6 +29,7 @@ import (
 	"github.com/dendrite-lab/dendrite/dataset"
 	"github.com/dendrite-lab/dendrite/network"
 	"github.com/dendrite-lab/dendrite/npy"
+	"github.com/dendrite-lab/dendrite/rundir"
 	"github.com/dendrite-lab/dendrite/sim"
 )
 
@@ -67,7 +68,7 @@ func run(runs, out string) error {
 	}
 	var seeds []int
 	for _, e := range ents {
-		_, serr := os.Stat(filepath.Join(runs, e.Name(), "summary.json")) // finished runs only
+		_, serr := os.Stat(rundir.Path(filepath.Join(runs, e.Name()), rundir.SummaryFile)) // finished runs only
 		if k, err := strconv.Atoi(strings.TrimPrefix(e.Name(), "seed-")); err == nil && e.IsDir() && serr == nil {
 			seeds = append(seeds, k)
 		}
@@ -118,15 +119,15 @@ func vec(path string) ([]float64, error) {
 // trainingBlocks appends, per block of training examples, the forward-phase
 // error, the mean output loss and the share of each predicted class.
 func trainingBlocks(b *strings.Builder, dir string, seed int) error {
-	labels, err := vec(filepath.Join(dir, "records", "training_labels.npy"))
+	labels, err := vec(rundir.Record(dir, "training_labels.npy"))
 	if err != nil {
 		return err
 	}
-	preds, err := vec(filepath.Join(dir, "records", "train_predictions.npy"))
+	preds, err := vec(rundir.Record(dir, "train_predictions.npy"))
 	if err != nil {
 		return err
 	}
-	loss, err := vec(filepath.Join(dir, "records", "final_layer_loss.npy"))
+	loss, err := vec(rundir.Record(dir, "final_layer_loss.npy"))
 	if err != nil {
 		return err
 	}
@@ -156,7 +157,7 @@ func trainingBlocks(b *strings.Builder, dir string, seed int) error {
 // all (or on more than 90 % of the) test images, and per class the error,
 // the share of predictions and the output unit's mean rate.
 func finalUnits(units, classes *strings.Builder, dir, w string, seed int, test *dataset.Set) error {
-	raw, err := os.ReadFile(filepath.Join(dir, "config.json"))
+	raw, err := os.ReadFile(rundir.Path(dir, rundir.ConfigFile))
 	if err != nil {
 		return err
 	}
@@ -165,7 +166,7 @@ func finalUnits(units, classes *strings.Builder, dir, w string, seed int, test *
 		return err
 	}
 	net := network.New(&cfg, test.Pixels(), rand.New(rand.NewPCG(1, 2)))
-	if err := net.Load(filepath.Join(dir, "weights", w)); err != nil {
+	if err := net.Load(rundir.Weights(dir, w)); err != nil {
 		return err
 	}
 	sizes := cfg.Layers
@@ -300,7 +301,7 @@ func prefixes(dir, out string) error {
 }
 
 func early(b *strings.Builder, dir string, seed, examples int, test *dataset.Set) error {
-	raw, err := os.ReadFile(filepath.Join(dir, "config.json"))
+	raw, err := os.ReadFile(rundir.Path(dir, rundir.ConfigFile))
 	if err != nil {
 		return err
 	}
@@ -309,16 +310,16 @@ func early(b *strings.Builder, dir string, seed, examples int, test *dataset.Set
 		return err
 	}
 	net := network.New(&cfg, test.Pixels(), rand.New(rand.NewPCG(1, 2)))
-	if err := net.Load(filepath.Join(dir, "weights", "final")); err != nil {
+	if err := net.Load(rundir.Weights(dir, "final")); err != nil {
 		return err
 	}
 	m := len(cfg.Layers) - 1
 	no := cfg.Layers[m]
-	w, err := npy.ReadFile(filepath.Join(dir, "weights", "final", fmt.Sprintf("W_%d.npy", m)))
+	w, err := npy.ReadFile(filepath.Join(rundir.Weights(dir, "final"), fmt.Sprintf("W_%d.npy", m)))
 	if err != nil {
 		return err
 	}
-	bias, err := vec(filepath.Join(dir, "weights", "final", fmt.Sprintf("b_%d.npy", m)))
+	bias, err := vec(filepath.Join(rundir.Weights(dir, "final"), fmt.Sprintf("b_%d.npy", m)))
 	if err != nil {
 		return err
 	}

@@ -1,0 +1,98 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// dendrite config prints the same config for a profile chosen by flag and by
+// file, whatever profile the file names.
+func TestConfigCommandProfileFlagEqualsFile(t *testing.T) {
+	dir := t.TempDir()
+	for _, p := range []string{"paper", "head"} {
+		f := filepath.Join(dir, p+".yaml")
+		os.WriteFile(f, []byte("profile: "+p+"\nepochs: 2\n"), 0o644)
+	}
+	for _, p := range []string{"paper", "head"} {
+		code, fromFile, se := runCLI("config", "--config", filepath.Join(dir, p+".yaml"))
+		if code != 0 {
+			t.Fatalf("config --config %s.yaml: %d %s", p, code, se)
+		}
+		for _, other := range []string{"paper", "head"} {
+			code, fromFlag, se := runCLI("config", "--config", filepath.Join(dir, other+".yaml"), "--profile", p)
+			if code != 0 {
+				t.Fatalf("config --profile %s: %d %s", p, code, se)
+			}
+			if fromFlag != fromFile {
+				t.Errorf("--profile %s over a file of profile %s:\n%s\nwant as profile: %s in the file:\n%s", p, other, fromFlag, p, fromFile)
+			}
+		}
+	}
+}
+
+func TestConfigCommandExplain(t *testing.T) {
+	f := filepath.Join(t.TempDir(), "c.json")
+	os.WriteFile(f, []byte(`{"mode": "rate", "epochs": 5, "seed": 9}`), 0o644)
+	code, out, se := runCLI("config", "--config", f, "--explain", "--epochs", "3", "--no-shuffle")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, se)
+	}
+	var origins []struct {
+		Key    string          `json:"key"`
+		Value  json.RawMessage `json:"value"`
+		From   string          `json:"from"`
+		Detail string          `json:"detail"`
+	}
+	if err := json.Unmarshal([]byte(out), &origins); err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]string{
+		"epochs":        "flag --epochs 3",
+		"shuffle":       "flag --no-shuffle false",
+		"seed":          "file " + f + " 9",
+		"mode":          "file " + f + ` "rate"`,
+		"forward_phase": "derived mode \"rate\" 2",
+		"etas":          "derived the learning rates for layers [500,10] [0.21,0.21]",
+		"tau_s":         " 3",
+	}
+	seen := 0
+	for _, o := range origins {
+		w, ok := want[o.Key]
+		if !ok {
+			continue
+		}
+		seen++
+		var v bytes.Buffer
+		json.Compact(&v, o.Value)
+		o.Value = v.Bytes()
+		got := o.Detail + " " + string(o.Value)
+		if o.Key == "tau_s" {
+			if o.From != "default" || string(o.Value) != "3" {
+				t.Errorf("tau_s: %+v, want default 3", o)
+			}
+			continue
+		}
+		if !strings.HasPrefix(w, o.From+" ") || got != strings.TrimPrefix(w, o.From+" ") {
+			t.Errorf("%s: from %q, %q; want %q", o.Key, o.From, got, w)
+		}
+	}
+	if seen != len(want) {
+		t.Errorf("found %d of the %d keys checked", seen, len(want))
+	}
+	// Without --explain: the resolved config, as train would run it.
+	code, out, _ = runCLI("config", "--config", f, "--epochs", "3")
+	if code != 0 || !strings.Contains(out, `"epochs": 3`) || !strings.Contains(out, `"seed": 9`) {
+		t.Errorf("config: %d\n%s", code, out)
+	}
+	// Errors name the file and the key.
+	bad := filepath.Join(t.TempDir(), "bad.json")
+	os.WriteFile(bad, []byte(`{"epochs": 1, "Epochs": 2}`), 0o644)
+	code, _, se = runCLI("config", "--config", bad)
+	if code != 2 || !strings.Contains(se, "bad.json") || !strings.Contains(se, `"Epochs"`) || strings.Count(se, "\n") != 1 {
+		t.Errorf("bad config: %d %q", code, se)
+	}
+}
