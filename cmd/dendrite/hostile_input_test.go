@@ -1,3 +1,5 @@
+//go:build unix
+
 package main
 
 // Hostile-input cases of the config, data, weights, resource and sweep
