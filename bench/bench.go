@@ -169,7 +169,9 @@ func Run(opts Options) (*Report, error) {
 	progress := func(w Workload) {
 		rep.Workloads = append(rep.Workloads, w)
 		if opts.Progress != nil {
-			fmt.Fprintf(opts.Progress, "%-32s %8d in %7.2f s  %10.0f %s\n", w.Name+" "+w.Layers, w.N, w.Seconds, w.PerSecond, w.Unit)
+			// One progress line per finished workload, not a table: the
+			// aligned table (tabwriter) is Report.Table's, printed at the end.
+			fmt.Fprintf(opts.Progress, "%s %s: %d in %.2f s, %.0f %s\n", w.Name, w.Layers, w.N, w.Seconds, w.PerSecond, w.Unit)
 		}
 	}
 	for _, layers := range [][]int{{500, 10}, {500, 100, 10}} {

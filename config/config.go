@@ -16,17 +16,17 @@ import (
 // config-file keys; the CLI flag for a key is the key with '_' replaced by '-'.
 // A zero Config is not valid: start from Default and then Resolve/Validate.
 type Config struct {
-	// Mode is "spiking" (the paper's mode, spec §1–§3) or "rate" (the later
-	// non-spiking 2-step mode, spec §5).
+	// Mode is "spiking" (the paper's mode) or "rate" (the authors' later
+	// non-spiking 2-step mode, docs/model.md#rate-mode).
 	Mode option.Mode `json:"mode"`
 	// Profile selects initialisation and semantics: "paper" (the code the
-	// paper cites) or "head" (the authors' later code), spec §2.3 and §9.
+	// paper cites) or "head" (the authors' later code), docs/model.md#profiles.
 	Profile option.Profile `json:"profile"`
 	// Layers are the sizes of the hidden layers and the output layer, bottom
 	// to top; the last is the output layer and must be a multiple of 10.
 	Layers []int `json:"layers"`
 	// Etas are the feedforward learning rates per layer (hidden…, output).
-	// Empty means the paper's rates for the architecture (spec §2.1).
+	// Empty means the paper's rates for the architecture (docs/model.md#constants).
 	Etas []float64 `json:"etas"`
 	// FeedbackEtas are the feedback learning rates per hidden layer; required
 	// when FeedbackLearning is on.
@@ -50,7 +50,8 @@ type Config struct {
 	Seed uint64 `json:"seed"`
 	// Shuffle reshuffles the training set at the start of every epoch.
 	Shuffle bool `json:"shuffle"`
-	// InitialTest runs a full test before training (spec §9 row 13).
+	// InitialTest runs a full test before training, as the paper did
+	// (docs/model.md#training-schedule).
 	InitialTest bool `json:"initial_test"`
 	// RepeatTests tests the final weights this many times (the paper's "20
 	// repeated tests"); 1 = one final test.
@@ -59,31 +60,37 @@ type Config struct {
 	// Broadcast feeds every hidden layer from the output layer (default);
 	// false = layer-wise feedback from layer ℓ+1.
 	Broadcast bool `json:"broadcast"`
-	// SparseFeedback zeroes SparseFraction of each feedback matrix (spec §2.4).
+	// SparseFeedback zeroes SparseFraction of each feedback matrix
+	// (docs/model.md#feedback-wiring).
 	SparseFeedback bool `json:"sparse_feedback"`
 	// SparseFraction is the fraction of feedback weights set to zero.
 	SparseFraction float64 `json:"sparse_fraction"`
 	// SparseAmplify multiplies sparse feedback by 1/(1−SparseFraction) (×5).
 	SparseAmplify bool `json:"sparse_amplify"`
-	// FeedbackLearning learns Y (and a learned c) (spec §3.7).
+	// FeedbackLearning learns Y (and a learned c) (docs/model.md#feedback-learning).
 	FeedbackLearning bool `json:"feedback_learning"`
-	// Symmetric ties Y to Wᵀ after every example (spec §6.2).
+	// Symmetric ties Y to Wᵀ after every example (docs/model.md#feedback-wiring).
 	Symmetric bool `json:"symmetric"`
 	// NoisySymmetric adds fresh N(0, SymmetricNoiseSD) noise to tied weights.
 	NoisySymmetric bool `json:"noisy_symmetric"`
 	// SymmetricNoiseSD is the standard deviation of that noise.
 	SymmetricNoiseSD float64 `json:"symmetric_noise_sd"`
-	// Backprop replaces hidden errors by backpropagated ones (spec §6.1).
+	// Backprop replaces hidden errors by backpropagated ones
+	// (docs/model.md#backprop-comparison).
 	Backprop bool `json:"backprop"`
 	// BackpropOrder is "reference" (upper W already updated) or "pre-update".
 	BackpropOrder option.BackpropOrder `json:"backprop_order"`
 	// GA is the apical→soma conductance g_A (0, 0.05, 0.6 in the paper).
 	GA float64 `json:"g_a"`
-	// WeightOptimization uses the spec §2.3 initialisation.
+	// WeightOptimization uses the paper's "weight optimisation" initialisation
+	// (docs/model.md#weight-initialisation); false = plain uniform weights.
 	WeightOptimization bool `json:"weight_optimization"`
 	// FeedbackBias is "none" (the default of both profiles: the paper's
 	// equations), "fixed" (the bias c = Y·r of the implementation the paper
-	// cites; it slows two-hidden-layer networks badly) or "learned".
+	// cites, built from the dense random Y before sparsification and never
+	// learned: use it to reproduce that implementation; it makes
+	// two-hidden-layer networks learn far slower) or "learned" (learned with Y
+	// when FeedbackLearning is on); docs/feedback-bias.md.
 	FeedbackBias option.FeedbackBias `json:"feedback_bias"`
 	// SpikingFeedforward feeds filtered spikes (false: rates) to basal dendrites.
 	SpikingFeedforward bool `json:"spiking_feedforward"`
@@ -93,11 +100,14 @@ type Config struct {
 	// instantaneous steady states.
 	Conductances bool `json:"conductances"`
 	// Teaching is the non-conductance target-phase formula: "head"
-	// (conductance steady state) or "paper" (C = k_D B + k_I(8y−4)), spec §9 row 11.
+	// (conductance steady state) or "paper" (C = k_D B + k_I(8y−4)),
+	// docs/model.md#output-neurons-and-teaching.
 	Teaching option.Teaching `json:"teaching"`
-	// RandPhaseLengths draws phase lengths 50+⌊Wald(2,1)⌋ (spec §3.4).
+	// RandPhaseLengths draws phase lengths 50+⌊Wald(2,1)⌋
+	// (docs/model.md#phases-and-averaging-windows).
 	RandPhaseLengths bool `json:"rand_phase_lengths"`
-	// RandPlateauTimes jitters each neuron's plateau time (spec §3.3).
+	// RandPlateauTimes jitters each neuron's plateau time
+	// (docs/model.md#plateau-potentials).
 	RandPlateauTimes bool `json:"rand_plateau_times"`
 	// PlateauJitterSD is the s.d. of the plateau-time jitter (steps).
 	PlateauJitterSD float64 `json:"plateau_jitter_sd"`
@@ -142,9 +152,11 @@ type Config struct {
 	RecordTrainingError bool `json:"record_training_error"`
 	// RecordTrainingLabels records each example's label and forward-phase prediction.
 	RecordTrainingLabels bool `json:"record_training_labels"`
-	// RecordBPAngle records the angle between hidden layer 0's update and backprop's (spec §6.3).
+	// RecordBPAngle records the angle between hidden layer 0's update and
+	// backprop's (docs/model.md#recorded-quantities).
 	RecordBPAngle bool `json:"record_bp_angle"`
-	// RecordEigvals records the Jacobian- and weight-product eigenvalue conditions (spec §6.3).
+	// RecordEigvals records the Jacobian- and weight-product eigenvalue
+	// conditions (docs/model.md#recorded-quantities).
 	RecordEigvals bool `json:"record_eigvals"`
 	// RecordPlateauTimes records every hidden neuron's plateau time (large: examples × neurons).
 	RecordPlateauTimes bool `json:"record_plateau_times"`
@@ -209,8 +221,8 @@ func Default(profile option.Profile) Config {
 func (c *Config) Rate() bool { return c.Mode == option.Rate }
 
 // Resolve fills values that depend on others (the default learning rates of
-// the architecture) and applies the overrides that rate mode implies (spec
-// §5). It is idempotent.
+// the architecture) and applies the overrides that rate mode implies
+// (docs/model.md#rate-mode). It is idempotent.
 func (c *Config) Resolve() {
 	if len(c.Etas) == 0 && len(c.Layers) > 0 {
 		c.Etas = DefaultEtas(len(c.Layers))
@@ -231,7 +243,7 @@ func (c *Config) Resolve() {
 }
 
 // DefaultEtas returns the paper's learning rates for a network with the given
-// number of layers (spec §2.1); deeper networks extrapolate the two-hidden-layer
+// number of layers (docs/model.md#constants); deeper networks extrapolate the two-hidden-layer
 // rates (0.23 per hidden layer, 0.12 for the output).
 func DefaultEtas(layers int) []float64 {
 	switch layers {

@@ -25,7 +25,7 @@ func TestDefaultsValidate(t *testing.T) {
 		}
 	}
 	if Default("paper").FeedbackBias != "none" || Default("head").FeedbackBias != "none" {
-		t.Error("feedback bias defaults per profile (spec §2.5)")
+		t.Error("feedback bias defaults per profile (docs/model.md#feedback-bias)")
 	}
 }
 

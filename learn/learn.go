@@ -1,5 +1,5 @@
 // Package learn holds the learning rules of the segregated-dendrite model
-// (spec §3.6, §3.7, §6.1) as allocation-free vector functions: the output and
+// (docs/model.md#learning-rules) as allocation-free vector functions: the output and
 // hidden-layer error signals, their backpropagation counterpart, the
 // feedback-weight error, the rank-one weight update in the presynaptic-major
 // storage of package network, and the angle between two updates.
@@ -11,7 +11,7 @@ import (
 	"github.com/dendrite-lab/dendrite/neuron"
 )
 
-// OutputDelta sets δ_out = k_D λmax σ'(C̄f) ⊙ (λ̄t − λmax σ(C̄f)) (spec §3.6)
+// OutputDelta sets δ_out = k_D λmax σ'(C̄f) ⊙ (λ̄t − λmax σ(C̄f)) (docs/model.md#output-layer)
 // and returns the recorded loss mean_i (λ̄t_i − λmax σ(C̄f_i))².
 func OutputDelta(delta, cf, lamT []float64, kD, lamMax float64) (loss float64) {
 	for i, c := range cf {
@@ -23,7 +23,7 @@ func OutputDelta(delta, cf, lamT []float64, kD, lamMax float64) (loss float64) {
 	return loss / float64(len(cf))
 }
 
-// HiddenDelta sets δ = k_B λmax σ'(C̄f) ⊙ (αt − αf) (spec §3.6).
+// HiddenDelta sets δ = k_B λmax σ'(C̄f) ⊙ (αt − αf) (docs/model.md#hidden-layers).
 func HiddenDelta(delta, cf, alphaT, alphaF []float64, kB, lamMax float64) {
 	for i, c := range cf {
 		delta[i] = kB * lamMax * neuron.SigmoidPrime(c) * (alphaT[i] - alphaF[i])
@@ -31,7 +31,7 @@ func HiddenDelta(delta, cf, alphaT, alphaF []float64, kB, lamMax float64) {
 }
 
 // BackpropDelta sets δ_ℓ = k_B λmax σ'(C̄f_ℓ) ⊙ (W_{ℓ+1}ᵀ δ_{ℓ+1}) where wUp is
-// W_{ℓ+1} in presynaptic-major storage (n_ℓ×n_{ℓ+1}) (spec §6.1).
+// W_{ℓ+1} in presynaptic-major storage (n_ℓ×n_{ℓ+1}) (docs/model.md#backprop-comparison).
 func BackpropDelta(delta, cf, wUp, deltaUp []float64, kB, lamMax float64) {
 	nu := len(deltaUp)
 	for j, c := range cf {
@@ -44,7 +44,7 @@ func BackpropDelta(delta, cf, wUp, deltaUp []float64, kB, lamMax float64) {
 	}
 }
 
-// FeedbackError sets ε = (λmax σ(C̄f) − αf) ⊙ σ'(Āf) (spec §3.7, head form).
+// FeedbackError sets ε = (λmax σ(C̄f) − αf) ⊙ σ'(Āf) (docs/model.md#feedback-learning; the later code's form).
 func FeedbackError(eps, cf, alphaF, aF []float64, lamMax float64) {
 	for i, c := range cf {
 		eps[i] = (lamMax*neuron.Sigmoid(c) - alphaF[i]) * neuron.SigmoidPrime(aF[i])

@@ -1,8 +1,8 @@
 // Package network holds the parameters of a segregated-dendrite network and
 // how they are wired: feedforward weights W and biases b of every layer,
 // feedback weights Y (and an optional feedback bias c) of every hidden layer,
-// their initialisation ("weight optimisation", spec §2.3, in the paper and head
-// profiles), broadcast vs layer-wise feedback, sparse feedback masks and
+// their initialisation ("weight optimisation", docs/model.md#weight-initialisation,
+// in the paper and head profiles), broadcast vs layer-wise feedback, sparse feedback masks and
 // symmetric (Wᵀ-tied) feedback, and .npy persistence.
 //
 // Storage is presynaptic-major, the transpose of the mathematical layout:

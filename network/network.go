@@ -62,7 +62,7 @@ func NewShape(input int, sizes []int, broadcast, bias bool) *Net {
 	return net
 }
 
-// New builds and initialises a network for cfg, drawing from r (spec §2.3–2.5).
+// New builds and initialises a network for cfg, drawing from r (docs/model.md#weight-initialisation, #feedback-wiring, #feedback-bias).
 func New(cfg *config.Config, input int, r *rand.Rand) *Net {
 	bias := cfg.FeedbackBias != option.BiasNone
 	net := NewShape(input, cfg.Layers, cfg.Broadcast, bias)
@@ -127,7 +127,7 @@ func New(cfg *config.Config, input int, r *rand.Rand) *Net {
 			chainProduct(net.Layers[l], chainR[l], net.Layers[l+1])
 		}
 	}
-	// Feedback bias (spec §2.5), from the dense Y before sparsification.
+	// Feedback bias (docs/model.md#feedback-bias), from the dense Y before sparsification.
 	initBias(cfg, net, st, r)
 	if cfg.SparseFeedback {
 		for _, ly := range net.Layers[:L-1] {
@@ -202,7 +202,7 @@ func initBias(cfg *config.Config, net *Net, st neuron.InitStats, r *rand.Rand) {
 }
 
 // sparsify chooses ⌊fraction·size⌋ entries of Y uniformly without
-// replacement, stores them and applies the mask (spec §2.4).
+// replacement, stores them and applies the mask (docs/model.md#feedback-wiring).
 func (ly *Layer) sparsify(cfg *config.Config, r *rand.Rand) {
 	size := len(ly.Y)
 	k := int(math.Floor(cfg.SparseFraction * float64(size)))
@@ -229,7 +229,7 @@ func (ly *Layer) ApplyMask(amplify bool) {
 	}
 }
 
-// Symmetrize regenerates Y from the current W (spec §6.2): broadcast
+// Symmetrize regenerates Y from the current W (docs/model.md#feedback-wiring): broadcast
 // Y_{L−2} = W_{L−1}ᵀ and Y_ℓ = W_{ℓ+1}ᵀ Y_{ℓ+1} below it; layer-wise
 // Y_ℓ = W_{ℓ+1}ᵀ. With noisy symmetric weights, fresh N(0, sd²) noise is added
 // elementwise to every W_{ℓ+1}ᵀ factor when noisy. Sparse masks (and ×gain) are re-applied.

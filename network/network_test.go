@@ -40,7 +40,7 @@ func meanSD(v []float64) (float64, float64) {
 	return m, math.Sqrt(s / float64(len(v)))
 }
 
-// Init statistics of spec §2.3 for fan-in 784, 500 and 100: paper s.d. = s_w,
+// Init statistics (docs/model.md#weight-initialisation) for fan-in 784, 500 and 100: paper s.d. = s_w,
 // head s.d. = 2 s_w, means w̄.
 func TestInitStatistics(t *testing.T) {
 	want := map[int][2]float64{784: {0.0187075, 0.504903}, 500: {0.0293333, 0.632115}, 100: {0.146667, 1.410410}}
@@ -76,7 +76,7 @@ func TestInitStatistics(t *testing.T) {
 	if _, sd := meanSD(net.Layers[0].Y); math.Abs(sd-8.9) > 0.8 {
 		t.Errorf("Y_0 s.d. %.2f, want ≈ 8.9", sd)
 	}
-	// The fixed paper bias c = Y·r has s.d. ≈ 1.3–1.5 for (500,10) layer 0 (spec §10).
+	// The fixed paper bias c = Y·r has s.d. ≈ 1.3–1.5 for (500,10) layer 0 (docs/feedback-bias.md).
 	n1 := New(cfg(t, "paper", []int{500, 10}, nil), 784, rand.New(rand.NewPCG(3, 3)))
 	if _, sd := meanSD(n1.Layers[0].FeedbackBias); sd < 1.1 || sd > 1.7 {
 		t.Errorf("c_0 s.d. %.2f, want ≈ 1.3–1.5", sd)

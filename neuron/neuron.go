@@ -73,7 +73,7 @@ func Wald(r *rand.Rand, mu, lambda float64) float64 {
 	return mu * mu / x
 }
 
-// PhaseLength draws a random phase length min + ⌊Wald(2, 1)⌋ (spec §3.4).
+// PhaseLength draws a random phase length min + ⌊Wald(2, 1)⌋ (docs/model.md#phases-and-averaging-windows).
 func PhaseLength(r *rand.Rand, min int) int {
 	w := Wald(r, 2, 1)
 	if w > 1e6 {
@@ -83,7 +83,7 @@ func PhaseLength(r *rand.Rand, min int) int {
 }
 
 // PlateauJitter draws a plateau-time offset d = min(|trunc(z)|, max) with
-// z ~ N(0, sd²) (spec §3.3).
+// z ~ N(0, sd²) (docs/model.md#plateau-potentials).
 func PlateauJitter(r *rand.Rand, sd float64, max int) int {
 	d := int(math.Abs(math.Trunc(r.NormFloat64() * sd)))
 	if d > max {
@@ -92,14 +92,14 @@ func PlateauJitter(r *rand.Rand, sd float64, max int) int {
 	return d
 }
 
-// InitStats holds the "weight optimisation" targets of spec §2.3: presynaptic
+// InitStats holds the "weight optimisation" targets (docs/model.md#weight-initialisation): presynaptic
 // and dendritic potentials with mean VMean and s.d. VSD, biases with mean
 // BMean and s.d. BSD, and the sigmoid's linear-regime slope Nu = λmax/4.
 type InitStats struct {
 	VMean, VSD, BMean, BSD, Nu float64
 }
 
-// DefaultInitStats are the spec's constants for λmax.
+// DefaultInitStats are the model's constants for λmax (docs/model.md#weight-initialisation).
 func DefaultInitStats(lambdaMax float64) InitStats {
 	return InitStats{VMean: 3, VSD: 3, BMean: 0.8, BSD: 0.001, Nu: lambdaMax / 4}
 }

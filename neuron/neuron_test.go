@@ -74,7 +74,7 @@ func TestPoissonMoments(t *testing.T) {
 	}
 }
 
-// The extra phase length ⌊Wald(2,1)⌋ has the histogram of spec §3.4.
+// The extra phase length ⌊Wald(2,1)⌋ has the histogram of docs/model.md#phases-and-averaging-windows.
 func TestWaldExtraLengthHistogram(t *testing.T) {
 	r := rand.New(rand.NewPCG(3, 4))
 	n := 400000

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/dendrite-lab/dendrite/rundir"
 	"io/fs"
 	"math"
 	"os"
@@ -155,7 +156,7 @@ func read1D(path string) ([]float64, error) {
 	return a.Data, nil
 }
 
-func records(runDir, name string) string { return filepath.Join(runDir, "records", name) }
+func records(runDir, name string) string { return rundir.Record(runDir, name) }
 
 // skipEmpty turns ErrNoData into "no figure".
 func skipEmpty(f *Figure, err error) ([]*Figure, error) {
@@ -176,7 +177,7 @@ func runMetrics(runDir string) ([]Metric, []float64, error) {
 	if err != nil {
 		return nil, nil, err
 	}
-	path := filepath.Join(runDir, "metrics.csv")
+	path := rundir.Path(runDir, rundir.MetricsFile)
 	if exists(path) {
 		m, err := ReadMetricsFile(path)
 		if err != nil {
@@ -228,7 +229,7 @@ func runMetrics(runDir string) ([]Metric, []float64, error) {
 // initial test: config.json's initial_test when readable, else whether
 // there is one more full test than training epochs, else true (the default).
 func initialTest(runDir string, nFull, nTrain int) bool {
-	if b, err := os.ReadFile(filepath.Join(runDir, "config.json")); err == nil {
+	if b, err := os.ReadFile(rundir.Path(runDir, rundir.ConfigFile)); err == nil {
 		var c struct {
 			InitialTest *bool `json:"initial_test"`
 		}
@@ -293,9 +294,9 @@ func eigvalsFromRun(runDir string) ([]*Figure, error) {
 // WeightsDir returns the weights folder of a run to show: weights/final,
 // else the newest weights/epoch_E, else weights/initial; "" if none exists.
 func WeightsDir(runDir string) string {
-	w := filepath.Join(runDir, "weights")
-	if exists(filepath.Join(w, "final")) {
-		return filepath.Join(w, "final")
+	w := rundir.Path(runDir, rundir.WeightsDir)
+	if exists(rundir.Weights(runDir, "final")) {
+		return rundir.Weights(runDir, "final")
 	}
 	entries, _ := os.ReadDir(w)
 	best := -1
@@ -375,7 +376,7 @@ func voltagesFromRun(runDir string) ([]*Figure, error) {
 var activityFile = regexp.MustCompile(`^hidden_activity_(\d+)\.npy$`)
 
 func embeddingsFromRun(runDir string) ([]*Figure, error) {
-	entries, err := os.ReadDir(filepath.Join(runDir, "records"))
+	entries, err := os.ReadDir(rundir.Path(runDir, rundir.RecordsDir))
 	if err != nil {
 		return nil, nil
 	}

@@ -217,13 +217,13 @@ func TestWeightsDir(t *testing.T) {
 }
 
 func TestCompare(t *testing.T) {
-	a := fakeRun(t, plottest.Options{FinalError: 3})
+	a := fakeRun(t, plottest.Options{})
 	b := filepath.Join(t.TempDir(), "run-b")
-	if err := plottest.WriteRun(b, plottest.Options{Seed: 2, FinalError: 8}); err != nil {
+	if err := plottest.WriteRun(b, plottest.Options{Seed: 2}); err != nil {
 		t.Fatal(err)
 	}
 	c := filepath.Join(t.TempDir(), "run-c")
-	if err := plottest.WriteRun(c, plottest.Options{Seed: 3, Epochs: 5, FinalError: 2}); err != nil {
+	if err := plottest.WriteRun(c, plottest.Options{Seed: 3, Epochs: 5}); err != nil {
 		t.Fatal(err)
 	}
 	paths, err := plot.Compare([]string{a, b, c}, []string{"g_A = 0.05", "g_A = 0", "5 epochs"}, outDir(t, "compare"))

@@ -3,6 +3,7 @@ package plot
 import (
 	"errors"
 	"fmt"
+	"github.com/dendrite-lab/dendrite/rundir"
 	"math"
 	"sort"
 
@@ -16,27 +17,11 @@ import (
 // draw (for example no finite value). [All] skips such figures.
 var ErrNoData = errors.New("plot: nothing to draw")
 
-// Metric is one row of metrics.csv (see docs/run-folder.md).
-type Metric struct {
-	// Kind is "initial" (full test before training), "quick" or "full".
-	Kind string
-	// Epoch is the 1-based epoch in progress (0 for the initial test).
-	Epoch int
-	// Examples is the number of training examples seen so far in the run.
-	Examples float64
-	// TestError is the test error in percent.
-	TestError float64
-	// TrainError is the percentage of forward-phase mistakes so far in this
-	// epoch; NaN when not recorded.
-	TrainError float64
-	// LossMean is the mean final-layer loss since the previous row; NaN if
-	// none.
-	LossMean float64
-	// Seconds is the wall-clock time since the run started.
-	Seconds float64
-}
+// Metric is one row of metrics.csv (the type is package rundir's, which
+// owns the run folder's files).
+type Metric = rundir.Metric
 
-func isFull(m Metric) bool { return m.Kind == "full" || m.Kind == "initial" }
+func isFull(m Metric) bool { return m.IsFull() }
 
 // lineStyle returns a solid line of palette colour i.
 func lineStyle(i int, width float64) draw.LineStyle {

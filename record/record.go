@@ -1,6 +1,7 @@
-// Package record keeps what a training run records (spec §6.3) and writes it
+// Package record keeps what a training run records (docs/model.md#recorded-quantities) and writes it
 // as files that Python opens directly: .npy arrays under records/, tidy CSVs
-// (losses.csv, voltages.csv) and metrics.csv, one row per test. The layout is
+// (losses.csv, voltages.csv) and metrics.csv, one row per test (rows of
+// rundir.Metric). The layout is
 // described in docs/run-folder.md. A Log can be stored in and restored from a
 // checkpoint, so a resumed run's records are those of an uninterrupted one.
 package record
@@ -17,20 +18,8 @@ import (
 
 	"github.com/dendrite-lab/dendrite/checkpoint"
 	"github.com/dendrite-lab/dendrite/npy"
+	"github.com/dendrite-lab/dendrite/rundir"
 )
-
-// Metric is one row of metrics.csv. NaN fields are written empty.
-type Metric struct {
-	Kind       string // "initial", "quick" or "full"
-	Epoch      int
-	Examples   int64
-	TestError  float64
-	TrainError float64
-	LossMean   float64
-	Seconds    float64
-}
-
-var kinds = []string{"initial", "quick", "full", "repeat"}
 
 // VoltCols is the number of columns of a voltage row:
 // example, phase (0 forward, 1 target), step, time_ms, layer, neuron, A, B, C.
@@ -49,7 +38,7 @@ type Log struct {
 	TrainErrors, FullTests, QuickTests []float64
 	QuickAt                            []int64
 	Volt                               []float64
-	Metrics                            []Metric
+	Metrics                            []rundir.Metric
 }
 
 // NewLog returns an empty Log for a network with the given hidden sizes.
@@ -75,12 +64,12 @@ func (l *Log) Checkpoint(w *checkpoint.Writer) {
 	mt := make([]float64, 0, 7*len(l.Metrics))
 	for _, m := range l.Metrics {
 		k := 0
-		for i, s := range kinds {
+		for i, s := range rundir.MetricKinds {
 			if s == m.Kind {
 				k = i
 			}
 		}
-		mt = append(mt, float64(k), float64(m.Epoch), float64(m.Examples), m.TestError, m.TrainError, m.LossMean, m.Seconds)
+		mt = append(mt, float64(k), float64(m.Epoch), m.Examples, m.TestError, m.TrainError, m.LossMean, m.Seconds)
 	}
 	w.Float64s("rec/metrics", mt)
 }
@@ -120,20 +109,20 @@ func (l *Log) Restore(r *checkpoint.Reader) error {
 	l.Metrics = l.Metrics[:0]
 	for i := 0; i < len(mt); i += 7 {
 		k := int(mt[i])
-		if k < 0 || k >= len(kinds) {
+		if k < 0 || k >= len(rundir.MetricKinds) {
 			return fmt.Errorf("checkpoint: metric kind %d unknown", k)
 		}
-		l.Metrics = append(l.Metrics, Metric{kinds[k], int(mt[i+1]), int64(mt[i+2]), mt[i+3], mt[i+4], mt[i+5], mt[i+6]})
+		l.Metrics = append(l.Metrics, rundir.Metric{Kind: rundir.MetricKinds[k], Epoch: int(mt[i+1]), Examples: mt[i+2], TestError: mt[i+3], TrainError: mt[i+4], LossMean: mt[i+5], Seconds: mt[i+6]})
 	}
 	return nil
 }
 
 // Save writes metrics.csv into dir and the records into dir/records.
 func (l *Log) Save(dir string) error {
-	if err := l.SaveMetrics(filepath.Join(dir, "metrics.csv")); err != nil {
+	if err := l.SaveMetrics(rundir.Path(dir, rundir.MetricsFile)); err != nil {
 		return err
 	}
-	rd := filepath.Join(dir, "records")
+	rd := rundir.Path(dir, rundir.RecordsDir)
 	if err := os.MkdirAll(rd, 0o755); err != nil {
 		return err
 	}
@@ -190,14 +179,7 @@ func ff(v float64) string {
 }
 
 // SaveMetrics writes metrics.csv atomically.
-func (l *Log) SaveMetrics(path string) error {
-	return writeCSV(path, func(w *csv.Writer) {
-		w.Write([]string{"kind", "epoch", "examples", "test_error", "train_error", "loss_mean", "seconds"})
-		for _, m := range l.Metrics {
-			w.Write([]string{m.Kind, strconv.Itoa(m.Epoch), strconv.FormatInt(m.Examples, 10), ff(m.TestError), ff(m.TrainError), ff(m.LossMean), strconv.FormatFloat(m.Seconds, 'f', 3, 64)})
-		}
-	})
-}
+func (l *Log) SaveMetrics(path string) error { return rundir.WriteMetrics(path, l.Metrics) }
 
 func (l *Log) saveLosses(path string) error {
 	n := len(l.Labels)

@@ -11,6 +11,7 @@ import (
 
 	"github.com/dendrite-lab/dendrite/checkpoint"
 	"github.com/dendrite-lab/dendrite/npy"
+	"github.com/dendrite-lab/dendrite/rundir"
 )
 
 func sample() *Log {
@@ -22,7 +23,10 @@ func sample() *Log {
 	l.FullTests = []float64{90, 12.5}
 	l.QuickTests, l.QuickAt = []float64{50}, []int64{1000}
 	l.Volt = []float64{0, 1, 2, 3, 0, 5, math.NaN(), 1.5, 2.5}
-	l.Metrics = []Metric{{"initial", 0, 0, 90, math.NaN(), math.NaN(), 0.5}, {"full", 1, 2, 12.5, 50, 0.15, 3}}
+	l.Metrics = []rundir.Metric{
+		{Kind: "initial", Epoch: 0, Examples: 0, TestError: 90, TrainError: math.NaN(), LossMean: math.NaN(), Seconds: 0.5},
+		{Kind: "full", Epoch: 1, Examples: 2, TestError: 12.5, TrainError: 50, LossMean: 0.15, Seconds: 3},
+	}
 	return l
 }
 

@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"github.com/dendrite-lab/dendrite/internal/atomic"
+	"github.com/dendrite-lab/dendrite/rundir"
 	"html/template"
 	"io"
 	"math"
@@ -74,7 +75,7 @@ func Render(w io.Writer, runDir string) error {
 	if err := d.loadSummary(runDir); err != nil {
 		problems = append(problems, err)
 	}
-	if exists(filepath.Join(runDir, "run.lock")) {
+	if exists(rundir.Path(runDir, rundir.LockFile)) {
 		d.Locked = true
 	}
 	if err := d.loadConfig(runDir); err != nil {
@@ -134,7 +135,7 @@ type figure struct {
 // ---------------------------------------------------------------------------
 
 func (d *data) loadSummary(runDir string) error {
-	path := filepath.Join(runDir, "summary.json")
+	path := rundir.Path(runDir, rundir.SummaryFile)
 	b, err := os.ReadFile(path)
 	if errors.Is(err, os.ErrNotExist) {
 		return nil
@@ -252,7 +253,7 @@ func seconds(v any) string {
 // ---------------------------------------------------------------------------
 
 func (d *data) loadConfig(runDir string) error {
-	path := filepath.Join(runDir, "config.json")
+	path := rundir.Path(runDir, rundir.ConfigFile)
 	b, err := os.ReadFile(path)
 	if errors.Is(err, os.ErrNotExist) {
 		return nil
@@ -266,7 +267,7 @@ func (d *data) loadConfig(runDir string) error {
 	}
 	d.HasConfig = true
 	var defaults map[string]json.RawMessage
-	dpath := filepath.Join(runDir, "config.defaults.json")
+	dpath := rundir.Path(runDir, rundir.DefaultsFile)
 	if db, err := os.ReadFile(dpath); err == nil {
 		if err := json.Unmarshal(db, &defaults); err != nil {
 			return fmt.Errorf("report: read %s: %w", dpath, err)
@@ -341,7 +342,7 @@ func canonical(raw json.RawMessage) string {
 // ---------------------------------------------------------------------------
 
 func (d *data) loadMetrics(runDir string) error {
-	path := filepath.Join(runDir, "metrics.csv")
+	path := rundir.Path(runDir, rundir.MetricsFile)
 	f, err := os.Open(path)
 	if errors.Is(err, os.ErrNotExist) {
 		return nil

@@ -5,11 +5,13 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"github.com/dendrite-lab/dendrite/rundir"
 	"image"
 	_ "image/png"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -28,6 +30,17 @@ func fakeRun(t *testing.T, o plottest.Options) string {
 		t.Fatal(err)
 	}
 	return dir
+}
+
+// examplesPerSecond returns summary.json's examples_per_second as the report
+// prints it.
+func examplesPerSecond(t *testing.T, run string) string {
+	t.Helper()
+	s, err := rundir.ReadSummary(run)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return strconv.FormatFloat(s.ExamplesPerSecond, 'f', 1, 64)
 }
 
 // finalError returns summary.json's final_test_error as the report prints it.
@@ -70,13 +83,13 @@ func TestWrite(t *testing.T) {
 		"<!DOCTYPE html>",
 		"Run run-&lt;7&gt;", // the folder name, escaped
 		finalError(t, run),
-		"6\u202f000", // examples trained
-		"complete",   // status
-		"40.0",       // examples/s
+		"400",      // examples trained: 2 epochs of 200
+		"complete", // status
+		examplesPerSecond(t, run),
 		`id="learning-curve"`, `id="loss"`, `id="receptive-fields"`, `id="bp-angle"`,
 		`id="eigvals"`, `id="voltages"`, `id="embedding-0"`,
 		"<svg", "data:image/png;base64,",
-		`class="changed"`, "5</span> values differ", // epochs, quick_test_every, seed, g_a, record_voltages
+		`class="changed"`, fmt.Sprintf("%d</span> values differ", len(plottest.Changed)),
 		"quick_test_every", "kind</th>",
 	} {
 		if !strings.Contains(html, want) {
@@ -94,8 +107,8 @@ func TestWrite(t *testing.T) {
 			t.Errorf("report contains %q: not self-contained", bad)
 		}
 	}
-	if n := strings.Count(html, `<tr class="changed">`); n != 5 {
-		t.Errorf("%d changed config rows, want 5", n)
+	if n := strings.Count(html, `<tr class="changed">`); n != len(plottest.Changed) {
+		t.Errorf("%d changed config rows, want %d (%v)", n, len(plottest.Changed), plottest.Changed)
 	}
 }
 

@@ -12,6 +12,7 @@ import (
 	"github.com/dendrite-lab/dendrite/internal/iox"
 	"github.com/dendrite-lab/dendrite/internal/stats"
 	"io"
+	"math"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -26,6 +27,7 @@ import (
 	"github.com/dendrite-lab/dendrite/experiments"
 	"github.com/dendrite-lab/dendrite/plot"
 	"github.com/dendrite-lab/dendrite/run"
+	"github.com/dendrite-lab/dendrite/rundir"
 )
 
 // Options tune a reproduction.
@@ -39,6 +41,9 @@ type Options struct {
 	DataDir  string
 	Progress io.Writer
 	Resume   bool // continue interrupted runs, skip complete ones
+	// Abort, when it closes (a second interrupt), stops the runs at once
+	// (see run.Options.Abort).
+	Abort <-chan struct{}
 }
 
 // Result is a finished reproduction.
@@ -81,7 +86,7 @@ func Run(ctx context.Context, name string, o Options) (*Result, error) {
 	}
 	jobs := o.Jobs
 	if jobs <= 0 {
-		jobs = min(o.Seeds, runtime.NumCPU())
+		jobs = min(o.Seeds, runtime.GOMAXPROCS(0))
 	}
 	jobs = min(jobs, o.Seeds)
 	if err := checkJobs(&cfg, jobs); err != nil {
@@ -91,16 +96,27 @@ func Run(ctx context.Context, name string, o Options) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	res := &Result{Experiment: x, Config: cfg, Cores: runtime.NumCPU()}
+	data, err := rundir.DescribeData(o.DataDir)
+	if err != nil {
+		return nil, err
+	}
+	res := &Result{Experiment: x, Config: cfg, Cores: runtime.GOMAXPROCS(0)}
 	for i := 0; i < o.Seeds; i++ {
 		s := o.FirstSeed + uint64(i)
 		res.Seeds = append(res.Seeds, s)
 		res.Dirs = append(res.Dirs, filepath.Join(o.Out, name, fmt.Sprintf("seed-%d", s)))
 	}
+	if !o.Resume {
+		for _, d := range res.Dirs {
+			if ents, err := os.ReadDir(d); err == nil && len(ents) > 0 {
+				return nil, fmt.Errorf("%s already holds files; pass --resume to skip complete seeds and continue interrupted ones, or choose another --out", d)
+			}
+		}
+	}
 	res.Errors = make([]float64, o.Seeds)
 	res.Seconds = make([]float64, o.Seeds)
 	start := time.Now()
-	var mu sync.Mutex
+	var mu, progressMu sync.Mutex
 	var firstErr error
 	// A pool of jobs workers takes the seeds in order (not a goroutine per
 	// seed).
@@ -117,22 +133,31 @@ func Run(ctx context.Context, name string, o Options) (*Result, error) {
 		// Seeds run in parallel; each run tests with cores/jobs workers.
 		c.Workers = max(1, runtime.GOMAXPROCS(0)/jobs)
 		dir := res.Dirs[i]
-		opts := run.Options{Train: train, Test: test}
+		opts := run.Options{Train: train, Test: test, DataDir: o.DataDir, Data: &data, Abort: o.Abort}
 		if o.Resume {
-			if s, err := run.ReadSummary(dir); err == nil && s.Status == "complete" {
+			d, err := rundir.Decide(dir)
+			if err != nil {
 				mu.Lock()
-				res.Errors[i], res.Seconds[i] = s.FinalTestError, s.Seconds
+				if firstErr == nil {
+					firstErr = fmt.Errorf("seed %d: %w", c.Seed, err)
+				}
 				mu.Unlock()
 				return
 			}
-			if _, err := os.Stat(filepath.Join(dir, run.CheckpointFile)); err == nil {
+			switch d.Action {
+			case rundir.Skip:
+				mu.Lock()
+				res.Errors[i], res.Seconds[i] = finalError(d.Summary), d.Summary.Seconds
+				mu.Unlock()
+				return
+			case rundir.Resume:
 				opts.Resume = true
-			} else {
-				opts.Overwrite = true
+			default:
+				opts.Overwrite = d.Leftovers
 			}
 		}
 		if o.Progress != nil {
-			opts.Progress, opts.LogEvery = &prefixed{w: o.Progress, prefix: fmt.Sprintf("[seed %d] ", c.Seed), mu: &mu}, 5000
+			opts.Progress, opts.LogEvery = &iox.PrefixWriter{W: o.Progress, Prefix: fmt.Sprintf("[seed %d] ", c.Seed), Mu: &progressMu}, 5000
 		}
 		s, err := run.Train(ctx, c, dir, opts)
 		mu.Lock()
@@ -143,7 +168,7 @@ func Run(ctx context.Context, name string, o Options) (*Result, error) {
 			}
 			return
 		}
-		res.Errors[i], res.Seconds[i] = s.FinalTestError, s.Seconds
+		res.Errors[i], res.Seconds[i] = finalError(s), s.Seconds
 	}
 	var wg sync.WaitGroup
 	for range jobs {
@@ -161,45 +186,42 @@ func Run(ctx context.Context, name string, o Options) (*Result, error) {
 	return res, nil
 }
 
-type prefixed struct {
-	w      io.Writer
-	prefix string
-	mu     *sync.Mutex
-}
-
-func (p *prefixed) Write(b []byte) (int, error) {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	for _, l := range strings.SplitAfter(string(b), "\n") {
-		if l != "" {
-			io.WriteString(p.w, p.prefix+l)
-		}
+// finalError is a summary's final test error, NaN when it has none.
+func finalError(s *rundir.Summary) float64 {
+	if e, ok := s.TestError(); ok {
+		return e
 	}
-	return len(b), nil
+	return math.NaN()
 }
 
-// Table writes a human-readable summary.
+// Table writes a human-readable summary: labelled lines, and one row per
+// seed, both aligned by tabwriter.
 func (r *Result) Table(w io.Writer) {
 	m, sd, lo, hi := r.Stats()
 	c := r.Config
-	fmt.Fprintf(w, "experiment   %s — %s\n", r.Experiment.Name, r.Experiment.Description)
-	fmt.Fprintf(w, "config       %s mode, %s profile, layers %v, etas %v, %d epoch(s)", c.Mode, c.Profile, c.Layers, c.Etas, c.Epochs)
+	// Labels pad to 13 columns in every block, so the blocks before and after
+	// the seed rows line up with each other.
+	lw := tabwriter.NewWriter(w, 13, 0, 1, ' ', 0)
+	fmt.Fprintf(lw, "experiment\t%s — %s\n", r.Experiment.Name, r.Experiment.Description)
+	fmt.Fprintf(lw, "config\t%s mode, %s profile, layers %v, etas %v, %d epoch(s)", c.Mode, c.Profile, c.Layers, c.Etas, c.Epochs)
 	if c.TrainExamples > 0 {
-		fmt.Fprintf(w, " of %d examples", c.TrainExamples)
+		fmt.Fprintf(lw, " of %d examples", c.TrainExamples)
 	}
-	fmt.Fprintf(w, ", %d test images\n", c.TestExamples)
-	fmt.Fprintf(w, "seeds        %v\n", r.Seeds)
+	fmt.Fprintf(lw, ", %d test images\n", c.TestExamples)
+	fmt.Fprintf(lw, "seeds\t%v\n", r.Seeds)
+	lw.Flush()
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
 	for i, s := range r.Seeds {
 		fmt.Fprintf(tw, "  seed\t%d\t%.2f %%\t(%.0f s)\t  %s\n", s, r.Errors[i], r.Seconds[i], r.Dirs[i])
 	}
 	tw.Flush()
-	fmt.Fprintf(w, "ours         %.2f %% ± %s (s.d.), min–max %.2f–%.2f %%, n = %d\n", m, stats.SDText(sd), lo, hi, len(r.Errors))
-	fmt.Fprintf(w, "paper        %s\n", r.Experiment.Paper)
+	fmt.Fprintf(lw, "ours\t%.2f %% ± %s (s.d.), min–max %.2f–%.2f %%, n = %d\n", m, stats.SDText(sd), lo, hi, len(r.Errors))
+	fmt.Fprintf(lw, "paper\t%s\n", r.Experiment.Paper)
 	if r.Experiment.Reference != "" {
-		fmt.Fprintf(w, "reference    %s\n", r.Experiment.Reference)
+		fmt.Fprintf(lw, "reference\t%s\n", r.Experiment.Reference)
 	}
-	fmt.Fprintf(w, "wall time    %.0f s on %d cores\n", r.Wall, r.Cores)
+	fmt.Fprintf(lw, "wall time\t%.0f s on %d cores\n", r.Wall, r.Cores)
+	lw.Flush()
 }
 
 // MarkdownRow returns one row of docs/results.md's table.

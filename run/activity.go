@@ -1,17 +1,19 @@
 package run
 
 import (
+	"context"
 	"fmt"
-	"path/filepath"
 
 	"github.com/dendrite-lab/dendrite/npy"
+	"github.com/dendrite-lab/dendrite/rundir"
 	"github.com/dendrite-lab/dendrite/sim"
 )
 
 // recordActivity tests the first n test images with the final weights and
 // writes each hidden layer's mean rates (images × n_m) and the labels, for
 // embeddings of the hidden representations (paper Fig. 6C).
-func (t *trainer) recordActivity(n int) error {
+// It returns ok = false, having written nothing, when ctx is cancelled.
+func (t *trainer) recordActivity(ctx context.Context, n int) (ok bool, err error) {
 	if n > t.test.N {
 		n = t.test.N
 	}
@@ -21,20 +23,22 @@ func (t *trainer) recordActivity(n int) error {
 		acts[m] = make([]float64, n*h)
 	}
 	idx := identity(n)
-	sim.Evaluate(t.cfg.Model(), t.net, labelled{t.test}, idx, testSeed(t.cfg.Seed, -2), t.workers, func(k int, s *sim.Sim) {
+	_, err = sim.EvaluateContext(ctx, t.cfg.Model(), t.net, labelled{t.test}, idx, testSeed(t.cfg.Seed, -2), t.workers, func(k int, s *sim.Sim) {
 		for m, h := range hidden {
 			copy(acts[m][k*h:(k+1)*h], s.HiddenRates(m))
 		}
 	})
-	rd := filepath.Join(t.dir, "records")
+	if err != nil {
+		return false, nil
+	}
 	for m, h := range hidden {
-		if err := npy.WriteFile(filepath.Join(rd, fmt.Sprintf("hidden_activity_%d.npy", m)), []int{n, h}, acts[m]); err != nil {
-			return err
+		if err := npy.WriteFile(rundir.Record(t.dir, fmt.Sprintf("hidden_activity_%d.npy", m)), []int{n, h}, acts[m]); err != nil {
+			return false, err
 		}
 	}
 	labels := make([]int64, n)
 	for i := range labels {
 		labels[i] = int64(t.test.Labels[i])
 	}
-	return npy.WriteInt64File(filepath.Join(rd, "hidden_activity_labels.npy"), []int{n}, labels)
+	return true, npy.WriteInt64File(rundir.Record(t.dir, "hidden_activity_labels.npy"), []int{n}, labels)
 }

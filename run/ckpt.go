@@ -3,10 +3,10 @@ package run
 import (
 	"fmt"
 	"math"
-	"path/filepath"
 
 	"github.com/dendrite-lab/dendrite/checkpoint"
 	"github.com/dendrite-lab/dendrite/config"
+	"github.com/dendrite-lab/dendrite/rundir"
 	"github.com/dendrite-lab/dendrite/sim"
 )
 
@@ -50,9 +50,10 @@ func (t *trainer) checkpoint() error {
 	putRows(w, "sim/eigjb", st.EigJB)
 	putRows(w, "sim/eigjg", st.EigJG)
 	t.log.Checkpoint(w)
-	if err := w.WriteFile(filepath.Join(t.dir, CheckpointFile)); err != nil {
+	if err := w.WriteFile(rundir.Path(t.dir, rundir.CheckpointFile)); err != nil {
 		return err
 	}
+	t.snap.Store(t.summary(rundir.Interrupted))
 	// Records are re-saved with every checkpoint so a killed run's folder
 	// shows what it had done until then.
 	return t.log.Save(t.dir)
@@ -137,7 +138,7 @@ func getSpikes(r *checkpoint.Reader, name string) (sim.Spikes, error) {
 
 // restore loads the checkpoint into a freshly built trainer.
 func (t *trainer) restore() error {
-	path := filepath.Join(t.dir, CheckpointFile)
+	path := rundir.Path(t.dir, rundir.CheckpointFile)
 	r, err := checkpoint.ReadFile(path)
 	if err != nil {
 		return err
@@ -150,9 +151,12 @@ func (t *trainer) restore() error {
 	if err != nil {
 		return fmt.Errorf("%s: stored config: %w", path, err)
 	}
-	saved.Epochs = t.cfg.Epochs // extending a run is allowed
+	// Extending a run is allowed, and the number of workers does not change
+	// the results.
+	savedEpochs := saved.Epochs
+	saved.Epochs, saved.Workers = t.cfg.Epochs, t.cfg.Workers
 	if string(saved.JSON()) != string(t.cfg.JSON()) {
-		return fmt.Errorf("%s: the checkpoint was written with a different config than %s (only epochs may change on resume)", path, filepath.Join(t.dir, ConfigFile))
+		return fmt.Errorf("%s: the checkpoint was written with a different config than %s (only epochs and workers may change on resume)", path, rundir.Path(t.dir, rundir.ConfigFile))
 	}
 	pos, err := r.Int64s("pos", 7)
 	if err != nil {
@@ -166,6 +170,9 @@ func (t *trainer) restore() error {
 	t.lossSum, t.priorWall, t.priorTrn, t.lastQuick = posf[0], posf[1], posf[2], posf[3]
 	if t.epoch < 1 || t.index < 0 || t.index > t.nTrain || t.examples < 0 {
 		return fmt.Errorf("%s: position epoch %d example %d is not valid for this run", path, t.epoch, t.index)
+	}
+	if err := t.updateEpochs(savedEpochs); err != nil {
+		return err
 	}
 	for l, ly := range t.net.Layers {
 		p := fmt.Sprintf("net/%d/", l)

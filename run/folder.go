@@ -1,83 +1,137 @@
 package run
 
 import (
-	"encoding/json"
 	"errors"
 	"fmt"
-	"github.com/dendrite-lab/dendrite/internal/atomic"
 	"os"
 	"path/filepath"
-	"strconv"
 	"strings"
+
+	"github.com/dendrite-lab/dendrite/rundir"
 )
 
-// Folder names inside a run folder.
-const (
-	ConfigFile     = "config.json"
-	DefaultsFile   = "config.defaults.json"
-	SummaryFile    = "summary.json"
-	LockFile       = "run.lock"
-	CheckpointFile = "checkpoint/state.ckpt"
-)
+// Summary is summary.json (owned by package rundir).
+type Summary = rundir.Summary
 
 // ErrLocked is returned when another live process holds a run folder.
-var ErrLocked = errors.New("run folder is in use by another process")
+var ErrLocked = rundir.ErrLocked
 
-// lock takes dir/run.lock, refusing when a live process holds it and taking
-// over a stale lock (its PID no longer runs).
-func lock(dir string) (unlock func(), err error) {
-	path := filepath.Join(dir, LockFile)
-	for attempt := 0; attempt < 2; attempt++ {
-		f, err := os.OpenFile(path, os.O_CREATE|os.O_EXCL|os.O_WRONLY, 0o644)
-		if err == nil {
-			host, _ := os.Hostname()
-			fmt.Fprintf(f, "%d %s\n", os.Getpid(), host)
-			f.Close()
-			return func() { os.Remove(path) }, nil
-		}
-		if !errors.Is(err, os.ErrExist) {
-			return nil, fmt.Errorf("lock %s: %w", path, err)
-		}
-		b, _ := os.ReadFile(path)
-		fields := strings.Fields(string(b))
-		host, _ := os.Hostname()
-		if len(fields) >= 1 {
-			pid, perr := strconv.Atoi(fields[0])
-			sameHost := len(fields) < 2 || fields[1] == host
-			if perr == nil && (!sameHost || processAlive(pid)) {
-				return nil, fmt.Errorf("%s: %w (pid %s; remove %s if that process is gone)", dir, ErrLocked, strings.Join(fields, " on "), path)
-			}
-		}
-		os.Remove(path) // stale
+// ReadSummary reads dir's summary.json.
+func ReadSummary(dir string) (*Summary, error) { return rundir.ReadSummary(dir) }
+
+// checkPaths refuses an --out that is a file, or that equals, contains or
+// lies inside the data folder or the initial weights: a run (and an
+// --overwrite) must never write over its own inputs.
+func checkPaths(dir string, opts *Options) error {
+	if st, err := os.Stat(dir); err == nil && !st.IsDir() {
+		return fmt.Errorf("--out %s exists and is not a directory", dir)
 	}
-	return nil, fmt.Errorf("%s: %w", dir, ErrLocked)
+	for _, in := range []struct{ flag, path string }{{"--data", opts.DataDir}, {"--init-weights", opts.InitWeights}} {
+		if in.path == "" {
+			continue
+		}
+		if overlap(dir, in.path) {
+			return fmt.Errorf("--out %s and %s %s overlap (one is inside the other); a run folder must be apart from its inputs", dir, in.flag, in.path)
+		}
+	}
+	return nil
 }
 
-// ReadSummary reads dir/summary.json.
-func ReadSummary(dir string) (*Summary, error) {
-	b, err := os.ReadFile(filepath.Join(dir, SummaryFile))
-	if err != nil {
-		return nil, err
-	}
-	var s Summary
-	if err := json.Unmarshal(b, &s); err != nil {
-		return nil, fmt.Errorf("%s: %w", filepath.Join(dir, SummaryFile), err)
-	}
-	return &s, nil
+// overlap reports whether a and b are the same folder or one lies inside
+// the other, comparing absolute paths with symbolic links resolved as far
+// as they exist.
+func overlap(a, b string) bool {
+	ra, rb := resolve(a), resolve(b)
+	return ra == rb || within(ra, rb) || within(rb, ra)
 }
 
-// writeJSON writes v as indented JSON atomically.
-func writeJSON(path string, v any) error {
-	b, err := json.MarshalIndent(v, "", "  ")
+func within(child, parent string) bool {
+	rel, err := filepath.Rel(parent, child)
+	return err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator)) && !filepath.IsAbs(rel)
+}
+
+// resolve returns the absolute, symlink-free form of p; for a path that does
+// not exist yet, its longest existing prefix is resolved.
+func resolve(p string) string {
+	abs, err := filepath.Abs(p)
 	if err != nil {
+		return filepath.Clean(p)
+	}
+	rest := ""
+	for cur := abs; ; {
+		if r, err := filepath.EvalSymlinks(cur); err == nil {
+			return filepath.Join(r, rest)
+		}
+		parent := filepath.Dir(cur)
+		if parent == cur {
+			return abs
+		}
+		rest = filepath.Join(filepath.Base(cur), rest)
+		cur = parent
+	}
+}
+
+// checkNewFolder decides, before anything is written, whether a new run may
+// use dir: absent or empty, or with --overwrite a run folder of ours that no
+// live process holds. It returns whether dir must be cleared first.
+func checkNewFolder(dir string, overwrite bool) (clear bool, err error) {
+	ents, err := os.ReadDir(dir)
+	if errors.Is(err, os.ErrNotExist) || (err == nil && len(ents) == 0) {
+		return false, nil
+	}
+	if err != nil {
+		return false, fmt.Errorf("--out %s: %w", dir, err)
+	}
+	if !overwrite {
+		what := "files that are not a dendrite run"
+		s, serr := rundir.ReadSummary(dir)
+		switch {
+		case serr == nil && s.Status == rundir.Complete:
+			what = "a complete run"
+		case rundir.HasCheckpoint(dir) && (serr != nil || s.Status != rundir.Aborted):
+			what = "an interrupted run (continue it with dendrite train --resume " + dir + ")"
+		case serr == nil:
+			what = "a " + string(s.Status) + " run"
+		case rundir.IsRun(dir):
+			what = "an unfinished run"
+		}
+		if rundir.IsRun(dir) {
+			return false, fmt.Errorf("--out %s already holds %s; pass --overwrite to replace it or choose another --out", dir, what)
+		}
+		return false, fmt.Errorf("--out %s already holds %s; choose another --out", dir, what)
+	}
+	if !fileExists(rundir.Path(dir, rundir.MarkerFile)) {
+		return false, fmt.Errorf("--out %s: --overwrite refused: the folder holds files and was not created by dendrite train (no %s marker); nothing was deleted", dir, rundir.MarkerFile)
+	}
+	if pid, host, held := rundir.LockHolder(dir); held {
+		return false, fmt.Errorf("%s: %w (pid %d on %s; remove %s if that process is gone)", dir, ErrLocked, pid, host, rundir.Path(dir, rundir.LockFile))
+	}
+	return true, nil
+}
+
+func fileExists(p string) bool {
+	st, err := os.Stat(p)
+	return err == nil && st.Mode().IsRegular()
+}
+
+// updateEpochs checks the number of epochs of a resumed run against the
+// ones already done and, when it changed, rewrites config.json (with the
+// workers too) and says so. saved is the checkpoint's number of epochs.
+func (t *trainer) updateEpochs(saved int) error {
+	done := t.epoch - 1
+	if t.cfg.Epochs < done {
+		return fmt.Errorf("--epochs %d: the run in %s has already done %d epoch(s); give at least %d", t.cfg.Epochs, t.dir, done, done)
+	}
+	path := rundir.Path(t.dir, rundir.ConfigFile)
+	old, _ := os.ReadFile(path)
+	if string(old) == string(t.cfg.JSON()) {
+		return nil
+	}
+	if err := rundir.WriteFile(path, t.cfg.JSON()); err != nil {
 		return err
 	}
-	return writeAtomic(path, append(b, '\n'))
-}
-
-func writeAtomic(path string, b []byte) error {
-	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-		return err
+	if t.cfg.Epochs != saved {
+		t.notice("%s now says epochs: %d (was %d)", path, t.cfg.Epochs, saved)
 	}
-	return atomic.WriteBytes(path, b)
+	return nil
 }

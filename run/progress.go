@@ -13,40 +13,51 @@ import (
 
 // progress shows a run's advance: a live line on a terminal, plain log lines
 // elsewhere (CI, Slurm logs: no control characters), structured slog events,
-// or nothing.
+// or nothing. eta is the estimated time to the end of the whole run (every
+// remaining epoch and test), NaN while unknown.
 type progress interface {
-	example(epoch, index, wrong int, lastQuick float64)
+	example(epoch, index, wrong int, lastQuick, eta float64)
 	test(kind string, errPct float64)
 	epochEnd(epoch int, testErr, trainErr float64)
 	done()
 }
 
+// lineInterval is the least time between two plain progress lines when
+// Options.LogEvery is not given (a line is also written at every epoch end).
+const lineInterval = time.Minute
+
 func newProgress(o Options, cfg *config.Config, nTrain int) progress {
 	switch {
 	case o.Logger != nil:
-		return &slogProgress{l: o.Logger, cfg: cfg, n: nTrain, every: logEvery(o, cfg), start: time.Now()}
+		return &slogProgress{l: o.Logger, cfg: cfg, n: nTrain, every: o.LogEvery, start: time.Now()}
 	case o.Progress == nil:
 		return nopProgress{}
 	case o.Terminal:
 		return &termProgress{w: o.Progress, cfg: cfg, n: nTrain, start: time.Now()}
 	default:
-		return &lineProgress{w: o.Progress, cfg: cfg, n: nTrain, every: logEvery(o, cfg), start: time.Now()}
+		return &lineProgress{w: o.Progress, cfg: cfg, n: nTrain, every: o.LogEvery, start: time.Now(), last: time.Now()}
 	}
 }
 
-func logEvery(o Options, cfg *config.Config) int {
-	if o.LogEvery > 0 {
-		return o.LogEvery
+// due reports whether a plain line is due: every `every` examples when
+// every > 0, else once lineInterval has passed since the last one.
+func due(every, index int, last *time.Time) bool {
+	if every > 0 {
+		return index%every == 0
 	}
-	return cfg.QuickTestEvery
+	if time.Since(*last) < lineInterval {
+		return false
+	}
+	*last = time.Now()
+	return true
 }
 
 type nopProgress struct{}
 
-func (nopProgress) example(int, int, int, float64) {}
-func (nopProgress) test(string, float64)           {}
-func (nopProgress) epochEnd(int, float64, float64) {}
-func (nopProgress) done()                          {}
+func (nopProgress) example(int, int, int, float64, float64) {}
+func (nopProgress) test(string, float64)                    {}
+func (nopProgress) epochEnd(int, float64, float64)          {}
+func (nopProgress) done()                                   {}
 
 // rate tracks examples per second over the current epoch.
 type rate struct {
@@ -62,7 +73,7 @@ func (r *rate) perSecond(epoch, index int) float64 {
 		return math.NaN()
 	}
 	dt := now.Sub(r.t0).Seconds()
-	if dt <= 0 {
+	if dt <= 0 || index <= r.i0 {
 		return math.NaN()
 	}
 	return float64(index-r.i0) / dt
@@ -82,11 +93,27 @@ func fmtETA(sec float64) string {
 	return fmt.Sprintf("%02d:%02d", m, s)
 }
 
+// fmtRate shows examples per second, or "-" while unknown.
+func fmtRate(ps float64) string {
+	if math.IsNaN(ps) || math.IsInf(ps, 0) {
+		return "-"
+	}
+	return fmt.Sprintf("%.0f", ps)
+}
+
 func pct(v float64) string {
-	if math.IsNaN(v) {
+	if math.IsNaN(v) || math.IsInf(v, 0) {
 		return "  -  "
 	}
 	return fmt.Sprintf("%5.2f%%", v)
+}
+
+// ratio is 100·a/b, NaN when b is 0.
+func ratio(a, b int) float64 {
+	if b <= 0 {
+		return math.NaN()
+	}
+	return 100 * float64(a) / float64(b)
 }
 
 type termProgress struct {
@@ -98,7 +125,7 @@ type termProgress struct {
 	r     rate
 }
 
-func (p *termProgress) example(epoch, index, wrong int, lastQuick float64) {
+func (p *termProgress) example(epoch, index, wrong int, lastQuick, eta float64) {
 	ps := p.r.perSecond(epoch, index)
 	now := time.Now()
 	if now.Sub(p.last) < 200*time.Millisecond && index != p.n {
@@ -106,11 +133,13 @@ func (p *termProgress) example(epoch, index, wrong int, lastQuick float64) {
 	}
 	p.last = now
 	const width = 24
-	fill := width * index / p.n
+	fill := 0
+	if p.n > 0 {
+		fill = min(width, width*index/p.n)
+	}
 	bar := strings.Repeat("█", fill) + strings.Repeat("░", width-fill)
-	eta := float64(p.n-index) / ps
-	fmt.Fprintf(p.w, "\r\033[Kepoch %d/%d %s %d/%d  %6.0f ex/s  ETA %s  train err %s  quick test %s",
-		epoch, p.cfg.Epochs, bar, index, p.n, ps, fmtETA(eta), pct(100*float64(wrong)/float64(index)), pct(lastQuick))
+	fmt.Fprintf(p.w, "\r\033[Kepoch %d/%d %s %d/%d  %6s ex/s  run ETA %s  train err %s  quick test %s",
+		epoch, p.cfg.Epochs, bar, index, p.n, fmtRate(ps), fmtETA(eta), pct(ratio(wrong, index)), pct(lastQuick))
 }
 
 func (p *termProgress) test(kind string, e float64) {
@@ -132,28 +161,30 @@ type lineProgress struct {
 	n     int
 	every int
 	start time.Time
+	last  time.Time
 	r     rate
 }
 
-func (p *lineProgress) example(epoch, index, wrong int, lastQuick float64) {
+func (p *lineProgress) example(epoch, index, wrong int, lastQuick, eta float64) {
 	ps := p.r.perSecond(epoch, index)
-	if index%p.every != 0 {
+	if !due(p.every, index, &p.last) {
 		return
 	}
-	fmt.Fprintf(p.w, "%s epoch %d/%d example %d/%d %.0f ex/s ETA %s train_err %s quick_test %s\n",
-		time.Now().Format("15:04:05"), epoch, p.cfg.Epochs, index, p.n, ps, fmtETA(float64(p.n-index)/ps),
-		strings.TrimSpace(pct(100*float64(wrong)/float64(index))), strings.TrimSpace(pct(lastQuick)))
+	fmt.Fprintf(p.w, "%s epoch %d/%d example %d/%d %s ex/s run_ETA %s train_err %s quick_test %s\n",
+		time.Now().Format("15:04:05"), epoch, p.cfg.Epochs, index, p.n, fmtRate(ps), fmtETA(eta),
+		strings.TrimSpace(pct(ratio(wrong, index))), strings.TrimSpace(pct(lastQuick)))
 }
 
 func (p *lineProgress) test(kind string, e float64) {
-	if kind != "quick" {
-		fmt.Fprintf(p.w, "%s %s test error %.2f%%\n", time.Now().Format("15:04:05"), kind, e)
+	if kind != "quick" && kind != "repeat" {
+		fmt.Fprintf(p.w, "%s %s test error %s\n", time.Now().Format("15:04:05"), kind, strings.TrimSpace(pct(e)))
 	}
 }
 
 func (p *lineProgress) epochEnd(epoch int, testErr, trainErr float64) {
-	fmt.Fprintf(p.w, "%s epoch %d/%d done: test error %.2f%%, training error %.2f%%\n",
-		time.Now().Format("15:04:05"), epoch, p.cfg.Epochs, testErr, trainErr)
+	fmt.Fprintf(p.w, "%s epoch %d/%d done: test error %s, training error %s\n",
+		time.Now().Format("15:04:05"), epoch, p.cfg.Epochs, strings.TrimSpace(pct(testErr)), strings.TrimSpace(pct(trainErr)))
+	p.last = time.Now()
 }
 
 func (p *lineProgress) done() {}
@@ -164,18 +195,27 @@ type slogProgress struct {
 	n     int
 	every int
 	start time.Time
+	last  time.Time
 	r     rate
 }
 
-func (p *slogProgress) example(epoch, index, wrong int, lastQuick float64) {
+func (p *slogProgress) example(epoch, index, wrong int, lastQuick, eta float64) {
 	ps := p.r.perSecond(epoch, index)
-	if index%p.every != 0 {
+	if p.last.IsZero() {
+		p.last = p.start
+	}
+	if !due(p.every, index, &p.last) {
 		return
 	}
-	args := []any{"epoch", epoch, "epochs", p.cfg.Epochs, "example", index, "examples", p.n,
-		"train_error", 100 * float64(wrong) / float64(index)}
+	args := []any{"epoch", epoch, "epochs", p.cfg.Epochs, "example", index, "examples", p.n}
+	if e := ratio(wrong, index); !math.IsNaN(e) {
+		args = append(args, "train_error", e)
+	}
 	if !math.IsNaN(ps) {
-		args = append(args, "examples_per_second", ps, "eta_seconds", float64(p.n-index)/ps)
+		args = append(args, "examples_per_second", ps)
+	}
+	if !math.IsNaN(eta) && !math.IsInf(eta, 0) {
+		args = append(args, "run_eta_seconds", eta)
 	}
 	if !math.IsNaN(lastQuick) {
 		args = append(args, "quick_test_error", lastQuick)
@@ -189,6 +229,7 @@ func (p *slogProgress) test(kind string, e float64) {
 
 func (p *slogProgress) epochEnd(epoch int, testErr, trainErr float64) {
 	p.l.Info("epoch", "epoch", epoch, "test_error", testErr, "train_error", trainErr)
+	p.last = time.Now()
 }
 
 func (p *slogProgress) done() {}

@@ -8,9 +8,8 @@ import (
 	"log/slog"
 	"math"
 	"math/rand/v2"
-	"os"
-	"path/filepath"
 	"runtime"
+	"sync/atomic"
 	"time"
 
 	"github.com/dendrite-lab/dendrite/internal/stats"
@@ -20,6 +19,7 @@ import (
 	"github.com/dendrite-lab/dendrite/dataset"
 	"github.com/dendrite-lab/dendrite/network"
 	"github.com/dendrite-lab/dendrite/record"
+	"github.com/dendrite-lab/dendrite/rundir"
 	"github.com/dendrite-lab/dendrite/sim"
 )
 
@@ -28,7 +28,12 @@ const Version = "0.1.0"
 
 // ErrInterrupted is returned when the context was cancelled (SIGINT/SIGTERM):
 // a checkpoint was written and the run can be resumed.
-var ErrInterrupted = errors.New("run interrupted; resume with --resume")
+var ErrInterrupted = errors.New("run interrupted; continue it with dendrite train --resume DIR")
+
+// ErrAborted is returned when a second interrupt (Options.Abort) stopped the
+// run before a consistent checkpoint could be written: the folder is marked
+// aborted and cannot be resumed.
+var ErrAborted = errors.New("run aborted by a second interrupt")
 
 // ErrBlowUp is wrapped by the error of a run stopped by a non-finite value.
 var ErrBlowUp = errors.New("numerical blow-up")
@@ -41,48 +46,37 @@ type Options struct {
 	Overwrite bool
 	// InitWeights is a folder of .npy weights to start from.
 	InitWeights string
-	// DataDir holds the four IDX files ("" = MNIST from the Go module).
+	// DataDir holds the four IDX files ("" = MNIST from the Go module). On
+	// resume, "" means the data recorded in the run's provenance.json.
 	DataDir string
-	// Train and Test, when set, are used instead of loading DataDir.
+	// AllowOtherData lets a resumed run continue on data whose digests differ
+	// from the recorded ones.
+	AllowOtherData bool
+	// Train and Test, when set, are used instead of loading DataDir (which
+	// must still name where they came from, for provenance.json).
 	Train, Test *dataset.Set
+	// Data, when set, describes Train and Test for provenance.json (saves
+	// digesting the files again when many runs share one data set).
+	Data *rundir.DataSource
+	// Abort, when it closes (a second Ctrl-C), stops the run at once: the
+	// checkpoint of the last finished example is written if the trainer is
+	// between examples within AbortWait, else the folder is marked aborted.
+	Abort <-chan struct{}
+	// Notice receives one-line notices about the run folder (an extended
+	// run's config, the data used on resume); nil = Progress.
+	Notice io.Writer
 	// Progress receives progress output (nil = none).
 	Progress io.Writer
 	// Terminal draws a live progress line instead of log lines.
 	Terminal bool
-	// LogEvery is the number of examples between plain progress lines (0 = quick-test interval).
+	// LogEvery is the number of examples between plain progress lines; 0 =
+	// one line a minute (and one at the end of every epoch).
 	LogEvery int
 	// Logger, when set, receives structured progress events instead.
 	Logger *slog.Logger
 	// StopAfter stops (as if interrupted) after this many examples have been
 	// trained in this process; 0 = never. Used by tests of resume.
 	StopAfter int
-}
-
-// Summary is summary.json.
-type Summary struct {
-	Status            string    `json:"status"`
-	Error             string    `json:"error,omitempty"`
-	FinalTestError    float64   `json:"final_test_error"`
-	TestExamples      int       `json:"test_examples"`
-	TestSet           string    `json:"test_set"`
-	Epochs            int       `json:"epochs"`
-	ExamplesTrained   int64     `json:"examples_trained"`
-	Seconds           float64   `json:"seconds"`
-	TrainSeconds      float64   `json:"train_seconds"`
-	ExamplesPerSecond float64   `json:"examples_per_second"`
-	FullTestErrors    []float64 `json:"full_test_errors"`
-	TrainingErrors    []float64 `json:"training_errors"`
-	RepeatTestErrors  []float64 `json:"repeat_test_errors,omitempty"`
-	RepeatTestMean    float64   `json:"repeat_test_mean,omitempty"`
-	RepeatTestSD      float64   `json:"repeat_test_sd,omitempty"`
-	Mode              string    `json:"mode"`
-	Profile           string    `json:"profile"`
-	Layers            []int     `json:"layers"`
-	Seed              uint64    `json:"seed"`
-	Workers           int       `json:"workers"`
-	GOMAXPROCS        int       `json:"gomaxprocs"`
-	Version           string    `json:"version"`
-	Finished          string    `json:"finished"`
 }
 
 // trainer is the state of one run in this process.
@@ -99,6 +93,7 @@ type trainer struct {
 	log      *record.Log
 	prog     progress
 	workers  int
+	prov     *rundir.Provenance
 
 	// position (checkpointed)
 	epoch, index        int
@@ -113,25 +108,143 @@ type trainer struct {
 	start     time.Time
 	trainTime time.Duration
 	lastQuick float64
+	// time spent testing in this process and the images it tested, for the
+	// ETA of the whole run
+	testTime   time.Duration
+	testImages int
+
+	// snap is the summary as of the last checkpoint, read by guard when a
+	// second interrupt does not wait for the training goroutine.
+	snap atomic.Pointer[Summary]
+}
+
+// AbortWait is how long a second interrupt waits for the training goroutine
+// to write the checkpoint of the example it is at.
+var AbortWait = time.Second
+
+// guard runs the loop; when Options.Abort closes before it ends and it does
+// not end within AbortWait, guard returns at once with the folder in a
+// consistent state: the last checkpoint (status interrupted), or, when this
+// run has none yet, status aborted. The lock is released by Train's caller
+// returning; the loop goroutine, which sees the cancelled context, stops at
+// its next check.
+func (t *trainer) guard(ctx context.Context) (*Summary, error) {
+	if t.opts.Abort == nil {
+		return t.loop(ctx)
+	}
+	if t.opts.Resume {
+		t.snap.Store(t.summary(rundir.Interrupted))
+	}
+	type result struct {
+		s   *Summary
+		err error
+	}
+	done := make(chan result, 1)
+	go func() {
+		s, err := t.loop(ctx)
+		done <- result{s, err}
+	}()
+	select {
+	case r := <-done:
+		return r.s, r.err
+	case <-t.opts.Abort:
+	}
+	select {
+	case r := <-done:
+		return r.s, r.err
+	case <-time.After(AbortWait):
+	}
+	if s := t.snap.Load(); s != nil {
+		c := *s
+		c.Error = "stopped by a second interrupt; resumes from the last checkpoint"
+		rundir.WriteSummary(t.dir, &c)
+		return &c, ErrInterrupted
+	}
+	s := &Summary{Status: rundir.Aborted, Error: "stopped by a second interrupt before the first checkpoint; cannot be resumed",
+		Mode: string(t.cfg.Mode), Profile: string(t.cfg.Profile), Layers: t.cfg.Layers, Seed: t.cfg.Seed, Version: Version,
+		FullTestErrors: []float64{}, TrainingErrors: []float64{}, Finished: time.Now().UTC().Format(time.RFC3339)}
+	if err := rundir.WriteSummary(t.dir, s); err != nil {
+		return s, errors.Join(ErrAborted, err)
+	}
+	return s, ErrAborted
 }
 
 // Train runs the experiment cfg into dir (see the package doc).
+//
+// Everything the run needs is checked before the folder is touched: the
+// config, the paths (--out apart from --data and --init-weights), the data
+// and the initial weights. Only then is a folder replaced (--overwrite, and
+// only a run folder of ours) and the new run written.
 func Train(ctx context.Context, cfg config.Config, dir string, opts Options) (*Summary, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
 	t := &trainer{cfg: &cfg, dir: dir, opts: opts, lastQuick: math.NaN()}
-	if err := t.prepareFolder(); err != nil {
+	if err := checkPaths(dir, &t.opts); err != nil {
 		return nil, err
 	}
-	unlock, err := lock(dir)
+	var clear bool
+	if opts.Resume {
+		if !rundir.HasCheckpoint(dir) {
+			return nil, fmt.Errorf("--resume %s: no checkpoint (%s) to resume from", dir, rundir.CheckpointFile)
+		}
+		if s, err := rundir.ReadSummary(dir); err == nil && s.Status == rundir.Aborted {
+			return nil, fmt.Errorf("--resume %s: the run was aborted by a second interrupt and cannot be resumed; start it again with --overwrite", dir)
+		}
+		data, prov, err := rundir.DataFor(dir, opts.DataDir)
+		if err != nil {
+			return nil, err
+		}
+		t.prov, t.opts.DataDir = prov, data
+	} else {
+		var err error
+		if clear, err = checkNewFolder(dir, opts.Overwrite); err != nil {
+			return nil, err
+		}
+	}
+	if err := t.loadData(); err != nil {
+		return nil, err
+	}
+	if opts.Resume && (t.opts.Train == nil || t.opts.Data != nil) {
+		var err error
+		if t.opts.Data != nil {
+			err = rundir.CompareData(t.prov, *t.opts.Data)
+		} else {
+			err = rundir.CheckData(t.prov, t.opts.DataDir)
+		}
+		if err != nil {
+			if !errors.Is(err, rundir.ErrOtherData) || !opts.AllowOtherData {
+				if errors.Is(err, rundir.ErrOtherData) {
+					err = fmt.Errorf("--resume %s: %w (pass --allow-other-data to continue on them anyway)", dir, err)
+				}
+				return nil, err
+			}
+			t.notice("continuing on other data than the run recorded (--allow-other-data): %v", err)
+		}
+	}
+	if err := t.build(); err != nil {
+		return nil, err
+	}
+	if !opts.Resume {
+		prov, err := t.provenance()
+		if err != nil {
+			return nil, err
+		}
+		if clear {
+			if err := rundir.Clear(dir); err != nil {
+				return nil, err
+			}
+		}
+		if err := rundir.Create(dir); err != nil {
+			return nil, err
+		}
+		t.prov = prov
+	}
+	unlock, err := rundir.Lock(dir)
 	if err != nil {
 		return nil, err
 	}
 	defer unlock()
-	if err := t.loadData(); err != nil {
-		return nil, err
-	}
 	if err := t.setup(); err != nil {
 		return nil, err
 	}
@@ -141,61 +254,39 @@ func Train(ctx context.Context, cfg config.Config, dir string, opts Options) (*S
 	}
 	t.prog = newProgress(opts, &cfg, t.nTrain)
 	t.start = time.Now()
-	sum, err := t.loop(ctx)
+	sum, err := t.guard(ctx)
 	t.prog.done()
 	return sum, err
 }
 
-func (t *trainer) prepareFolder() error {
-	dir := t.dir
-	st, err := os.Stat(dir)
-	if err == nil && !st.IsDir() {
-		return fmt.Errorf("--out %s exists and is not a directory", dir)
+// notice writes one line to Options.Notice (or Progress).
+func (t *trainer) notice(format string, a ...any) {
+	w := t.opts.Notice
+	if w == nil {
+		w = t.opts.Progress
 	}
-	if t.opts.Resume {
-		if _, err := os.Stat(filepath.Join(dir, CheckpointFile)); err != nil {
-			return fmt.Errorf("--resume %s: no checkpoint (%s) to resume from", dir, CheckpointFile)
-		}
-		// Temp files of a checkpoint that a killed process was writing.
-		stale, _ := filepath.Glob(filepath.Join(dir, filepath.Dir(CheckpointFile), ".*.tmp*"))
-		for _, f := range stale {
-			os.Remove(f)
-		}
-		return nil
+	if w != nil {
+		fmt.Fprintf(w, "dendrite: "+format+"\n", a...)
 	}
-	if err == nil {
-		ents, _ := os.ReadDir(dir)
-		if len(ents) > 0 {
-			if !t.opts.Overwrite {
-				what := "files"
-				s, serr := ReadSummary(dir)
-				_, cerr := os.Stat(filepath.Join(dir, CheckpointFile))
-				switch {
-				case serr == nil && s.Status == "complete":
-					what = "a complete run"
-				case cerr == nil:
-					what = "an interrupted run (continue it with --resume)"
-				case serr == nil:
-					what = "a " + s.Status + " run"
-				}
-				return fmt.Errorf("--out %s already holds %s; pass --overwrite to replace it or choose another --out", dir, what)
-			}
-			if _, err := os.Stat(filepath.Join(dir, LockFile)); err == nil {
-				// refuse to delete under a live writer
-				unlock, err := lock(dir)
-				if err != nil {
-					return err
-				}
-				unlock()
-			}
-			for _, e := range ents {
-				if err := os.RemoveAll(filepath.Join(dir, e.Name())); err != nil {
-					return err
-				}
-			}
-		}
+	if t.opts.Logger != nil {
+		t.opts.Logger.Info(fmt.Sprintf(format, a...))
 	}
-	return os.MkdirAll(dir, 0o755)
+}
+
+// provenance describes the new run's inputs.
+func (t *trainer) provenance() (*rundir.Provenance, error) {
+	if t.opts.Data != nil {
+		p := &rundir.Provenance{Data: *t.opts.Data, Program: rundir.ThisProgram(), Kernels: sim.Kernels(), Created: time.Now().UTC().Format(time.RFC3339)}
+		if t.opts.InitWeights != "" {
+			fs, err := rundir.DescribeFolder(t.opts.InitWeights)
+			if err != nil {
+				return nil, err
+			}
+			p.InitWeights = fs
+		}
+		return p, nil
+	}
+	return rundir.NewProvenance(t.opts.DataDir, t.opts.InitWeights, sim.Kernels())
 }
 
 func (t *trainer) loadData() error {
@@ -207,6 +298,12 @@ func (t *trainer) loadData() error {
 			return err
 		}
 	}
+	if train.N == 0 {
+		return fmt.Errorf("data: the training set holds no images")
+	}
+	if test.N == 0 {
+		return fmt.Errorf("data: the test set holds no images")
+	}
 	if train.Rows*train.Cols != sim.Pixels {
 		return fmt.Errorf("data: images are %d×%d, this model takes 28×28 (784) inputs", train.Rows, train.Cols)
 	}
@@ -217,6 +314,9 @@ func (t *trainer) loadData() error {
 		}
 		train, test = train.Split(train.N - v)
 		t.testName = "validation"
+		if train.N == 0 || test.N == 0 {
+			return fmt.Errorf("config field \"validation\": got %d, leaves an empty training or validation set", v)
+		}
 	}
 	t.train, t.test = train, test
 	t.nTrain = train.N
@@ -241,14 +341,16 @@ func testSeed(seed uint64, test int64) uint64 {
 	return seed*0x9e3779b97f4a7c15 ^ uint64(test+1)*0xbf58476d1ce4e5b9
 }
 
-func (t *trainer) setup() error {
+// build makes the network and the simulator, loading --init-weights (which
+// validates them) for a new run.
+func (t *trainer) build() error {
 	cfg := t.cfg
 	hidden := cfg.Layers[:len(cfg.Layers)-1]
 	t.log = record.NewLog(hidden)
 	if t.opts.Resume {
 		t.net = network.NewShape(sim.Pixels, cfg.Layers, cfg.Broadcast, cfg.FeedbackBias != option.BiasNone)
 		t.sim = sim.New(cfg.Model(), t.net, cfg.Seed)
-		return t.restore()
+		return nil
 	}
 	t.net = network.New(cfg, sim.Pixels, initRNG(cfg.Seed))
 	if t.opts.InitWeights != "" {
@@ -261,34 +363,55 @@ func (t *trainer) setup() error {
 	}
 	t.sim = sim.New(cfg.Model(), t.net, cfg.Seed)
 	t.epoch = 1
-	if err := writeAtomic(filepath.Join(t.dir, ConfigFile), cfg.JSON()); err != nil {
+	return nil
+}
+
+// setup restores a resumed run, or writes a new run's config, defaults,
+// provenance and initial weights.
+func (t *trainer) setup() error {
+	cfg := t.cfg
+	if t.opts.Resume {
+		return t.restore()
+	}
+	if err := rundir.WriteFile(rundir.Path(t.dir, rundir.ConfigFile), cfg.JSON()); err != nil {
 		return err
 	}
 	d := config.Default(cfg.Profile)
 	d.Mode, d.Layers = cfg.Mode, cfg.Layers
 	d.Resolve()
-	if err := writeAtomic(filepath.Join(t.dir, DefaultsFile), d.JSON()); err != nil {
+	if err := rundir.WriteFile(rundir.Path(t.dir, rundir.DefaultsFile), d.JSON()); err != nil {
 		return err
 	}
-	return t.net.Save(filepath.Join(t.dir, "weights", "initial"))
+	if err := rundir.WriteProvenance(t.dir, t.prov); err != nil {
+		return err
+	}
+	return t.net.Save(rundir.Weights(t.dir, "initial"))
 }
 
 func (t *trainer) elapsed() float64 { return t.priorWall + time.Since(t.start).Seconds() }
 
 // evaluate runs one test of n images of the test set (0 = all) and returns
-// the error in percent.
-func (t *trainer) evaluate(n int, activity func(k int, s *sim.Sim)) float64 {
+// the error in percent. When ctx is cancelled during the test it stops
+// within an image per worker and returns ok = false, leaving the trainer as
+// if the test had not started (a resumed run repeats it bit-identically).
+func (t *trainer) evaluate(ctx context.Context, n int, activity func(k int, s *sim.Sim)) (errPct float64, ok bool) {
 	if n <= 0 || n > t.test.N {
 		n = t.test.N
 	}
 	seed := testSeed(t.cfg.Seed, t.tests)
-	t.tests++
 	idx := rand.New(rand.NewPCG(seed, 0x54455354)).Perm(t.test.N)[:n]
-	ev := sim.Evaluate(t.cfg.Model(), t.net, labelled{t.test}, idx, seed, t.workers, activity)
-	// Simulated time runs on through tests (spec §10 item 10), as if the test
+	t0 := time.Now()
+	ev, err := sim.EvaluateContext(ctx, t.cfg.Model(), t.net, labelled{t.test}, idx, seed, t.workers, activity)
+	if err != nil {
+		return math.NaN(), false
+	}
+	t.testTime += time.Since(t0)
+	t.testImages += n
+	t.tests++
+	// Simulated time runs on through tests (docs/model.md#training-schedule), as if the test
 	// images had been shown one after the other.
 	t.sim.Time += int64(n) * int64(t.cfg.TestPhase)
-	return ev.ErrorPercent()
+	return ev.ErrorPercent(), true
 }
 
 type labelled struct{ *dataset.Set }
@@ -301,9 +424,9 @@ func (t *trainer) metric(kind string, testErr float64, trainErr float64) {
 		lm = t.lossSum / float64(t.lossN)
 	}
 	t.lossSum, t.lossN = 0, 0
-	t.log.Metrics = append(t.log.Metrics, record.Metric{Kind: kind, Epoch: t.epoch, Examples: t.examples,
+	t.log.Metrics = append(t.log.Metrics, rundir.Metric{Kind: kind, Epoch: t.epoch, Examples: float64(t.examples),
 		TestError: testErr, TrainError: trainErr, LossMean: lm, Seconds: t.elapsed()})
-	if kind == "initial" {
+	if kind == rundir.KindInitial {
 		t.log.Metrics[len(t.log.Metrics)-1].Epoch = 0
 	}
 }
@@ -311,10 +434,13 @@ func (t *trainer) metric(kind string, testErr float64, trainErr float64) {
 func (t *trainer) loop(ctx context.Context) (*Summary, error) {
 	cfg := t.cfg
 	if cfg.InitialTest && !t.initialDone {
-		e := t.evaluate(cfg.TestExamples, nil)
+		e, ok := t.evaluate(ctx, cfg.TestExamples, nil)
+		if !ok {
+			return t.stopInTest()
+		}
 		t.log.FullTests = append(t.log.FullTests, e)
-		t.metric("initial", e, math.NaN())
-		t.prog.test("initial", e)
+		t.metric(rundir.KindInitial, e, math.NaN())
+		t.prog.test(rundir.KindInitial, e)
 		t.initialDone = true
 	}
 	t.initialDone = true
@@ -340,14 +466,16 @@ func (t *trainer) loop(ctx context.Context) (*Summary, error) {
 			trainedHere++
 			t.recordExample(&res)
 			if cfg.QuickTestExamples > 0 && t.index%cfg.QuickTestEvery == 0 && t.index < t.nTrain {
-				e := t.evaluate(cfg.QuickTestExamples, nil)
+				// Quick tests are short and run to their end: the position
+				// after this example has no place for a half-done test.
+				e, _ := t.evaluate(context.Background(), cfg.QuickTestExamples, nil)
 				t.lastQuick = e
 				t.log.QuickTests = append(t.log.QuickTests, e)
 				t.log.QuickAt = append(t.log.QuickAt, t.examples)
-				t.metric("quick", e, 100*float64(t.wrong)/float64(t.index))
-				t.prog.test("quick", e)
+				t.metric(rundir.KindQuick, e, 100*float64(t.wrong)/float64(t.index))
+				t.prog.test(rundir.KindQuick, e)
 			}
-			t.prog.example(t.epoch, t.index, t.wrong, t.lastQuick)
+			t.prog.example(t.epoch, t.index, t.wrong, t.lastQuick, t.eta(trainedHere))
 			stop := ctx.Err() != nil || (t.opts.StopAfter > 0 && trainedHere >= t.opts.StopAfter)
 			if stop || (cfg.CheckpointEvery > 0 && t.examples%int64(cfg.CheckpointEvery) == 0 && t.index < t.nTrain) {
 				if err := t.checkpoint(); err != nil {
@@ -359,19 +487,22 @@ func (t *trainer) loop(ctx context.Context) (*Summary, error) {
 			}
 		}
 		// end of epoch
-		e := t.evaluate(cfg.TestExamples, nil)
+		e, ok := t.evaluate(ctx, cfg.TestExamples, nil)
+		if !ok {
+			return t.stopInTest()
+		}
 		trainErr := 100 * float64(t.wrong) / float64(t.nTrain)
 		t.log.FullTests = append(t.log.FullTests, e)
 		if cfg.RecordTrainingError {
 			t.log.TrainErrors = append(t.log.TrainErrors, trainErr)
 		}
-		t.metric("full", e, trainErr)
+		t.metric(rundir.KindFull, e, trainErr)
 		t.prog.epochEnd(t.epoch, e, trainErr)
 		if err := t.net.CheckFinite(); err != nil {
 			return t.blowUp()
 		}
 		if cfg.SaveEpochWeights {
-			if err := t.net.Save(filepath.Join(t.dir, "weights", fmt.Sprintf("epoch_%d", t.epoch))); err != nil {
+			if err := t.net.Save(rundir.EpochWeights(t.dir, t.epoch)); err != nil {
 				return nil, err
 			}
 		}
@@ -384,7 +515,51 @@ func (t *trainer) loop(ctx context.Context) (*Summary, error) {
 			return t.interrupted()
 		}
 	}
-	return t.finish()
+	return t.finish(ctx)
+}
+
+// stopInTest ends a run whose initial or end-of-epoch test was interrupted:
+// the checkpoint holds the position before the test, which a resumed run
+// repeats.
+func (t *trainer) stopInTest() (*Summary, error) {
+	if err := t.checkpoint(); err != nil {
+		return nil, err
+	}
+	return t.interrupted()
+}
+
+// eta estimates the seconds to the end of the run: the remaining training
+// examples of every epoch at this process's training speed, and the
+// remaining test images (quick, end-of-epoch, repeated, activity) at its
+// testing speed (the training speed until a test has been timed). NaN until
+// an example has been trained.
+func (t *trainer) eta(trainedHere int) float64 {
+	if trainedHere == 0 || t.trainTime <= 0 {
+		return math.NaN()
+	}
+	cfg := t.cfg
+	perExample := t.trainTime.Seconds() / float64(trainedHere)
+	perImage := perExample
+	if t.testImages > 0 {
+		perImage = t.testTime.Seconds() / float64(t.testImages)
+	}
+	epochsLeft := cfg.Epochs - t.epoch // after the current one
+	train := float64(epochsLeft*t.nTrain + t.nTrain - t.index)
+	full := cfg.TestExamples
+	if full <= 0 || full > t.test.N {
+		full = t.test.N
+	}
+	tests := (epochsLeft + 1) * full
+	if cfg.RepeatTests > 1 {
+		tests += cfg.RepeatTests * full
+	}
+	tests += min(cfg.RecordHiddenActivity, t.test.N)
+	if q, every := cfg.QuickTestExamples, cfg.QuickTestEvery; q > 0 && every > 0 {
+		perEpoch := (t.nTrain - 1) / every
+		thisEpoch := perEpoch - t.index/every
+		tests += q * (max(0, thisEpoch) + epochsLeft*perEpoch)
+	}
+	return train*perExample + float64(tests)*perImage
 }
 
 func identity(n int) []int {
@@ -453,10 +628,12 @@ func (t *trainer) blowUp() (*Summary, error) {
 	}
 	err := fmt.Errorf("%w at training example %d (epoch %d, example %d of the epoch): %s. "+
 		"The learning rates are probably too large (etas = %v): try smaller --etas. The last good checkpoint (%s) was left as it was",
-		ErrBlowUp, t.examples+1, t.epoch, t.index+1, where, t.cfg.Etas, filepath.Join(t.dir, CheckpointFile))
-	s := t.summary("failed")
+		ErrBlowUp, t.examples+1, t.epoch, t.index+1, where, t.cfg.Etas, rundir.Path(t.dir, rundir.CheckpointFile))
+	s := t.summary(rundir.Failed)
 	s.Error = err.Error()
-	writeJSON(filepath.Join(t.dir, SummaryFile), s)
+	if werr := rundir.WriteSummary(t.dir, s); werr != nil {
+		return s, errors.Join(err, werr)
+	}
 	return s, err
 }
 
@@ -464,14 +641,17 @@ func (t *trainer) interrupted() (*Summary, error) {
 	if err := t.log.Save(t.dir); err != nil {
 		return nil, err
 	}
-	s := t.summary("interrupted")
-	if err := writeJSON(filepath.Join(t.dir, SummaryFile), s); err != nil {
+	s := t.summary(rundir.Interrupted)
+	if err := rundir.WriteSummary(t.dir, s); err != nil {
 		return nil, err
 	}
+	t.snap.Store(s)
 	return s, ErrInterrupted
 }
 
-func (t *trainer) summary(status string) *Summary {
+// summary describes the run's position; FinalTestError is left unset (only
+// finish, after the final test, sets it).
+func (t *trainer) summary(status rundir.Status) *Summary {
 	cfg := t.cfg
 	s := &Summary{Status: status, Epochs: t.epoch - 1, ExamplesTrained: t.examples,
 		Seconds: t.elapsed(), TrainSeconds: t.priorTrn + t.trainTime.Seconds(),
@@ -486,13 +666,6 @@ func (t *trainer) summary(status string) *Summary {
 	if s.TestExamples == 0 || s.TestExamples > t.test.N {
 		s.TestExamples = t.test.N
 	}
-	s.FinalTestError = math.NaN()
-	if n := len(t.log.FullTests); n > 0 {
-		s.FinalTestError = t.log.FullTests[n-1]
-	}
-	if math.IsNaN(s.FinalTestError) {
-		s.FinalTestError = -1
-	}
 	return s
 }
 
@@ -503,36 +676,56 @@ func nonNil(v []float64) []float64 {
 	return v
 }
 
-func (t *trainer) finish() (*Summary, error) {
+// finish runs the repeated tests and the activity recording, then writes the
+// final weights, the records and the complete summary. Interrupted, it
+// leaves the trainer as the last epoch's checkpoint has it (which a resumed
+// run finishes).
+func (t *trainer) finish(ctx context.Context) (*Summary, error) {
 	cfg := t.cfg
+	tests0, time0, metrics0 := t.tests, t.sim.Time, len(t.log.Metrics)
+	rollback := func() (*Summary, error) {
+		t.tests, t.sim.Time, t.log.Metrics = tests0, time0, t.log.Metrics[:metrics0]
+		return t.interrupted()
+	}
 	var repeats []float64
 	if cfg.RepeatTests > 1 {
 		for r := 0; r < cfg.RepeatTests; r++ {
-			e := t.evaluate(cfg.TestExamples, nil)
+			e, ok := t.evaluate(ctx, cfg.TestExamples, nil)
+			if !ok {
+				return rollback()
+			}
 			repeats = append(repeats, e)
-			t.metric("repeat", e, math.NaN())
-			t.prog.test("repeat", e)
+			t.metric(rundir.KindRepeat, e, math.NaN())
+			t.prog.test(rundir.KindRepeat, e)
 		}
 	}
 	if n := cfg.RecordHiddenActivity; n > 0 {
-		if err := t.recordActivity(n); err != nil {
+		ok, err := t.recordActivity(ctx, n)
+		if err != nil {
 			return nil, err
 		}
+		if !ok {
+			return rollback()
+		}
 	}
-	if err := t.net.Save(filepath.Join(t.dir, "weights", "final")); err != nil {
+	if err := t.net.Save(rundir.Weights(t.dir, "final")); err != nil {
 		return nil, err
 	}
 	if err := t.log.Save(t.dir); err != nil {
 		return nil, err
 	}
-	s := t.summary("complete")
+	s := t.summary(rundir.Complete)
+	if n := len(t.log.FullTests); n > 0 {
+		e := t.log.FullTests[n-1]
+		s.FinalTestError = &e
+	}
 	if len(repeats) > 0 {
 		s.RepeatTestErrors = repeats
 		m, sd, _, _ := stats.Summary(repeats)
 		s.RepeatTestMean, s.RepeatTestSD = m, sd
-		s.FinalTestError = m
+		s.FinalTestError = &m
 	}
-	if err := writeJSON(filepath.Join(t.dir, SummaryFile), s); err != nil {
+	if err := rundir.WriteSummary(t.dir, s); err != nil {
 		return nil, err
 	}
 	return s, nil

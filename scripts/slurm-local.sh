@@ -18,7 +18,6 @@
 #
 # Environment: SLURM_LOCAL_TIMEOUT (seconds to wait for the node, default 90),
 # SLURM_LOCAL_CTLD_PORT and SLURM_LOCAL_SLURMD_PORT (default 6817 and 6818).
-# Recipe and pitfalls: shared/notes/slurm-localhost.md.
 set -euo pipefail
 
 cmd=${1:-}

@@ -1,7 +1,8 @@
 // Package sim runs the segregated-dendrite network in time: one training
-// example's forward and target phases (spec §3), the learning step at its end,
-// and test presentations (spec §4), in the paper's spiking mode and in the
-// non-spiking rate mode (spec §5).
+// example's forward and target phases, the learning step at its end, and test
+// presentations, in the paper's spiking mode and in the non-spiking rate mode;
+// docs/model.md describes every equation and links to the function here that
+// implements it.
 //
 // # Event-driven spiking
 //

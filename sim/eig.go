@@ -13,7 +13,7 @@ import (
 const eigFIFO = 100
 
 // eigState keeps the last eigFIFO Jacobians J_β (n_out×n_h) and J_γ
-// (n_h×n_out) of the last hidden layer and the output (spec §6.3).
+// (n_h×n_out) of the last hidden layer and the output (docs/model.md#recorded-quantities).
 type eigState struct {
 	nOut, nH int
 	jb, jg   [][]float64 // ring of row-major matrices

@@ -1,6 +1,7 @@
 package sim
 
 import (
+	"context"
 	"runtime"
 	"sync"
 
@@ -28,12 +29,20 @@ func (e Evaluation) ErrorPercent() float64 {
 	return 100 * float64(e.Wrong) / float64(e.N)
 }
 
-// Evaluate tests net on the images idx of set (spec §4), split across
+// Evaluate tests net on the images idx of set (docs/model.md#test-procedure-and-read-out), split across
 // workers goroutines (0 = GOMAXPROCS). Image k of idx is simulated with the
 // spike stream (seed, k), so the result does not depend on workers. If
 // activity is non-nil it is called (from the worker goroutine) after each
 // image with its position and the worker's Sim, e.g. to copy hidden rates.
 func Evaluate(p model.Params, net *network.Net, set Images, idx []int, seed uint64, workers int, activity func(k int, s *Sim)) Evaluation {
+	ev, _ := EvaluateContext(context.Background(), p, net, set, idx, seed, workers, activity)
+	return ev
+}
+
+// EvaluateContext is Evaluate that checks ctx before each image: when ctx is
+// cancelled the workers stop after their current image and ctx's error is
+// returned with an incomplete Evaluation.
+func EvaluateContext(ctx context.Context, p model.Params, net *network.Net, set Images, idx []int, seed uint64, workers int, activity func(k int, s *Sim)) (Evaluation, error) {
 	if workers <= 0 {
 		workers = runtime.GOMAXPROCS(0)
 	}
@@ -42,7 +51,7 @@ func Evaluate(p model.Params, net *network.Net, set Images, idx []int, seed uint
 	}
 	ev := Evaluation{N: len(idx), Pred: make([]int, len(idx))}
 	if len(idx) == 0 {
-		return ev
+		return ev, ctx.Err()
 	}
 	var wg sync.WaitGroup
 	next := make(chan int, 64)
@@ -61,6 +70,9 @@ func Evaluate(p model.Params, net *network.Net, set Images, idx []int, seed uint
 			s := New(p, net, seed)
 			for k0 := range next {
 				for k := k0; k < k0+16 && k < len(idx); k++ {
+					if ctx.Err() != nil {
+						break
+					}
 					s.Reseed(seed, uint64(k))
 					ev.Pred[k] = s.Classify(set.Image(idx[k]))
 					if activity != nil {
@@ -71,10 +83,13 @@ func Evaluate(p model.Params, net *network.Net, set Images, idx []int, seed uint
 		}()
 	}
 	wg.Wait()
+	if err := ctx.Err(); err != nil {
+		return ev, err
+	}
 	for k, i := range idx {
 		if ev.Pred[k] != set.Label(i) {
 			ev.Wrong++
 		}
 	}
-	return ev
+	return ev, nil
 }

@@ -18,12 +18,12 @@ const (
 // Result is what one training example produced.
 type Result struct {
 	Label, Pred int
-	Loss        float64 // final-layer loss (spec §3.6)
+	Loss        float64 // final-layer loss (docs/model.md#output-layer)
 	// BPAngle is the angle (degrees) between hidden layer 0's update and the
 	// backprop update (NaN when not recorded or undefined).
 	BPAngle float64
 	// MaxJacEig, MaxJacEigMeans, MaxWeightEig are the eigenvalue records of
-	// spec §6.3 (zero when not recorded).
+	// docs/model.md#recorded-quantities (zero when not recorded).
 	MaxJacEig, MaxJacEigMeans, MaxWeightEig float64
 	LenF, LenT                              int
 	// EndF and EndT are the absolute times (ms) at the end of each phase.
@@ -33,7 +33,7 @@ type Result struct {
 	Finite bool
 }
 
-// Train presents one training example (spec §3.5): forward phase, target
+// Train presents one training example (docs/model.md#phases-and-averaging-windows): forward phase, target
 // phase, weight updates. The simulation is not reset between examples.
 func (s *Sim) Train(img []uint8, label int) Result {
 	if s.par.Rate() {
@@ -193,7 +193,7 @@ func (s *Sim) readout(v []float64) int {
 	return best
 }
 
-// update applies the learning rules top-down (spec §3.5 step 3) and returns
+// update applies the learning rules top-down (docs/model.md#learning-rules) and returns
 // the output loss and the backprop angle of hidden layer 0.
 func (s *Sim) update() (loss, angle float64) {
 	lr := &s.par.Learning
@@ -295,7 +295,7 @@ func (s *Sim) recomputeQ(l int) {
 	}
 }
 
-// Classify presents one test image from rest for the test phase (spec §4)
+// Classify presents one test image from rest for the test phase (docs/model.md#test-procedure-and-read-out)
 // and returns the predicted class. The state is reset before and after.
 func (s *Sim) Classify(img []uint8) int {
 	s.Reset()

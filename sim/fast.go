@@ -308,7 +308,7 @@ func addOuter(w []float64, scale float64, delta, p []float64) {
 	}
 }
 
-// hiddenDelta sets δ = k_B λmax σ'(C̄f) ⊙ (αt − αf) (spec §3.6), as
+// hiddenDelta sets δ = k_B λmax σ'(C̄f) ⊙ (αt − αf) (docs/model.md#hidden-layers), as
 // learn.HiddenDelta, with the sigmoids evaluated by the vector kernel into
 // the scratch sig (len ≥ len(δ)).
 func hiddenDelta(delta, cf, alphaT, alphaF, sig []float64, kB, lamMax float64) {

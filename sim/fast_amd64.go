@@ -1,6 +1,12 @@
+//go:build amd64 && !purego
+
 package sim
 
-import "unsafe"
+import (
+	"unsafe"
+
+	"golang.org/x/sys/cpu"
+)
 
 //go:noescape
 func addRowsAVX(dst *float64, n int, rows *unsafe.Pointer, coef *float64, m int)
@@ -20,29 +26,10 @@ func somaAVX(C, B, A *float64, n int, gL, gB, gA float64)
 //go:noescape
 func addOuterAVX(w *float64, n, m int, p *float64, scale float64, delta *float64)
 
-func cpuid(eaxArg, ecxArg uint32) (eax, ebx, ecx, edx uint32)
-
-func xgetbv() (eax, edx uint32)
-
-// hasAVX2FMA reports whether the CPU and the OS support AVX2 and FMA3.
-func hasAVX2FMA() bool {
-	maxID, _, _, _ := cpuid(0, 0)
-	if maxID < 7 {
-		return false
-	}
-	_, _, c1, _ := cpuid(1, 0)
-	const fma, osxsave, avx = 1 << 12, 1 << 27, 1 << 28
-	if c1&fma == 0 || c1&osxsave == 0 || c1&avx == 0 {
-		return false
-	}
-	if xcr0, _ := xgetbv(); xcr0&6 != 6 { // XMM and YMM state enabled
-		return false
-	}
-	_, b7, _, _ := cpuid(7, 0)
-	return b7&(1<<5) != 0 // AVX2
-}
-
-var useAVX = hasAVX2FMA()
+// useAVX selects the assembly kernels: the CPU and the OS support AVX2 and
+// FMA3 (x/sys/cpu checks the OS's YMM state too). Tests turn it off to
+// check the Go fallbacks on the same machine.
+var useAVX = cpu.X86.HasAVX2 && cpu.X86.HasFMA
 
 func addRowsArch(dst []float64, rows []unsafe.Pointer, coef []float64) bool {
 	if !useAVX {

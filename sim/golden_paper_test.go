@@ -100,6 +100,11 @@ func TestGoldenPaperTimestepped(t *testing.T) {
 				t.Fatal(err)
 			}
 			s := New(cfg.Model(), net, 1)
+			// The exact rate function: machines without the vector sigmoid
+			// (and purego builds) default to the rate table, an approximation
+			// within 1e-7 (TestRateTableError) that moves these weights by
+			// about 3e-12 over 1,100 examples; the golden pins the model.
+			s.tab = nil
 			// The initial test and the quick test only reset the state (their
 			// predictions change no weight); one image each is enough for that.
 			s.Classify(test.Image(0))

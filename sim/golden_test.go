@@ -19,7 +19,7 @@ func loadMNIST(t testing.TB) (train, test *dataset.Set) {
 }
 
 // The authors' implementation, started from the same weights and shown the
-// same 100 examples, ends at these weights (testdata, from ../shared/golden).
+// same 100 examples, ends at these weights (testdata).
 // Rate mode is deterministic, so we must agree to rounding error (1e-12).
 func TestGoldenRateMode(t *testing.T) {
 	train, _ := loadMNIST(t)

@@ -9,7 +9,7 @@ import (
 )
 
 // One rate-mode example on a 3-2-10 network (784 inputs of which only 3 are
-// non-zero), with every quantity written out from the spec (§3.6, §5).
+// non-zero), with every quantity written out from docs/model.md (#learning-rules, #rate-mode).
 func TestRateExampleByHand(t *testing.T) {
 	cfg := newCfg(t, func(c *config.Config) {
 		c.Profile, c.FeedbackBias, c.Mode = "head", "none", "rate"

@@ -9,7 +9,7 @@ import (
 	"github.com/dendrite-lab/dendrite/option"
 )
 
-// Every option of spec §7 that changes learning runs in both modes, keeps the
+// Every option (config key) that changes learning runs in both modes, keeps the
 // weights finite, and (spiking) keeps the event-driven input equal to the
 // dense formula.
 func TestEveryOption(t *testing.T) {

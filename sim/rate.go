@@ -9,7 +9,7 @@ import (
 
 var nan = math.NaN()
 
-// forwardRate computes the rate-mode feedforward pass (spec §5): for every
+// forwardRate computes the rate-mode feedforward pass (docs/model.md#rate-mode): for every
 // layer B = W r_below + b, C = k B (instantaneous), r = λmax σ(C). The input
 // is sparse, so layer 0 touches only the rows of non-zero pixels; all rows of
 // a layer go through one addRows call.
@@ -61,7 +61,7 @@ func (s *Sim) apicalRate(l int, A, alpha []float64) {
 
 // trainRate is one rate-mode example: the 2-step phases reduce to one forward
 // pass, the apical values of its second step, the taught output and the
-// apical values of the target phase's second step (spec §5).
+// apical values of the target phase's second step (docs/model.md#rate-mode).
 func (s *Sim) trainRate(img []uint8, label int) Result {
 	s.SetInput(img)
 	res := Result{Label: label, LenF: 2, LenT: 2}

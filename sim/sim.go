@@ -196,7 +196,7 @@ func newPop(n, mem int) pop {
 }
 
 // Reset returns the simulation to rest: voltages, rates, spike histories
-// (including the input's), projections and accumulators all zero (spec §10.4).
+// (including the input's), projections and accumulators all zero (docs/model.md#test-procedure-and-read-out).
 func (s *Sim) Reset() {
 	for i := range s.input.ring {
 		s.input.ring[i].reset()
@@ -277,7 +277,7 @@ func (s *Sim) fbSource(l int) int {
 	return l + 1
 }
 
-// step advances the spiking simulation by one 1-ms step (spec §3.2). teach
+// step advances the spiking simulation by one 1-ms step (docs/model.md#one-time-step). teach
 // turns the output's teaching conductances on; acc accumulates the averaging
 // window (and the presynaptic PSP averages when pin, the feedback ones when pfb).
 func (s *Sim) step(teach, acc, pin, pfb bool) {

@@ -71,7 +71,7 @@ func TestEventDrivenMatchesDense(t *testing.T) {
 	t.Logf("largest |B_event − B_dense| = %.3g", worst)
 }
 
-// Output soma steady states of spec §1.5: forward 0.3C+0.6B → C = k_D B;
+// Output soma steady states (docs/model.md#output-neurons-and-teaching): forward 0.3C+0.6B → C = k_D B;
 // target C → (0.6B ± 8)/1.7 with a damped sign-alternating transient.
 func TestOutputSteadyStates(t *testing.T) {
 	cfg := newCfg(t, func(c *config.Config) { c.Layers = []int{10} })
@@ -109,13 +109,13 @@ func TestOutputSteadyStates(t *testing.T) {
 	if signs < 3 {
 		t.Errorf("target transient should alternate in sign (Euler factor −0.7), saw %d sign changes", signs)
 	}
-	// Rates at the target steady state with B ≈ 0 (spec: ≈0.198 and ≈0.0018).
+	// Rates at the target steady state with B ≈ 0 (≈0.198 and ≈0.0018).
 	if r := cfg.LambdaMax * sig(8/1.7); math.Abs(r-0.198) > 0.001 {
 		t.Errorf("labelled rate %.4f", r)
 	}
 }
 
-// Hidden soma steady state k_B B for g_A = 0, 0.05, 0.6 (spec §1.1, §1.4).
+// Hidden soma steady state k_B B for g_A = 0, 0.05, 0.6 (docs/model.md#hidden-neurons).
 func TestHiddenSteadyState(t *testing.T) {
 	for _, c := range []struct{ gA, kB float64 }{{0, 0.857143}, {0.05, 0.8}, {0.6, 0.461538}} {
 		cfg := newCfg(t, func(x *config.Config) { x.Layers = []int{5, 10}; x.GA = c.gA; x.FeedbackBias = "none" })

@@ -85,6 +85,11 @@ func WriteSlurm(dir string, opts SlurmOptions) (string, error) {
 	if opts.MaxParallel < 0 || opts.CPUsPerTask < 0 {
 		return "", errors.New("sweep: max-parallel and cpus-per-task must be ≥ 0")
 	}
+	for _, p := range []string{abs, bin} {
+		if strings.ContainsAny(p, "\n\r") {
+			return "", fmt.Errorf("sweep: path %q holds a line break, which a batch script cannot carry; move the sweep or the binary", p)
+		}
+	}
 	logs := filepath.Join(abs, LogsDir)
 	if err := os.MkdirAll(logs, 0o755); err != nil {
 		return "", fmt.Errorf("sweep: %w", err)
@@ -108,7 +113,8 @@ func WriteSlurm(dir string, opts SlurmOptions) (string, error) {
 	for _, d := range []struct{ flag, v string }{
 		{"job-name", sanitize(opts.JobName)},
 		{"array", array},
-		{"output", filepath.Join(logs, "%A_%a.out")},
+		// sbatch expands %-patterns in --output; a literal % is %%.
+		{"output", filepath.Join(strings.ReplaceAll(logs, "%", "%%"), "%A_%a.out")},
 		{"partition", opts.Partition},
 		{"time", opts.Time},
 		{"mem", opts.Mem},

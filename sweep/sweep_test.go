@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/dendrite-lab/dendrite/rundir"
 	"io"
 	"math"
 	"os"
@@ -59,7 +60,7 @@ func plan(t *testing.T, src string) (string, *Manifest) {
 // writeSummary writes a summary.json like the real runner's.
 func writeSummary(t testing.TB, runDir, status string, testErr float64) {
 	t.Helper()
-	if err := os.MkdirAll(runDir, 0o755); err != nil {
+	if err := rundir.Create(runDir); err != nil { // as run.Train does first
 		t.Fatal(err)
 	}
 	b, _ := json.Marshal(map[string]any{"final_test_error": testErr, "epochs": 1, "seconds": 0.5, "status": status})
@@ -89,6 +90,9 @@ func (r *recorder) run(ctx context.Context, cfg config.Config, runDir string) er
 	// Like run.Train: a new run wants an empty folder, a resumed one a checkpoint.
 	if ents, _ := os.ReadDir(runDir); len(ents) > 0 && err != nil {
 		return fmt.Errorf("%s already holds files", runDir)
+	}
+	if err := rundir.Create(runDir); err != nil {
+		return err
 	}
 	b, _ := json.Marshal(map[string]any{"final_test_error": 10 + float64(cfg.Seed), "epochs": cfg.Epochs, "seconds": 0.01, "status": "complete"})
 	return os.WriteFile(filepath.Join(runDir, "summary.json"), b, 0o644)
@@ -425,6 +429,17 @@ func TestRunTaskClearsFailedAttempt(t *testing.T) {
 	}
 	if len(r.calls) != 1 {
 		t.Errorf("calls %v", r.calls)
+	}
+	// A folder of someone else's files (no marker) is refused and kept.
+	rd = RunDir(dir, &m.Runs[2])
+	os.MkdirAll(rd, 0o755)
+	mine := filepath.Join(rd, "thesis.tex")
+	os.WriteFile(mine, []byte("x"), 0o644)
+	if err := RunTask(context.Background(), dir, 2, r.run); err == nil || !strings.Contains(err.Error(), "not a run folder") {
+		t.Errorf("foreign folder: err %v", err)
+	}
+	if _, err := os.Stat(mine); err != nil {
+		t.Errorf("a file the sweep did not write was deleted: %v", err)
 	}
 }
 
@@ -820,5 +835,35 @@ func TestStatusCounts(t *testing.T) {
 	}
 	if _, err := Status(t.TempDir()); err == nil || !strings.Contains(err.Error(), "no manifest") {
 		t.Errorf("status of an empty folder: %v", err)
+	}
+}
+
+// A sweep folder whose path holds % gets a --output that sbatch expands back
+// to that path (%% is a literal %), and a path with a line break is refused
+// (it would end the comment line and become a command).
+func TestWriteSlurmHostilePaths(t *testing.T) {
+	src, m := plan(t, exampleSweep)
+	pct := filepath.Join(t.TempDir(), "100%_sweep")
+	if err := m.Write(pct); err != nil {
+		t.Fatal(err)
+	}
+	path, err := WriteSlurm(pct, SlurmOptions{Binary: "/opt/bin/dendrite"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := os.ReadFile(path)
+	want := "#SBATCH --output=" + strings.ReplaceAll(filepath.Join(pct, "logs"), "%", "%%") + "/%A_%a.out\n"
+	if !strings.Contains(string(b), want) {
+		t.Errorf("script lacks %q:\n%s", want, b)
+	}
+	if _, err := WriteSlurm(src, SlurmOptions{Binary: "/opt/bin/x\nrm -rf ~"}); err == nil || !strings.Contains(err.Error(), "line break") {
+		t.Errorf("binary path with a newline: %v", err)
+	}
+	nl := filepath.Join(t.TempDir(), "a\nrm -rf ~")
+	if err := m.Write(nl); err != nil {
+		t.Skipf("this file system refuses newlines in names: %v", err)
+	}
+	if _, err := WriteSlurm(nl, SlurmOptions{Binary: "/opt/bin/dendrite"}); err == nil || !strings.Contains(err.Error(), "line break") {
+		t.Errorf("sweep path with a newline: %v", err)
 	}
 }

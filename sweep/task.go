@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/dendrite-lab/dendrite/config"
+	"github.com/dendrite-lab/dendrite/rundir"
 )
 
 // Runner trains one run: it writes the run folder runDir (see
@@ -99,47 +100,23 @@ func readStatus(runDir string) (statusRecord, bool) {
 	return s, true
 }
 
-// summary holds the fields of a run's summary.json that sweeps use.
-type summary struct {
-	FinalTestError *float64 `json:"final_test_error"`
-	Epochs         int      `json:"epochs"`
-	Seconds        float64  `json:"seconds"`
-	Status         string   `json:"status"`
+// complete returns a run folder's summary when it says complete.
+func complete(runDir string) (*rundir.Summary, bool) {
+	s, err := rundir.ReadSummary(runDir)
+	return s, err == nil && s.Status == rundir.Complete
 }
 
-func readSummary(runDir string) (summary, bool) {
-	var s summary
-	b, err := os.ReadFile(filepath.Join(runDir, "summary.json"))
-	if err != nil || json.Unmarshal(b, &s) != nil {
-		return s, false
+// testError is the summary's final test error, NaN when unknown.
+func testError(s *rundir.Summary) float64 {
+	if e, ok := s.TestError(); ok {
+		return e
 	}
-	return s, true
+	return math.NaN()
 }
 
-func complete(runDir string) (summary, bool) {
-	s, ok := readSummary(runDir)
-	return s, ok && s.Status == "complete"
-}
+func hostname() string { return rundir.Hostname() }
 
-func (s summary) testError() float64 {
-	if s.FinalTestError == nil {
-		return math.NaN()
-	}
-	return *s.FinalTestError
-}
-
-func hasCheckpoint(runDir string) bool {
-	_, err := os.Stat(filepath.Join(runDir, "checkpoint", "state.ckpt"))
-	return err == nil
-}
-
-func hostname() string {
-	h, err := os.Hostname()
-	if err != nil {
-		return "unknown"
-	}
-	return h
-}
+func processAlive(pid int) bool { return rundir.ProcessAlive(pid) }
 
 // liveElsewhere reports whether the status file names a running worker that
 // is another live process on this host.
@@ -220,9 +197,10 @@ func runOne(ctx context.Context, dir string, run *Run, r Runner) (o outcome) {
 		return o
 	}
 	runDir := RunDir(dir, run)
-	if s, ok := complete(runDir); ok {
+	d, derr := rundir.Decide(runDir)
+	if derr == nil && d.Action == rundir.Skip {
 		o.skipped = true
-		o.testErr = s.testError()
+		o.testErr = testError(d.Summary)
 		return o
 	}
 	if r == nil {
@@ -237,15 +215,22 @@ func runOne(ctx context.Context, dir string, run *Run, r Runner) (o outcome) {
 		o.err = fmt.Errorf("sweep: run %s not started: %w", run.ID, err)
 		return o
 	}
-	if err := os.MkdirAll(runDir, 0o755); err != nil {
-		o.err = fmt.Errorf("sweep: %w", err)
+	if derr != nil {
+		o.err = fmt.Errorf("sweep: run %s: %w", run.ID, derr)
 		return o
 	}
-	o.resumed = hasCheckpoint(runDir)
+	o.resumed = d.Action == rundir.Resume
 	if o.resumed {
 		fmt.Fprintf(taskLog, "sweep: %s has a checkpoint; the runner resumes from it\n", run.ID)
-	} else if err := clearAttempt(run.ID, runDir); err != nil {
-		o.err = err
+	} else if d.Leftovers {
+		fmt.Fprintf(taskLog, "sweep: %s: an earlier attempt left no checkpoint; starting it again from scratch\n", run.ID)
+		if err := rundir.Clear(runDir); err != nil {
+			o.err = fmt.Errorf("sweep: run %s: clearing the earlier attempt: %w", run.ID, err)
+			return o
+		}
+	}
+	if err := os.MkdirAll(runDir, 0o755); err != nil {
+		o.err = fmt.Errorf("sweep: %w", err)
 		return o
 	}
 	start := time.Now()
@@ -269,14 +254,14 @@ func runOne(ctx context.Context, dir string, run *Run, r Runner) (o outcome) {
 	switch {
 	case err == nil && done:
 		st.State = "done"
-		o.testErr = s.testError()
+		o.testErr = testError(s)
 	case ctx.Err() != nil:
 		st.State = "interrupted"
 		if err == nil {
 			err = ctx.Err()
 		}
 		st.Error = err.Error()
-		err = fmt.Errorf("sweep: run %s interrupted (rerun to resume): %s", run.ID, oneLine(err))
+		err = fmt.Errorf("sweep: run %s interrupted (run the same sweep command again to resume it): %s", run.ID, oneLine(err))
 	case err == nil:
 		st.State = "failed"
 		err = fmt.Errorf("sweep: run %s: the runner returned without a complete summary.json", run.ID)
@@ -296,39 +281,13 @@ func runOne(ctx context.Context, dir string, run *Run, r Runner) (o outcome) {
 	return o
 }
 
-// clearAttempt empties a run folder left by an attempt that ended before
-// its first checkpoint (the run starts again from scratch), unless a live
-// process holds its run.lock.
-func clearAttempt(id, runDir string) error {
-	ents, err := os.ReadDir(runDir)
-	if err != nil || len(ents) == 0 {
-		return nil // absent or empty
-	}
-	if b, err := os.ReadFile(filepath.Join(runDir, "run.lock")); err == nil {
-		var pid int
-		var host string
-		fmt.Sscan(string(b), &pid, &host)
-		if host != hostname() || processAlive(pid) {
-			return fmt.Errorf("sweep: run %s: %s is held by pid %d on %s; remove that file if the process is gone",
-				id, filepath.Join(runDir, "run.lock"), pid, host)
-		}
-	}
-	fmt.Fprintf(taskLog, "sweep: %s: an earlier attempt left no checkpoint; starting it again from scratch\n", id)
-	for _, e := range ents {
-		if err := os.RemoveAll(filepath.Join(runDir, e.Name())); err != nil {
-			return fmt.Errorf("sweep: run %s: clearing the earlier attempt: %w", id, err)
-		}
-	}
-	return nil
-}
-
 func firstLine(err error) string {
 	s, _, _ := strings.Cut(strings.TrimSpace(err.Error()), "\n")
 	return s
 }
 
 // RunLocal runs every run of the sweep in dir that is not complete, with
-// jobs goroutines calling r (jobs ≤ 0 means runtime.NumCPU()). It writes one
+// jobs goroutines calling r (jobs ≤ 0 means runtime.GOMAXPROCS(0), the cores this process may use). It writes one
 // line to progress when a run starts and when it ends, e.g.
 //
 //	[3/4] done 0002-etas=0.1_0.1-seed=1 test error 12.30% in 4.1 s
@@ -341,7 +300,7 @@ func RunLocal(ctx context.Context, dir string, jobs int, r Runner, progress io.W
 		progress = io.Discard
 	}
 	if jobs <= 0 {
-		jobs = runtime.NumCPU()
+		jobs = runtime.GOMAXPROCS(0)
 	}
 	m, err := ReadManifest(dir)
 	if err != nil {
@@ -475,22 +434,23 @@ func Status(dir string) ([]RunStatus, error) {
 func runStatus(dir string, run *Run) RunStatus {
 	rs := RunStatus{Index: run.Index, ID: run.ID, State: StatePending, FinalTestError: math.NaN()}
 	runDir := RunDir(dir, run)
-	sum, hasSum := readSummary(runDir)
-	if hasSum && sum.Status == "complete" {
+	sum, serr := rundir.ReadSummary(runDir)
+	hasSum := serr == nil
+	if hasSum && sum.Status == rundir.Complete {
 		rs.State = StateDone
-		rs.FinalTestError = sum.testError()
+		rs.FinalTestError = testError(sum)
 		rs.Epochs, rs.Seconds = sum.Epochs, sum.Seconds
 		rs.Detail = fmt.Sprintf("test error %s, %d epochs, %.1f s", pct(rs.FinalTestError), sum.Epochs, sum.Seconds)
 		return rs
 	}
 	ckpt := ""
-	if hasCheckpoint(runDir) {
+	if rundir.HasCheckpoint(runDir) {
 		ckpt = ", checkpoint present"
 	}
 	st, ok := readStatus(runDir)
 	switch {
-	case !ok && hasSum && sum.Status == "failed":
-		rs.State, rs.Detail = StateFailed, "summary.json says failed"
+	case !ok && hasSum && (sum.Status == rundir.Failed || sum.Status == rundir.Aborted):
+		rs.State, rs.Detail = StateFailed, "summary.json says "+string(sum.Status)
 	case !ok:
 		rs.Detail = "not started" + ckpt
 		if ckpt != "" || hasSum {

@@ -22,9 +22,10 @@ func benchMainIO(args []string, stdout, stderr io.Writer) int {
 	quick := fs.Bool("quick", false, "run fewer examples and skip the full-MNIST rate run")
 	asJSON := fs.Bool("json", false, "print the report as JSON")
 	workers := fs.Int("workers", 2, "goroutines of the test workloads")
-	mnist := fs.String("mnist", "", "directory of the MNIST files (default: the dataset package's)")
+	mnist := fs.String("data", "", "folder with the four MNIST-format IDX files (default: MNIST from the Go module)")
+	fs.StringVar(mnist, "mnist", "", "the same as --data (the old name)")
 	fs.Usage = func() {
-		fmt.Fprintln(stderr, "usage: dendrite bench [--quick] [--json] [--workers N] [--mnist DIR]")
+		fmt.Fprintln(stderr, "usage: dendrite bench [--quick] [--json] [--workers N] [--data DIR]")
 		fs.PrintDefaults()
 	}
 	if err := fs.Parse(args); err != nil {

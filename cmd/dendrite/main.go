@@ -2,7 +2,7 @@
 // (Guerguiev, Lillicrap & Richards, eLife 2017) on MNIST.
 //
 //	dendrite train [flags]            train a network into a run folder
-//	dendrite test --run DIR           re-test the weights of a run
+//	dendrite test DIR                 re-test the weights of a run
 //	dendrite config [flags]           print the resolved config without training
 //	dendrite plot DIR [DIR…]          draw a run's figures (several runs: overlaid curves)
 //	dendrite report DIR               write DIR/report.html
@@ -11,11 +11,11 @@
 //	dendrite bench                    measure the simulator's speed
 //
 // Exit codes: 0 success, 1 failure, 2 bad usage or config, 3 interrupted
-// (a checkpoint was written; continue with --resume).
+// (train: a checkpoint was written, continue with dendrite train --resume
+// DIR; reproduce: add --resume; sweep: run the same command again).
 package main
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -24,17 +24,20 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"sync"
 	"syscall"
 
 	"github.com/dendrite-lab/dendrite/config"
+	"github.com/dendrite-lab/dendrite/internal/iox"
 	"github.com/dendrite-lab/dendrite/run"
+	"github.com/dendrite-lab/dendrite/rundir"
 )
 
 const usage = `dendrite: segregated-dendrite networks on MNIST
 
 usage:
   dendrite train [--config FILE] [flags]   train a network (dendrite train -h lists every flag)
-  dendrite test --run DIR [flags]          re-test a run's saved weights
+  dendrite test DIR [flags]                re-test a run's saved weights
   dendrite config [--config FILE] [flags]  print the resolved config (--explain: where each value came from)
   dendrite plot DIR [DIR…] [--labels a,b]  draw figures into DIR/plots (several runs: compared)
   dendrite report DIR                      write a self-contained DIR/report.html
@@ -53,10 +56,13 @@ const (
 )
 
 func main() {
+	var progressMu sync.Mutex
 	sweepRunner = func(ctx context.Context, cfg config.Config, dir string) error {
-		_, resume := os.Stat(filepath.Join(dir, run.CheckpointFile))
+		// The sweep decided (rundir.Decide) and cleared leftovers already:
+		// a checkpoint here means resume.
 		// Per-epoch lines only: several runs may share one terminal or log.
-		_, err := run.Train(ctx, cfg, dir, run.Options{Resume: resume == nil, Progress: &prefixWriter{w: os.Stderr, prefix: filepath.Base(dir) + ": "}, LogEvery: math.MaxInt})
+		_, err := run.Train(ctx, cfg, dir, run.Options{Resume: rundir.HasCheckpoint(dir), Abort: abortSignal,
+			Progress: &iox.PrefixWriter{W: os.Stderr, Prefix: filepath.Base(dir) + ": ", Mu: &progressMu}, LogEvery: math.MaxInt})
 		return err
 	}
 	os.Exit(dispatch(os.Args[1:], os.Stdout, os.Stderr))
@@ -96,15 +102,45 @@ func dispatch(args []string, stdout, stderr io.Writer) int {
 	return exitUsage
 }
 
-// signalContext is cancelled by the first SIGINT or SIGTERM; a second one
-// kills the process the default way.
-func signalContext() (context.Context, context.CancelFunc) {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+// abortSignal is closed by the second SIGINT or SIGTERM seen by
+// interrupts (nil before interrupts is called); the sweep runner passes it
+// to run.Train.
+var abortSignal <-chan struct{}
+
+// interrupts returns a context cancelled by the first SIGINT or SIGTERM
+// (commands stop cleanly: a run checkpoints the example it is at), and a
+// channel closed by the second (a run returns at once, leaving a consistent
+// folder). A third signal kills the process the default way. stop releases
+// the signals.
+func interrupts() (ctx context.Context, abort <-chan struct{}, stop func()) {
+	ch := make(chan os.Signal, 2)
+	signal.Notify(ch, os.Interrupt, syscall.SIGTERM)
+	ctx, cancel := context.WithCancel(context.Background())
+	ab := make(chan struct{})
+	done := make(chan struct{})
 	go func() {
-		<-ctx.Done()
-		stop()
+		select {
+		case <-ch:
+			cancel()
+		case <-done:
+			return
+		}
+		select {
+		case <-ch:
+			close(ab)
+			signal.Stop(ch)
+		case <-done:
+		}
 	}()
-	return ctx, stop
+	abortSignal = ab
+	var once sync.Once
+	return ctx, ab, func() {
+		once.Do(func() {
+			signal.Stop(ch)
+			close(done)
+			cancel()
+		})
+	}
 }
 
 // fail prints one error line and returns its exit code.
@@ -118,23 +154,6 @@ func fail(stderr io.Writer, cmd string, err error) int {
 }
 
 var errUsage = errors.New("usage")
-
-// prefixWriter starts every line with prefix.
-type prefixWriter struct {
-	w      io.Writer
-	prefix string
-}
-
-func (p *prefixWriter) Write(b []byte) (int, error) {
-	var out []byte
-	for _, line := range bytes.SplitAfter(b, []byte("\n")) {
-		if len(line) > 0 {
-			out = append(append(out, p.prefix...), line...)
-		}
-	}
-	_, err := p.w.Write(out)
-	return len(b), err
-}
 
 type usageErr struct{ msg string }
 

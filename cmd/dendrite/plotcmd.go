@@ -4,11 +4,11 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"path/filepath"
 	"strings"
 
 	"github.com/dendrite-lab/dendrite/plot"
 	"github.com/dendrite-lab/dendrite/report"
+	"github.com/dendrite-lab/dendrite/rundir"
 )
 
 func plotMain(args []string, stdout, stderr io.Writer) int {
@@ -22,12 +22,17 @@ func plotMain(args []string, stdout, stderr io.Writer) int {
 	if len(dirs) == 0 {
 		return fail(stderr, "plot", usageErr{"usage: dendrite plot DIR [DIR…] [--labels a,b] [--out DIR]"})
 	}
+	for _, d := range dirs {
+		if err := rundir.CheckRun(d); err != nil {
+			return fail(stderr, "plot", err)
+		}
+	}
 	var files []string
 	var err error
 	if len(dirs) == 1 {
 		o := *out
 		if o == "" {
-			o = filepath.Join(dirs[0], "plots")
+			o = rundir.Path(dirs[0], rundir.PlotsDir)
 		}
 		files, err = plot.All(dirs[0], o)
 	} else {
@@ -66,9 +71,12 @@ func reportMain(args []string, stdout, stderr io.Writer) int {
 		return fail(stderr, "report", usageErr{"usage: dendrite report DIR [--out FILE]"})
 	}
 	dir := fs.Arg(0)
+	if err := rundir.CheckRun(dir); err != nil {
+		return fail(stderr, "report", err)
+	}
 	o := *out
 	if o == "" {
-		o = filepath.Join(dir, "report.html")
+		o = rundir.Path(dir, rundir.ReportFile)
 	}
 	if err := report.Write(dir, o); err != nil {
 		return fail(stderr, "report", err)

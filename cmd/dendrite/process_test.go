@@ -15,6 +15,7 @@ import (
 	"github.com/dendrite-lab/dendrite/checkpoint"
 	"github.com/dendrite-lab/dendrite/npy"
 	"github.com/dendrite-lab/dendrite/run"
+	"github.com/dendrite-lab/dendrite/rundir"
 )
 
 // buildBinary builds the dendrite command once per test binary.
@@ -95,7 +96,7 @@ func TestKillAndResume(t *testing.T) {
 	kills := 0
 	for attempt := 0; attempt < 12; attempt++ {
 		args := append(append([]string{}, crashArgs...), "--out", dir)
-		if _, err := os.Stat(filepath.Join(dir, run.CheckpointFile)); err == nil {
+		if _, err := os.Stat(filepath.Join(dir, rundir.CheckpointFile)); err == nil {
 			args = []string{"train", "--resume", dir, "--quiet"}
 		} else if attempt > 0 {
 			args = append(args, "--overwrite")
@@ -118,8 +119,8 @@ func TestKillAndResume(t *testing.T) {
 				cmd.Process.Signal(syscall.SIGKILL)
 				<-done
 				kills++
-				if _, err := os.Stat(filepath.Join(dir, run.CheckpointFile)); err == nil {
-					if _, err := checkpoint.ReadFile(filepath.Join(dir, run.CheckpointFile)); err != nil {
+				if _, err := os.Stat(filepath.Join(dir, rundir.CheckpointFile)); err == nil {
+					if _, err := checkpoint.ReadFile(filepath.Join(dir, rundir.CheckpointFile)); err != nil {
 						t.Fatalf("checkpoint corrupt after kill %d: %v", kills, err)
 					}
 				}
@@ -177,7 +178,7 @@ func TestSIGTERMCheckpoints(t *testing.T) {
 	}
 	// Wait for the first checkpoint: by then the signal handler is surely installed.
 	for i := 0; i < 1000; i++ {
-		if _, err := os.Stat(filepath.Join(dir, run.CheckpointFile)); err == nil {
+		if _, err := os.Stat(filepath.Join(dir, rundir.CheckpointFile)); err == nil {
 			break
 		}
 		time.Sleep(10 * time.Millisecond)

@@ -28,8 +28,8 @@ func reproduceMain(args []string, stdout, stderr io.Writer) int {
 	apply := config.Flags(fs)
 	list := fs.Bool("list", false, "list the experiments with the paper's figure and number")
 	seeds := fs.Int("seeds", 1, "number of seeds (run in parallel across cores)")
-	first := fs.Uint64("first-seed", 1, "first seed")
-	jobs := fs.Int("jobs", 0, "runs in parallel (0 = min(seeds, cores))")
+	first := fs.Uint64("first-seed", 1, "first seed (--seed S means the same)")
+	jobs := fs.Int("jobs", 0, "runs in parallel (0 = min(seeds, GOMAXPROCS))")
 	out := fs.String("out", "reproductions", "parent folder of the run folders (OUT/NAME/seed-S)")
 	data := fs.String("data", "", "folder with the IDX files (default: MNIST from the Go module)")
 	resume := fs.Bool("resume", false, "skip complete seeds and resume interrupted ones")
@@ -63,16 +63,36 @@ func reproduceMain(args []string, stdout, stderr io.Writer) int {
 	if *jobs < 0 || *jobs > reproduce.MaxJobs {
 		return fail(stderr, "reproduce", usageErr{fmt.Sprintf("--jobs: got %d, want 0 to %d (0 = min(seeds, cores))", *jobs, reproduce.MaxJobs)})
 	}
+	set := map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
+	if set["seed"] {
+		// --seed S is honoured as the first seed (seeds S, S+1, …).
+		if set["first-seed"] {
+			return fail(stderr, "reproduce", usageErr{"--seed and --first-seed both given; use --first-seed S (seeds S, S+1, …)"})
+		}
+		var c config.Config
+		if err := apply(&c); err != nil {
+			return failConfig(stderr, "reproduce", err)
+		}
+		*first = c.Seed
+	}
+	if *first == 0 {
+		return fail(stderr, "reproduce", usageErr{"--first-seed: got 0, want ≥ 1"})
+	}
+	if *jobs < 0 {
+		return fail(stderr, "reproduce", usageErr{fmt.Sprintf("--jobs: got %d, want ≥ 0 (0 = min(seeds, GOMAXPROCS))", *jobs)})
+	}
 	name := fs.Arg(0)
 	o := reproduce.Options{Seeds: *seeds, FirstSeed: *first, Jobs: *jobs, Out: *out, DataDir: *data, Resume: *resume, Override: apply}
 	if !*quiet {
 		o.Progress = stderr
 	}
-	ctx, stop := signalContext()
+	ctx, abort, stop := interrupts()
 	defer stop()
+	o.Abort = abort
 	r, err := reproduce.Run(ctx, name, o)
 	if err != nil {
-		if errors.Is(err, run.ErrInterrupted) {
+		if errors.Is(err, run.ErrInterrupted) || errors.Is(err, run.ErrAborted) {
 			fmt.Fprintf(stderr, "dendrite reproduce: interrupted; continue with the same command plus --resume\n")
 			return exitInterrupted
 		}

@@ -7,11 +7,9 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"os/signal"
 	"path/filepath"
 	"runtime"
 	"strings"
-	"syscall"
 	"text/tabwriter"
 
 	"github.com/dendrite-lab/dendrite/sweep"
@@ -101,6 +99,10 @@ func sweepMainIO(args []string, stdout, stderr io.Writer) int {
 	if errors.Is(err, flag.ErrHelp) {
 		return 0
 	}
+	if errors.Is(err, context.Canceled) {
+		fmt.Fprintf(stderr, "dendrite sweep: interrupted; run the same command again to continue (complete runs are skipped, interrupted ones resume)\n")
+		return exitInterrupted
+	}
 	if err != nil {
 		msg := strings.ReplaceAll(strings.TrimSpace(err.Error()), "\n", "; ")
 		msg = strings.TrimPrefix(msg, "sweep: ")
@@ -158,11 +160,7 @@ func sweepParse(fs *flag.FlagSet, args []string, want int, what string) ([]strin
 }
 
 func sweepSignalContext() (context.Context, context.CancelFunc) {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	go func() {
-		<-ctx.Done()
-		stop() // a second signal kills the process
-	}()
+	ctx, _, stop := interrupts()
 	return ctx, stop
 }
 
@@ -214,12 +212,16 @@ func sweepRunCmd(args []string, stdout, stderr io.Writer) error {
 	}
 	ctx, stop := sweepSignalContext()
 	defer stop()
-	return sweep.RunTask(ctx, dir, i, sweepRunner)
+	err = sweep.RunTask(ctx, dir, i, sweepRunner)
+	if err != nil && ctx.Err() != nil {
+		return fmt.Errorf("%w: %v", ctx.Err(), err)
+	}
+	return err
 }
 
 func sweepLocalCmd(args []string, stdout, stderr io.Writer) error {
 	fs := sweepFlags("local", "DIR [--jobs N]", stderr)
-	jobs := fs.Int("jobs", runtime.NumCPU(), "number of runs at once")
+	jobs := fs.Int("jobs", runtime.GOMAXPROCS(0), "number of runs at once (default: GOMAXPROCS, the cores this process may use)")
 	pos, err := sweepParse(fs, args, 1, "a sweep folder")
 	if err != nil {
 		return err

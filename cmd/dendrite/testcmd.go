@@ -1,36 +1,51 @@
 package main
 
 import (
+	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"math/rand/v2"
 	"os"
-	"path/filepath"
 
 	"github.com/dendrite-lab/dendrite/config"
 	"github.com/dendrite-lab/dendrite/dataset"
 	"github.com/dendrite-lab/dendrite/internal/stats"
 	"github.com/dendrite-lab/dendrite/network"
 	"github.com/dendrite-lab/dendrite/option"
-	"github.com/dendrite-lab/dendrite/run"
+	"github.com/dendrite-lab/dendrite/rundir"
 	"github.com/dendrite-lab/dendrite/sim"
 )
 
+const testUsage = `usage: dendrite test DIR [flags]      (--run DIR is the same)
+
+Re-tests the saved weights of a run folder on the data the run recorded
+(provenance.json), or on --data, which must hold the same files unless
+--allow-other-data is given.
+
+`
+
 func testMain(args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("test", flag.ContinueOnError)
-	runDir := fs.String("run", "", "run folder to test (required)")
+	runFlag := fs.String("run", "", "run folder to test (the same as the positional DIR)")
 	weights := fs.String("weights", "final", "which weights: final, initial, epoch_E, or a folder path")
 	n := fs.Int("test-examples", 0, "images to test (0 = the run's test_examples, or all)")
 	repeat := fs.Int("repeat", 1, "test this many times with fresh spike streams (the paper's repeated tests)")
 	seed := fs.Uint64("seed", 0, "seed of the test streams (0 = the run's seed)")
-	data := fs.String("data", "", "folder with the IDX files (default: MNIST from the Go module)")
+	data := fs.String("data", "", "folder with the IDX files (default: the data the run recorded)")
+	otherData := fs.Bool("allow-other-data", false, "test on --data even when its files differ from the ones the run recorded")
 	workers := fs.Int("workers", 0, "goroutines (0 = GOMAXPROCS)")
-	if done, code := parse(fs, args, "test", "usage: dendrite test --run DIR [flags]\n\nRe-tests the saved weights of a run folder.\n\n", stdout, stderr); done {
+	if done, code := parse(fs, interleave(args), "test", testUsage, stdout, stderr); done {
 		return code
 	}
-	if *runDir == "" {
-		return fail(stderr, "test", usageErr{"--run DIR is required"})
+	runDir := *runFlag
+	switch {
+	case fs.NArg() > 1 || (fs.NArg() == 1 && runDir != "" && fs.Arg(0) != runDir):
+		return fail(stderr, "test", usageErr{"want one run folder (DIR or --run DIR)"})
+	case fs.NArg() == 1:
+		runDir = fs.Arg(0)
+	case runDir == "":
+		return fail(stderr, "test", usageErr{"want a run folder: dendrite test DIR"})
 	}
 	if *workers < 0 || *workers > config.MaxWorkers {
 		return fail(stderr, "test", usageErr{fmt.Sprintf("--workers: got %d, want 0 to %d (0 = one per core)", *workers, config.MaxWorkers)})
@@ -38,27 +53,59 @@ func testMain(args []string, stdout, stderr io.Writer) int {
 	if *repeat < 1 {
 		return fail(stderr, "test", usageErr{fmt.Sprintf("--repeat: got %d, want ≥ 1", *repeat)})
 	}
-	raw, err := os.ReadFile(filepath.Join(*runDir, run.ConfigFile))
+	if *n < 0 {
+		return fail(stderr, "test", usageErr{fmt.Sprintf("--test-examples: got %d, want ≥ 0 (0 = the run's test_examples)", *n)})
+	}
+	if *workers < 0 {
+		return fail(stderr, "test", usageErr{fmt.Sprintf("--workers: got %d, want ≥ 0 (0 = GOMAXPROCS)", *workers)})
+	}
+	if *otherData && *data == "" {
+		return fail(stderr, "test", usageErr{"--allow-other-data only applies with --data"})
+	}
+	if err := rundir.CheckRun(runDir); err != nil {
+		return fail(stderr, "test", err)
+	}
+	cfgPath := rundir.Path(runDir, rundir.ConfigFile)
+	raw, err := os.ReadFile(cfgPath)
 	if err != nil {
-		return fail(stderr, "test", fmt.Errorf("%s is not a run folder: %w", *runDir, err))
+		return fail(stderr, "test", fmt.Errorf("%s is not a complete run folder: %w", runDir, err))
 	}
 	cfg, err := config.FromJSON(raw, nil)
 	if err != nil {
-		return fail(stderr, "test", fmt.Errorf("%s: %w", filepath.Join(*runDir, run.ConfigFile), err))
+		return fail(stderr, "test", fmt.Errorf("%s: %w", cfgPath, err))
 	}
 	wdir := *weights
 	if fi, err := os.Stat(wdir); err != nil || !fi.IsDir() {
-		wdir = filepath.Join(*runDir, "weights", *weights)
+		wdir = rundir.Weights(runDir, *weights)
 	}
 	net := network.NewShape(sim.Pixels, cfg.Layers, cfg.Broadcast, cfg.FeedbackBias != option.BiasNone)
 	if err := net.Load(wdir); err != nil {
 		return fail(stderr, "test", err)
 	}
-	_, test, err := dataset.LoadMNIST(*data)
+	dataDir, prov, err := rundir.DataFor(runDir, *data)
 	if err != nil {
 		return fail(stderr, "test", err)
 	}
+	if err := rundir.CheckData(prov, dataDir); err != nil {
+		if !errors.Is(err, rundir.ErrOtherData) || !*otherData {
+			if errors.Is(err, rundir.ErrOtherData) {
+				err = fmt.Errorf("%w (pass --allow-other-data to test on them anyway)", err)
+			}
+			return fail(stderr, "test", err)
+		}
+		fmt.Fprintf(stderr, "dendrite test: testing on other data than the run recorded (--allow-other-data): %v\n", err)
+	}
+	_, test, err := dataset.LoadMNIST(dataDir)
+	if err != nil {
+		return fail(stderr, "test", err)
+	}
+	if test.N == 0 {
+		return fail(stderr, "test", fmt.Errorf("data: the test set holds no images"))
+	}
 	count := *n
+	if count > test.N {
+		return fail(stderr, "test", usageErr{fmt.Sprintf("--test-examples: got %d, the test set holds %d images", count, test.N)})
+	}
 	if count == 0 {
 		count = cfg.TestExamples
 	}
@@ -69,11 +116,17 @@ func testMain(args []string, stdout, stderr io.Writer) int {
 	if s == 0 {
 		s = cfg.Seed
 	}
+	ctx, _, stop := interrupts()
+	defer stop()
 	var errs []float64
 	for r := 0; r < *repeat; r++ {
 		ts := s*0x9e3779b97f4a7c15 + uint64(r)*0x632be59bd9b4e019 + 0x7465737463
 		idx := rand.New(rand.NewPCG(ts, 0x54455354)).Perm(test.N)[:count]
-		ev := sim.Evaluate(cfg.Model(), net, testSet{test}, idx, ts, *workers, nil)
+		ev, err := sim.EvaluateContext(ctx, cfg.Model(), net, testSet{test}, idx, ts, *workers, nil)
+		if err != nil {
+			fmt.Fprintf(stderr, "dendrite test: interrupted during test %d of %d\n", r+1, *repeat)
+			return exitInterrupted
+		}
 		errs = append(errs, ev.ErrorPercent())
 		fmt.Fprintf(stdout, "test %d: error %.2f%% on %d images (%s weights)\n", r+1, ev.ErrorPercent(), count, *weights)
 	}

@@ -12,8 +12,44 @@ import (
 	"go/token"
 	"os"
 	"reflect"
+	"regexp"
 	"strings"
+	"unicode"
 )
+
+// fieldKeys returns a function that replaces the Go names of the Config
+// fields by their config keys, so that help text written in Go doc comments
+// ("required when FeedbackLearning is on") speaks the user's language
+// ("required when feedback_learning is on"). Only whole words with two or more
+// capitals are replaced: one-word names (Mode, Seed, Window) read as plain
+// words.
+func fieldKeys(fields []*ast.Field) func(string) string {
+	key := map[string]string{}
+	var names []string
+	for _, fld := range fields {
+		tag := reflect.StructTag(strings.Trim(fld.Tag.Value, "`"))
+		k, _, _ := strings.Cut(tag.Get("json"), ",")
+		for _, n := range fld.Names {
+			capitals := 0
+			for _, r := range n.Name {
+				if unicode.IsUpper(r) {
+					capitals++
+				}
+			}
+			if capitals >= 2 {
+				key[n.Name] = k
+				names = append(names, regexp.QuoteMeta(n.Name))
+			}
+		}
+	}
+	if len(names) == 0 {
+		return func(s string) string { return s }
+	}
+	re := regexp.MustCompile(`\b(` + strings.Join(names, "|") + `)\b`)
+	return func(s string) string {
+		return re.ReplaceAllStringFunc(s, func(m string) string { return key[m] })
+	}
+}
 
 func main() {
 	fs := token.NewFileSet()
@@ -28,8 +64,10 @@ func main() {
 		if !ok || ts.Name.Name != "Config" {
 			return true
 		}
+		fields := ts.Type.(*ast.StructType).Fields.List
+		keys := fieldKeys(fields)
 		var last string
-		for _, fld := range ts.Type.(*ast.StructType).Fields.List {
+		for _, fld := range fields {
 			doc := ""
 			if fld.Doc != nil {
 				doc = strings.Join(strings.Fields(fld.Doc.Text()), " ")
@@ -45,7 +83,7 @@ func main() {
 			for _, verb := range []string{"is ", "are "} {
 				doc = strings.TrimPrefix(doc, verb)
 			}
-			fmt.Fprintf(&b, "\t%q: %q,\n", key, doc)
+			fmt.Fprintf(&b, "\t%q: %q,\n", key, keys(doc))
 		}
 		return false
 	})

@@ -1,14 +1,14 @@
 //go:build unix
 
-package sweep
+package rundir
 
 import (
 	"errors"
 	"syscall"
 )
 
-// processAlive reports whether a process with this PID exists (on this host).
-func processAlive(pid int) bool {
+// ProcessAlive reports whether a process with this PID exists on this host.
+func ProcessAlive(pid int) bool {
 	if pid <= 0 {
 		return false
 	}
