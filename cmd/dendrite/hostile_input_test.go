@@ -165,6 +165,12 @@ func TestHostileStrictConfig(t *testing.T) {
 		{name: "yaml nested 9000 deep", setup: file("c.yaml", "etas: "+strings.Repeat("[", 9000)+strings.Repeat("]", 9000)+"\n"), args: cfgY(), code: 2, timeout: 5e9,
 			msg: `c\.yaml: config key "etas.*nested deeper than 32 levels`},
 		{name: "yaml alias bomb", setup: file("c.yaml", yamlBomb()), args: cfgY(), code: 2, timeout: 5e9, msg: `c\.yaml: yaml: document contains excessive aliasing`},
+		{name: "resume config.json FIFO", setup: both(fifo("run/config.json"), file("run/checkpoint.bin", "x")), args: []string{"train", "--resume", "{dir}/run", "--quiet"},
+			code: 2, timeout: 10e9, msg: `run/config\.json: is a named pipe \(FIFO\)`},
+		{name: "resume config.json /dev/zero", setup: func(t *testing.T, dir string) {
+			os.MkdirAll(filepath.Join(dir, "run"), 0o755)
+			os.Symlink("/dev/zero", filepath.Join(dir, "run", "config.json"))
+		}, args: []string{"train", "--resume", "{dir}/run", "--quiet"}, code: 2, msg: `run/config\.json: is a device`},
 		{name: "config file over 1 MiB", setup: file("c", `{"mode": "`+strings.Repeat("x", 1<<20)+`"}`), args: cfg(), code: 2, msg: `c: .*more than the limit of 1 MiB`},
 		{name: "config is /dev/zero", args: train("--config", "/dev/zero"), code: 2, msg: `/dev/zero: is a device, want a JSON or YAML config file`},
 		{name: "config is a FIFO", setup: fifo("c"), args: cfg(), code: 2, msg: `c: is a named pipe \(FIFO\)`, timeout: 10e9},
