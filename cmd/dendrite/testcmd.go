@@ -66,7 +66,7 @@ func testMain(args []string, stdout, stderr io.Writer) int {
 		return fail(stderr, "test", err)
 	}
 	cfgPath := rundir.Path(runDir, rundir.ConfigFile)
-	raw, err := os.ReadFile(cfgPath)
+	raw, err := config.ReadFileJSON(cfgPath)
 	if err != nil {
 		return fail(stderr, "test", fmt.Errorf("%s is not a complete run folder: %w", runDir, err))
 	}
