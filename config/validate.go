@@ -20,8 +20,13 @@ func (e *FieldError) Error() string {
 }
 
 // Validate checks every field and every combination of options, returning all
-// problems joined (each a *FieldError naming its key).
-func (c *Config) Validate() error {
+// problems joined (each a *FieldError naming its key). It is ValidateFor(10):
+// the output layer must read out MNIST's ten classes.
+func (c *Config) Validate() error { return c.ValidateFor(10) }
+
+// ValidateFor is Validate for data of the given number of classes (≥ 2): the
+// output layer must be a multiple of classes, one group per class.
+func (c *Config) ValidateFor(classes int) error {
 	var errs []error
 	bad := func(key string, got any, want string) { errs = append(errs, &FieldError{key, got, want}) }
 	opt := func(err error) {
@@ -54,8 +59,10 @@ func (c *Config) Validate() error {
 			bad("layers", c.Layers, fmt.Sprintf("sizes in [1, 100000] (layer %d is %d)", i, n))
 		}
 	}
-	if n := len(c.Layers); n > 0 && c.Layers[n-1]%10 != 0 {
-		bad("layers", c.Layers, fmt.Sprintf("an output layer (last size) that is a multiple of 10, one group per class (got %d)", c.Layers[n-1]))
+	if classes < 2 {
+		bad("layers", c.Layers, fmt.Sprintf("data of at least 2 classes to read out (got %d)", classes))
+	} else if n := len(c.Layers); n > 0 && c.Layers[n-1]%classes != 0 {
+		bad("layers", c.Layers, fmt.Sprintf("an output layer (last size) that is a multiple of %d, one group per class (got %d)", classes, c.Layers[n-1]))
 	}
 	if len(c.Etas) != len(c.Layers) {
 		bad("etas", c.Etas, fmt.Sprintf("%d learning rates, one per layer of %v", len(c.Layers), c.Layers))

@@ -54,6 +54,17 @@ type Network struct {
 	// SparseAmplify multiplies the rest by 1/(1−SparseFraction).
 	SparseFeedback, SparseAmplify bool
 	SparseFraction                float64
+	// Classes is the number of classes the output layer reads out, one
+	// group of Layers[last]/Classes neurons per class; 0 means 10 (MNIST).
+	Classes int
+}
+
+// NumClasses returns n.Classes, or 10 when it is 0.
+func (n Network) NumClasses() int {
+	if n.Classes == 0 {
+		return 10
+	}
+	return n.Classes
 }
 
 // Soma holds the conductances and reversal potentials of the somata

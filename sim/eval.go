@@ -2,23 +2,26 @@ package sim
 
 import (
 	"context"
+	"fmt"
 	"runtime"
 	"sync"
 
+	"github.com/dendrite-lab/dendrite/dataset"
 	"github.com/dendrite-lab/dendrite/model"
 	"github.com/dendrite-lab/dendrite/network"
 )
 
-// Images is what Evaluate needs of a data set.
-type Images interface {
-	Image(i int) []uint8
-	Label(i int) int
-}
+// Images is a labelled data set (see dataset.Images, of which this is
+// another name): *dataset.Set implements it, and so can any user type.
+type Images = dataset.Images
 
 // Evaluation is the outcome of a test.
 type Evaluation struct {
 	N, Wrong int
 	Pred     []int // prediction per tested position
+	// Err is set when the test did not run or did not finish (bad input,
+	// a cancelled context); N, Wrong and Pred are then incomplete.
+	Err error
 }
 
 // ErrorPercent is 100·wrong/n.
@@ -34,14 +37,41 @@ func (e Evaluation) ErrorPercent() float64 {
 // spike stream (seed, k), so the result does not depend on workers. If
 // activity is non-nil it is called (from the worker goroutine) after each
 // image with its position and the worker's Sim, e.g. to copy hidden rates.
+//
+// Every tested image must have the network's input size and a label in
+// [0, classes) (model.Network.Classes), and every index must lie in
+// [0, set.Len()); otherwise nothing runs and Evaluation.Err says which
+// position is wrong.
 func Evaluate(p model.Params, net *network.Net, set Images, idx []int, seed uint64, workers int, activity func(k int, s *Sim)) Evaluation {
-	ev, _ := EvaluateContext(context.Background(), p, net, set, idx, seed, workers, activity)
+	ev, err := EvaluateContext(context.Background(), p, net, set, idx, seed, workers, activity)
+	ev.Err = err
 	return ev
+}
+
+// checkTest reports the first tested position that cannot be classified.
+func checkTest(p model.Params, net *network.Net, set Images, idx []int) error {
+	classes := p.Network.NumClasses()
+	if err := checkShape(net, classes); err != nil {
+		return err
+	}
+	if set == nil {
+		return fmt.Errorf("sim: Evaluate: no data set (nil)")
+	}
+	pixels, n := net.Layers[0].In, set.Len()
+	for k, i := range idx {
+		if i < 0 || i >= n {
+			return fmt.Errorf("sim: Evaluate: position %d: index %d outside the set's [0, %d)", k, i, n)
+		}
+		if err := dataset.CheckExample(set.Image(i), set.Label(i), pixels, classes); err != nil {
+			return fmt.Errorf("sim: Evaluate: example %d: %w", i, err)
+		}
+	}
+	return nil
 }
 
 // EvaluateContext is Evaluate that checks ctx before each image: when ctx is
 // cancelled the workers stop after their current image and ctx's error is
-// returned with an incomplete Evaluation.
+// returned with an incomplete Evaluation (and in its Err).
 func EvaluateContext(ctx context.Context, p model.Params, net *network.Net, set Images, idx []int, seed uint64, workers int, activity func(k int, s *Sim)) (Evaluation, error) {
 	if workers <= 0 {
 		workers = runtime.GOMAXPROCS(0)
@@ -50,6 +80,10 @@ func EvaluateContext(ctx context.Context, p model.Params, net *network.Net, set 
 		workers = len(idx)
 	}
 	ev := Evaluation{N: len(idx), Pred: make([]int, len(idx))}
+	if err := checkTest(p, net, set, idx); err != nil {
+		ev.Err = err
+		return ev, err
+	}
 	if len(idx) == 0 {
 		return ev, ctx.Err()
 	}
@@ -84,6 +118,7 @@ func EvaluateContext(ctx context.Context, p model.Params, net *network.Net, set 
 	}
 	wg.Wait()
 	if err := ctx.Err(); err != nil {
+		ev.Err = err
 		return ev, err
 	}
 	for k, i := range idx {

@@ -32,11 +32,21 @@ type Result struct {
 	// Finite is false when the loss or a somatic average is NaN or infinite:
 	// the weights have blown up.
 	Finite bool
+	// Err is set when the example was refused (wrong image length, label
+	// out of range, a network the Sim cannot read out); nothing ran.
+	Err error
 }
 
 // Train presents one training example (docs/model.md#phases-and-averaging-windows): forward phase, target
 // phase, weight updates. The simulation is not reset between examples.
+//
+// An image whose length is not the network's input size or a label outside
+// [0, classes) is not trained: Train returns a Result whose Err says why
+// (and Pred −1), and the state is unchanged.
 func (s *Sim) Train(img []uint8, label int) Result {
+	if err := s.CheckExample(img, label); err != nil {
+		return Result{Label: label, Pred: -1, Err: err}
+	}
 	if s.par.Rate() {
 		return s.trainRate(img, label)
 	}
@@ -183,7 +193,7 @@ func (s *Sim) endPhase(forward bool, n int) {
 // readout returns the class whose output group has the largest mean of v.
 func (s *Sim) readout(v []float64) int {
 	best, bestV := 0, 0.0
-	for k := 0; k < 10; k++ {
+	for k := 0; k < s.classes; k++ {
 		m := 0.0
 		for i := k * s.npc; i < (k+1)*s.npc; i++ {
 			m += v[i]
@@ -298,8 +308,13 @@ func (s *Sim) recomputeQ(l int) {
 }
 
 // Classify presents one test image from rest for the test phase (docs/model.md#test-procedure-and-read-out)
-// and returns the predicted class. The state is reset before and after.
+// and returns the predicted class. The state is reset before and after. It
+// returns −1, without simulating, for an image whose length is not the
+// network's input size (see CheckExample).
 func (s *Sim) Classify(img []uint8) int {
+	if s.setupErr != nil || len(img) != s.pixels {
+		return -1
+	}
 	s.Reset()
 	if s.par.Rate() {
 		s.SetInput(img)

@@ -8,7 +8,9 @@ import (
 	"github.com/dendrite-lab/dendrite/neuron"
 )
 
-// Pixels is the number of input units (28×28 images).
+// Pixels is the number of input units of an MNIST network (28×28 images). A
+// Sim takes its input size from its network (Net.Layers[0].In) and its class
+// count from model.Network.Classes, so other sizes work too.
 const Pixels = 784
 
 // spikeSlot holds the non-zero spike counts of one population in one step.
@@ -110,6 +112,11 @@ type Sim struct {
 	// Trace, when set, is called after every training step (voltage recording).
 	Trace func(s *Sim, phase int, step int)
 	eig   *eigState
+
+	// pixels is the input size, classes the number of read-out groups;
+	// setupErr says why the network cannot be simulated (nil: it can).
+	pixels, classes int
+	setupErr        error
 }
 
 // New returns a Sim of the model p for net (the weights are shared, not
@@ -125,10 +132,18 @@ func New(p model.Params, net *network.Net, seed uint64) *Sim {
 	s.kB, s.kD, s.kI = so.KB(), so.KD(), so.KI()
 	s.spikingFF, s.spikingFB, s.cond = p.SpikingFeedforward, p.SpikingFeedback, so.Conductances
 	L := len(net.Layers)
-	s.npc = net.Out().N / 10
-	s.input = newPop(Pixels, s.mem)
-	s.inDense = make([]float64, Pixels)
-	s.inIdx, s.inRate = make([]int32, 0, Pixels), make([]float64, 0, Pixels)
+	s.classes = p.Network.NumClasses()
+	s.setupErr = checkShape(net, s.classes)
+	if s.setupErr == nil {
+		s.npc = net.Out().N / s.classes
+	}
+	s.pixels = Pixels
+	if len(net.Layers) > 0 {
+		s.pixels = net.Layers[0].In
+	}
+	s.input = newPop(s.pixels, s.mem)
+	s.inDense = make([]float64, s.pixels)
+	s.inIdx, s.inRate = make([]int32, 0, s.pixels), make([]float64, 0, s.pixels)
 	for p := range s.pixelRate {
 		s.pixelRate[p] = s.lamMax * float64(p) / 255
 	}
@@ -173,7 +188,7 @@ func New(p model.Params, net *network.Net, seed uint64) *Sim {
 	s.NoiseSrc = rand.NewPCG(seed, 0x4e4f495345)
 	s.phaseRNG = rand.New(s.PhaseSrc)
 	s.tab = defaultTable(&p)
-	maxRows := Pixels + s.mem
+	maxRows := s.pixels + s.mem
 	for _, ly := range net.Layers {
 		maxRows = max(maxRows, ly.In+s.mem, ly.Src+s.mem, ly.N+s.mem)
 	}

@@ -23,7 +23,7 @@ func (s *Sim) ValidateState(st *State) error {
 		}
 		return nil
 	}
-	if err := checkSpikes("input", st.Input, Pixels); err != nil {
+	if err := checkSpikes("input", st.Input, s.pixels); err != nil {
 		return err
 	}
 	for l, ls := range s.layers {
