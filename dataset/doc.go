@@ -1,5 +1,11 @@
-// Package dataset reads labelled image sets in the IDX format used by MNIST
-// and keeps them as bytes.
+// Package dataset holds the data of an experiment: the Images interface that
+// the simulator (package sim) and the trainer (run.Trainer) read, and Set, its
+// in-memory implementation, with readers for the IDX format of MNIST.
+//
+// Start with LoadMNIST for MNIST, or build a Set from your own bytes (any
+// Rows×Cols, any Classes ≥ 2), or implement Images for data kept elsewhere.
+// Pixels are bytes 0…255 and become input rates λmax·pixel/255 (see
+// Images); Check validates a whole set before use.
 //
 // ReadImages and ReadLabels parse IDX3 image files (magic 0x00000803) and
 // IDX1 label files (magic 0x00000801), gzip-compressed or not. LoadDir

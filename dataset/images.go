@@ -31,8 +31,13 @@ type Images interface {
 
 var _ Images = (*Set)(nil)
 
-// Len returns s.N.
-func (s *Set) Len() int { return s.N }
+// Len returns s.N (0 for a nil *Set).
+func (s *Set) Len() int {
+	if s == nil {
+		return 0
+	}
+	return s.N
+}
 
 // Label returns example i's label. It panics if i is out of range.
 func (s *Set) Label(i int) int { return int(s.Labels[i]) }

@@ -14,8 +14,11 @@ import (
 // embeddings of the hidden representations (paper Fig. 6C).
 // It returns ok = false, having written nothing, when ctx is cancelled.
 func (t *trainer) recordActivity(ctx context.Context, n int) (ok bool, err error) {
-	if n > t.test.N {
-		n = t.test.N
+	if t.dir == "" { // in memory: the recording only writes files
+		return true, nil
+	}
+	if n > t.test.Len() {
+		n = t.test.Len()
 	}
 	hidden := t.cfg.Layers[:len(t.cfg.Layers)-1]
 	acts := make([][]float64, len(hidden))
@@ -23,7 +26,7 @@ func (t *trainer) recordActivity(ctx context.Context, n int) (ok bool, err error
 		acts[m] = make([]float64, n*h)
 	}
 	idx := identity(n)
-	_, err = sim.EvaluateContext(ctx, t.cfg.Model(), t.net, labelled{t.test}, idx, testSeed(t.cfg.Seed, -2), t.workers, func(k int, s *sim.Sim) {
+	_, err = sim.EvaluateContext(ctx, t.par, t.net, t.test, idx, testSeed(t.cfg.Seed, -2), t.workers, func(k int, s *sim.Sim) {
 		for m, h := range hidden {
 			copy(acts[m][k*h:(k+1)*h], s.HiddenRates(m))
 		}
@@ -38,7 +41,7 @@ func (t *trainer) recordActivity(ctx context.Context, n int) (ok bool, err error
 	}
 	labels := make([]int64, n)
 	for i := range labels {
-		labels[i] = int64(t.test.Labels[i])
+		labels[i] = int64(t.test.Label(i))
 	}
 	return true, npy.WriteInt64File(rundir.Record(t.dir, "hidden_activity_labels.npy"), []int{n}, labels)
 }

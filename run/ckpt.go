@@ -14,6 +14,10 @@ func (t *trainer) checkpoint() error {
 		_, err2 := t.blowUp()
 		return err2
 	}
+	if t.dir == "" { // in memory (Trainer without Dir): nothing to write
+		t.snap.Store(t.summary(rundir.Interrupted))
+		return nil
+	}
 	w := checkpoint.NewWriter()
 	w.Bytes("config", t.cfg.JSON())
 	w.Int64s("pos", []int64{int64(t.epoch), int64(t.index), t.examples, t.tests, int64(t.wrong), int64(t.lossN), b2i(t.initialDone)})

@@ -1,6 +1,6 @@
 // Package run is the bookkeeping of an experiment: it turns a config.Config
-// and an output folder into a trained network and a run folder (layout in
-// docs/run-folder.md). It loads the data, builds or loads the weights, trains
+// and data into a trained network, in memory (Trainer, the place to start)
+// or with a run folder (Train, Trainer.Dir; layout in docs/run-folder.md). It loads the data, builds or loads the weights, trains
 // epoch by epoch with quick and full tests on the schedule of docs/model.md#training-schedule,
 // records what the config asks for, shows progress, writes checkpoints
 // atomically every N examples and at every epoch end, and resumes from them

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/dendrite-lab/dendrite/internal/stats"
+	"github.com/dendrite-lab/dendrite/model"
 	"github.com/dendrite-lab/dendrite/option"
 
 	"github.com/dendrite-lab/dendrite/config"
@@ -53,8 +54,11 @@ type Options struct {
 	// from the recorded ones.
 	AllowOtherData bool
 	// Train and Test, when set, are used instead of loading DataDir (which
-	// must still name where they came from, for provenance.json).
-	Train, Test *dataset.Set
+	// must still name where they came from, for provenance.json). Both or
+	// neither must be set: a Train without a Test is an error. Any image
+	// size and any number of classes ≥ 2 work (see dataset.Images), when the
+	// output layer is a multiple of the class count.
+	Train, Test dataset.Images
 	// Data, when set, describes Train and Test for provenance.json (saves
 	// digesting the files again when many runs share one data set).
 	Data *rundir.DataSource
@@ -88,8 +92,10 @@ type trainer struct {
 	cfg      *config.Config
 	dir      string
 	opts     Options
-	train    *dataset.Set
-	test     *dataset.Set
+	train    dataset.Images
+	test     dataset.Images
+	par      model.Params
+	hooks    Hooks
 	testName string
 	nTrain   int
 	net      *network.Net
@@ -179,38 +185,60 @@ func (t *trainer) guard(ctx context.Context) (*Summary, error) {
 // config, the paths (--out apart from --data and --init-weights), the data
 // and the initial weights. Only then is a folder replaced (--overwrite, and
 // only a run folder of ours) and the new run written.
+//
+// The config is resolved first (config.Config.Resolve: empty Etas are the
+// paper's rates) and validated against the data's class count. To train
+// without a run folder, or to get the trained network back, use Trainer.
 func Train(ctx context.Context, cfg config.Config, dir string, opts Options) (*Summary, error) {
-	if err := cfg.Validate(); err != nil {
-		return nil, err
+	_, s, err := trainInto(ctx, cfg, dir, opts, Hooks{})
+	return s, err
+}
+
+// classesOf is the class count the config is validated against: the given
+// training set's, else MNIST's 10.
+func classesOf(train dataset.Images) int {
+	if train == nil {
+		return 10
 	}
-	t := &trainer{cfg: &cfg, dir: dir, opts: opts, lastQuick: math.NaN()}
+	return train.NumClasses()
+}
+
+func trainInto(ctx context.Context, cfg config.Config, dir string, opts Options, hooks Hooks) (*trainer, *Summary, error) {
+	if dir == "" {
+		return nil, nil, errors.New("run: no output folder (use Trainer to train in memory)")
+	}
+	cfg.Resolve()
+	if err := cfg.ValidateFor(classesOf(opts.Train)); err != nil {
+		return nil, nil, err
+	}
+	t := &trainer{cfg: &cfg, dir: dir, opts: opts, lastQuick: math.NaN(), hooks: hooks}
 	if err := checkPaths(dir, &t.opts); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	var clear bool
 	if opts.Resume {
 		if !rundir.HasCheckpoint(dir) {
-			return nil, fmt.Errorf("--resume %s: no checkpoint (%s) to resume from", dir, rundir.CheckpointFile)
+			return nil, nil, fmt.Errorf("--resume %s: no checkpoint (%s) to resume from", dir, rundir.CheckpointFile)
 		}
 		if s, err := rundir.ReadSummary(dir); err == nil && s.Status == rundir.Aborted {
-			return nil, fmt.Errorf("--resume %s: the run was aborted by a second interrupt and cannot be resumed; start it again with --overwrite", dir)
+			return nil, nil, fmt.Errorf("--resume %s: the run was aborted by a second interrupt and cannot be resumed; start it again with --overwrite", dir)
 		}
 		data, prov, err := rundir.DataFor(dir, opts.DataDir)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		t.prov, t.opts.DataDir = prov, data
 	} else {
 		var err error
 		if clear, err = checkNewFolder(dir, opts.Overwrite); err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 	}
 	if err := t.loadData(); err != nil {
 		if opts.Resume && opts.DataDir == "" && t.prov != nil && t.opts.Train == nil {
 			err = fmt.Errorf("%w (the data recorded in %s; give --data to read a copy elsewhere)", err, rundir.ProvenanceFile)
 		}
-		return nil, err
+		return nil, nil, err
 	}
 	if opts.Resume && (t.opts.Train == nil || t.opts.Data != nil) {
 		var err error
@@ -224,36 +252,36 @@ func Train(ctx context.Context, cfg config.Config, dir string, opts Options) (*S
 				if errors.Is(err, rundir.ErrOtherData) {
 					err = fmt.Errorf("--resume %s: %w (pass --allow-other-data to continue on them anyway)", dir, err)
 				}
-				return nil, err
+				return nil, nil, err
 			}
 			t.notice("continuing on other data than the run recorded (--allow-other-data): %v", err)
 		}
 	}
 	if err := t.build(); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	if !opts.Resume {
 		prov, err := t.provenance()
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		if clear {
 			if err := rundir.Clear(dir); err != nil {
-				return nil, err
+				return nil, nil, err
 			}
 		}
 		if err := rundir.Create(dir); err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		t.prov = prov
 	}
 	unlock, err := rundir.Lock(dir)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	defer unlock()
 	if err := t.setup(); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	t.workers = cfg.Workers
 	if t.workers <= 0 {
@@ -266,7 +294,7 @@ func Train(ctx context.Context, cfg config.Config, dir string, opts Options) (*S
 	t.start = time.Now()
 	sum, err := t.guard(ctx)
 	t.prog.done()
-	return sum, err
+	return t, sum, err
 }
 
 // notice writes one line to Options.Notice (or Progress).
@@ -301,46 +329,77 @@ func (t *trainer) provenance() (*rundir.Provenance, error) {
 
 func (t *trainer) loadData() error {
 	train, test := t.opts.Train, t.opts.Test
-	if train == nil || test == nil {
-		var err error
-		train, test, err = dataset.LoadMNIST(t.opts.DataDir)
+	switch {
+	case train != nil && test == nil:
+		return errors.New("data: a training set without a test set; give both (Options.Test, Trainer.Test), or neither to load MNIST")
+	case train == nil && test != nil:
+		return errors.New("data: a test set without a training set; give both, or neither to load MNIST")
+	case train == nil:
+		tr, te, err := dataset.LoadMNIST(t.opts.DataDir)
 		if err != nil {
 			return err
 		}
+		train, test = tr, te
 	}
-	if train.N == 0 {
-		return fmt.Errorf("data: the training set holds no images")
+	if err := checkData("training set", train); err != nil {
+		return err
 	}
-	if test.N == 0 {
-		return fmt.Errorf("data: the test set holds no images")
+	if err := checkData("test set", test); err != nil {
+		return err
 	}
-	if train.Rows*train.Cols != sim.Pixels {
-		return fmt.Errorf("data: images are %d×%d, this model takes 28×28 (784) inputs", train.Rows, train.Cols)
+	rows, cols := train.Shape()
+	if r, c := test.Shape(); r != rows || c != cols {
+		return fmt.Errorf("data: training images are %d×%d, test images %d×%d; want one shape", rows, cols, r, c)
+	}
+	if k, kt := train.NumClasses(), test.NumClasses(); k != kt {
+		return fmt.Errorf("data: the training set has %d classes, the test set %d; want the same", k, kt)
+	}
+	if err := t.cfg.ValidateFor(train.NumClasses()); err != nil {
+		return err
 	}
 	t.testName = "test"
 	if v := t.cfg.Validation; v > 0 {
-		if v >= train.N {
-			return fmt.Errorf("config field \"validation\": got %d, want fewer than the %d training images", v, train.N)
+		n := train.Len()
+		if v >= n {
+			return fmt.Errorf("config field \"validation\": got %d, want fewer than the %d training images", v, n)
 		}
-		train, test = train.Split(train.N - v)
+		train, test = span{train, 0, n - v}, span{train, n - v, v}
 		t.testName = "validation"
-		if train.N == 0 || test.N == 0 {
-			return fmt.Errorf("config field \"validation\": got %d, leaves an empty training or validation set", v)
-		}
 	}
 	t.train, t.test = train, test
-	t.nTrain = train.N
+	t.nTrain = train.Len()
 	if n := t.cfg.TrainExamples; n > 0 {
-		if n > train.N {
-			return fmt.Errorf("config field \"train_examples\": got %d, want at most the %d training images", n, train.N)
+		if n > train.Len() {
+			return fmt.Errorf("config field \"train_examples\": got %d, want at most the %d training images", n, train.Len())
 		}
 		t.nTrain = n
 	}
-	if n := t.cfg.TestExamples; n > test.N {
-		return fmt.Errorf("config field \"test_examples\": got %d, want at most the %d %s images", n, test.N, t.testName)
+	if n := t.cfg.TestExamples; n > test.Len() {
+		return fmt.Errorf("config field \"test_examples\": got %d, want at most the %d %s images", n, test.Len(), t.testName)
+	}
+	t.par = t.cfg.Model()
+	t.par.Network.Classes = train.NumClasses()
+	return nil
+}
+
+// checkData checks a set's size, shape, classes and every example's length
+// and label once, so that training and tests cannot meet a bad example.
+func checkData(name string, set dataset.Images) error {
+	if err := dataset.Check(name, set); err != nil {
+		return fmt.Errorf("data: %w", err)
 	}
 	return nil
 }
+
+// span is examples [lo, lo+n) of a set (the validation split).
+type span struct {
+	dataset.Images
+	lo, n int
+}
+
+func (s span) Len() int            { return s.n }
+func (s span) Image(i int) []uint8 { return s.Images.Image(s.lo + i) }
+func (s span) Label(i int) int     { return s.Images.Label(s.lo + i) }
 
 // Seeds of the run's random streams, all derived from Config.Seed.
 func initRNG(seed uint64) *rand.Rand { return rand.New(rand.NewPCG(seed, 0x494e4954)) }
@@ -357,12 +416,14 @@ func (t *trainer) build() error {
 	cfg := t.cfg
 	hidden := cfg.Layers[:len(cfg.Layers)-1]
 	t.log = record.NewLog(hidden)
+	rows, cols := t.train.Shape()
+	pixels := rows * cols
 	if t.opts.Resume {
-		t.net = network.NewShape(sim.Pixels, cfg.Layers, cfg.Broadcast, cfg.FeedbackBias != option.BiasNone)
-		t.sim = sim.New(cfg.Model(), t.net, cfg.Seed)
+		t.net = network.NewShape(pixels, cfg.Layers, cfg.Broadcast, cfg.FeedbackBias != option.BiasNone)
+		t.sim = sim.New(t.par, t.net, cfg.Seed)
 		return nil
 	}
-	t.net = network.New(cfg.Model(), sim.Pixels, initRNG(cfg.Seed))
+	t.net = network.New(t.par, pixels, initRNG(cfg.Seed))
 	if t.opts.InitWeights != "" {
 		if err := t.net.Load(t.opts.InitWeights); err != nil {
 			return err
@@ -371,7 +432,7 @@ func (t *trainer) build() error {
 			t.net.Symmetrize(cfg.NoisySymmetric, cfg.SymmetricNoiseSD, initRNG(cfg.Seed^1))
 		}
 	}
-	t.sim = sim.New(cfg.Model(), t.net, cfg.Seed)
+	t.sim = sim.New(t.par, t.net, cfg.Seed)
 	t.epoch = 1
 	return nil
 }
@@ -405,13 +466,13 @@ func (t *trainer) elapsed() float64 { return t.priorWall + time.Since(t.start).S
 // within an image per worker and returns ok = false, leaving the trainer as
 // if the test had not started (a resumed run repeats it bit-identically).
 func (t *trainer) evaluate(ctx context.Context, n int, activity func(k int, s *sim.Sim)) (errPct float64, ok bool) {
-	if n <= 0 || n > t.test.N {
-		n = t.test.N
+	if n <= 0 || n > t.test.Len() {
+		n = t.test.Len()
 	}
 	seed := testSeed(t.cfg.Seed, t.tests)
-	idx := rand.New(rand.NewPCG(seed, 0x54455354)).Perm(t.test.N)[:n]
+	idx := testImages(t.cfg.Seed, t.tests, t.test.Len(), n)
 	t0 := time.Now()
-	ev, err := sim.EvaluateContext(ctx, t.cfg.Model(), t.net, labelled{t.test}, idx, seed, t.workers, activity)
+	ev, err := sim.EvaluateContext(ctx, t.par, t.net, t.test, idx, seed, t.workers, activity)
 	if err != nil {
 		return math.NaN(), false
 	}
@@ -424,9 +485,14 @@ func (t *trainer) evaluate(ctx context.Context, n int, activity func(k int, s *s
 	return ev.ErrorPercent(), true
 }
 
-type labelled struct{ *dataset.Set }
-
-func (l labelled) Label(i int) int { return int(l.Set.Labels[i]) }
+// testImages returns the test images of the run's test number k (0 = the
+// first test of the run, counting initial, quick, full and repeated tests
+// in order): the first n of a permutation of the test set's len indices
+// drawn from the seed and k. Every test thus draws its own images; a full
+// test (n = len) shows all of them, in that order.
+func testImages(seed uint64, k int64, len, n int) []int {
+	return rand.New(rand.NewPCG(testSeed(seed, k), 0x54455354)).Perm(len)[:n]
+}
 
 func (t *trainer) metric(kind string, testErr float64, trainErr float64) {
 	lm := math.NaN()
@@ -451,22 +517,34 @@ func (t *trainer) loop(ctx context.Context) (*Summary, error) {
 		t.log.FullTests = append(t.log.FullTests, e)
 		t.metric(rundir.KindInitial, e, math.NaN())
 		t.prog.test(rundir.KindInitial, e)
+		t.testHook(rundir.KindInitial, e)
 		t.initialDone = true
 	}
 	t.initialDone = true
 	trainedHere := 0
-	if cfg.RecordVoltages {
+	switch step := t.hooks.Step; {
+	case cfg.RecordVoltages && step != nil:
+		t.sim.Trace = func(s *sim.Sim, phase, k int) {
+			t.traceVoltages(s, phase, k)
+			step(s, phase, k)
+		}
+	case cfg.RecordVoltages:
 		t.sim.Trace = t.traceVoltages
+	case step != nil:
+		t.sim.Trace = step
 	}
 	for t.epoch <= cfg.Epochs {
-		perm := identity(t.train.N)
+		perm := identity(t.train.Len())
 		if cfg.Shuffle {
-			perm = epochPerm(cfg.Seed, t.epoch, t.train.N)
+			perm = epochPerm(cfg.Seed, t.epoch, t.train.Len())
 		}
 		for t.index < t.nTrain {
 			i := perm[t.index]
 			t0 := time.Now()
-			res := t.sim.Train(t.train.Image(i), int(t.train.Labels[i]))
+			res := t.sim.Train(t.train.Image(i), t.train.Label(i))
+			if res.Err != nil {
+				return nil, fmt.Errorf("training example %d: %w", i, res.Err)
+			}
 			t.trainTime += time.Since(t0)
 			if !res.Finite {
 				return t.blowUp()
@@ -475,6 +553,9 @@ func (t *trainer) loop(ctx context.Context) (*Summary, error) {
 			t.examples++
 			trainedHere++
 			t.recordExample(&res)
+			if h := t.hooks.Example; h != nil {
+				h(Example{Epoch: t.epoch, Position: t.index - 1, Index: i, Examples: t.examples, Result: &res, Sim: t.sim})
+			}
 			if cfg.QuickTestExamples > 0 && t.index%cfg.QuickTestEvery == 0 && t.index < t.nTrain {
 				// Quick tests are short and run to their end: the position
 				// after this example has no place for a half-done test.
@@ -484,6 +565,7 @@ func (t *trainer) loop(ctx context.Context) (*Summary, error) {
 				t.log.QuickAt = append(t.log.QuickAt, t.examples)
 				t.metric(rundir.KindQuick, e, 100*float64(t.wrong)/float64(t.index))
 				t.prog.test(rundir.KindQuick, e)
+				t.testHook(rundir.KindQuick, e)
 			}
 			t.prog.example(t.epoch, t.index, t.wrong, t.lastQuick, t.eta(trainedHere))
 			stop := ctx.Err() != nil || (t.opts.StopAfter > 0 && trainedHere >= t.opts.StopAfter)
@@ -508,10 +590,11 @@ func (t *trainer) loop(ctx context.Context) (*Summary, error) {
 		}
 		t.metric(rundir.KindFull, e, trainErr)
 		t.prog.epochEnd(t.epoch, e, trainErr)
+		t.testHook(rundir.KindFull, e)
 		if err := t.net.CheckFinite(); err != nil {
 			return t.blowUp()
 		}
-		if cfg.SaveEpochWeights {
+		if cfg.SaveEpochWeights && t.dir != "" {
 			if err := t.net.Save(rundir.EpochWeights(t.dir, t.epoch)); err != nil {
 				return nil, err
 			}
@@ -556,14 +639,14 @@ func (t *trainer) eta(trainedHere int) float64 {
 	epochsLeft := cfg.Epochs - t.epoch // after the current one
 	train := float64(epochsLeft*t.nTrain + t.nTrain - t.index)
 	full := cfg.TestExamples
-	if full <= 0 || full > t.test.N {
-		full = t.test.N
+	if full <= 0 || full > t.test.Len() {
+		full = t.test.Len()
 	}
 	tests := (epochsLeft + 1) * full
 	if cfg.RepeatTests > 1 {
 		tests += cfg.RepeatTests * full
 	}
-	tests += min(cfg.RecordHiddenActivity, t.test.N)
+	tests += min(cfg.RecordHiddenActivity, t.test.Len())
 	if q, every := cfg.QuickTestExamples, cfg.QuickTestEvery; q > 0 && every > 0 {
 		perEpoch := (t.nTrain - 1) / every
 		thisEpoch := perEpoch - t.index/every
@@ -636,6 +719,14 @@ func (t *trainer) blowUp() (*Summary, error) {
 	if err := t.net.CheckFinite(); err != nil {
 		where = err.Error()
 	}
+	if t.dir == "" {
+		err := fmt.Errorf("%w at training example %d (epoch %d, example %d of the epoch): %s. "+
+			"The learning rates are probably too large: try smaller values in config field \"etas\" (got %v)",
+			ErrBlowUp, t.examples+1, t.epoch, t.index+1, where, t.cfg.Etas)
+		s := t.summary(rundir.Failed)
+		s.Error = err.Error()
+		return s, err
+	}
 	err := fmt.Errorf("%w at training example %d (epoch %d, example %d of the epoch): %s. "+
 		"The learning rates are probably too large (etas = %v): try smaller --etas. The last good checkpoint (%s) was left as it was",
 		ErrBlowUp, t.examples+1, t.epoch, t.index+1, where, t.cfg.Etas, rundir.Path(t.dir, rundir.CheckpointFile))
@@ -648,6 +739,10 @@ func (t *trainer) blowUp() (*Summary, error) {
 }
 
 func (t *trainer) interrupted() (*Summary, error) {
+	if t.dir == "" {
+		s := t.summary(rundir.Interrupted)
+		return s, fmt.Errorf("%w at epoch %d, example %d of %d", ErrStopped, t.epoch, t.index, t.nTrain)
+	}
 	if err := t.log.Save(t.dir); err != nil {
 		return nil, err
 	}
@@ -673,8 +768,8 @@ func (t *trainer) summary(status rundir.Status) *Summary {
 		s.ExamplesPerSecond = float64(t.examples) / s.TrainSeconds
 	}
 	s.TestExamples = cfg.TestExamples
-	if s.TestExamples == 0 || s.TestExamples > t.test.N {
-		s.TestExamples = t.test.N
+	if s.TestExamples == 0 || s.TestExamples > t.test.Len() {
+		s.TestExamples = t.test.Len()
 	}
 	return s
 }
@@ -708,6 +803,7 @@ func (t *trainer) finish(ctx context.Context) (*Summary, error) {
 			repeats = append(repeats, e)
 			t.metric(rundir.KindRepeat, e, math.NaN())
 			t.prog.test(rundir.KindRepeat, e)
+			t.testHook(rundir.KindRepeat, e)
 		}
 	}
 	if n := cfg.RecordHiddenActivity; n > 0 {
@@ -719,11 +815,13 @@ func (t *trainer) finish(ctx context.Context) (*Summary, error) {
 			return rollback()
 		}
 	}
-	if err := t.net.Save(rundir.Weights(t.dir, "final")); err != nil {
-		return nil, err
-	}
-	if err := t.log.Save(t.dir); err != nil {
-		return nil, err
+	if t.dir != "" {
+		if err := t.net.Save(rundir.Weights(t.dir, "final")); err != nil {
+			return nil, err
+		}
+		if err := t.log.Save(t.dir); err != nil {
+			return nil, err
+		}
 	}
 	s := t.summary(rundir.Complete)
 	if n := len(t.log.FullTests); n > 0 {
@@ -736,8 +834,24 @@ func (t *trainer) finish(ctx context.Context) (*Summary, error) {
 		s.RepeatTestMean, s.RepeatTestSD = m, sd
 		s.FinalTestError = &m
 	}
+	if t.dir == "" {
+		return s, nil
+	}
 	if err := rundir.WriteSummary(t.dir, s); err != nil {
 		return nil, err
 	}
 	return s, nil
+}
+
+// testHook reports a test to Hooks.Test.
+func (t *trainer) testHook(kind string, e float64) {
+	if h := t.hooks.Test; h != nil {
+		ep := t.epoch
+		if kind == rundir.KindInitial {
+			ep = 0
+		} else if kind == rundir.KindRepeat {
+			ep = t.cfg.Epochs
+		}
+		h(TestResult{Kind: kind, Epoch: ep, Examples: t.examples, Error: e})
+	}
 }

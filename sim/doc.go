@@ -4,6 +4,23 @@
 // docs/model.md describes every equation and links to the function that
 // implements it.
 //
+// Most users train through run.Trainer, which drives a Sim; use a Sim
+// directly to present examples one at a time: New(params, net, seed), then
+// Train(img, label) per example and Evaluate for a test.
+//
+// # Input and read-out
+//
+// An image is a slice of bytes, one per input unit, of the network's input
+// size (Inputs: net.Layers[0].In, 784 for MNIST; any size works). Pixel j
+// drives input unit j at the rate λmax·pixel/255 spikes per step (a
+// Poisson count in spiking mode, the rate itself in rate mode). The output
+// layer is read out as model.Network.Classes groups (0 means MNIST's 10) of
+// consecutive neurons; the prediction is the group with the largest mean
+// somatic potential, and a training label k teaches group k. Train,
+// Classify and Evaluate refuse an image of another length, a label outside
+// [0, classes) and an output layer that is not a multiple of the class count
+// with an error (Result.Err, −1, Evaluation.Err), never a panic.
+//
 // # Model and machinery
 //
 // The equations themselves (somata, teaching, PSP kernel, plateau
