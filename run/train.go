@@ -207,6 +207,9 @@ func Train(ctx context.Context, cfg config.Config, dir string, opts Options) (*S
 		}
 	}
 	if err := t.loadData(); err != nil {
+		if opts.Resume && opts.DataDir == "" && t.prov != nil && t.opts.Train == nil {
+			err = fmt.Errorf("%w (the data recorded in %s; give --data to read a copy elsewhere)", err, rundir.ProvenanceFile)
+		}
 		return nil, err
 	}
 	if opts.Resume && (t.opts.Train == nil || t.opts.Data != nil) {
@@ -359,7 +362,7 @@ func (t *trainer) build() error {
 		t.sim = sim.New(cfg.Model(), t.net, cfg.Seed)
 		return nil
 	}
-	t.net = network.New(cfg, sim.Pixels, initRNG(cfg.Seed))
+	t.net = network.New(cfg.Model(), sim.Pixels, initRNG(cfg.Seed))
 	if t.opts.InitWeights != "" {
 		if err := t.net.Load(t.opts.InitWeights); err != nil {
 			return err
@@ -417,7 +420,7 @@ func (t *trainer) evaluate(ctx context.Context, n int, activity func(k int, s *s
 	t.tests++
 	// Simulated time runs on through tests (docs/model.md#training-schedule), as if the test
 	// images had been shown one after the other.
-	t.sim.Time += int64(n) * int64(t.cfg.TestPhase)
+	t.sim.TestsShown(n)
 	return ev.ErrorPercent(), true
 }
 
@@ -624,7 +627,7 @@ func (t *trainer) traceVoltages(s *sim.Sim, phase, step int) {
 		if A != nil {
 			a = A[i]
 		}
-		t.log.Volt = append(t.log.Volt, float64(ex), float64(phase), float64(step), float64(s.Time), float64(c.VoltageLayer), float64(i), a, B[i], C[i])
+		t.log.Volt = append(t.log.Volt, float64(ex), float64(phase), float64(step), float64(s.Now()), float64(c.VoltageLayer), float64(i), a, B[i], C[i])
 	}
 }
 
@@ -689,9 +692,10 @@ func nonNil(v []float64) []float64 {
 // run finishes).
 func (t *trainer) finish(ctx context.Context) (*Summary, error) {
 	cfg := t.cfg
-	tests0, time0, metrics0 := t.tests, t.sim.Time, len(t.log.Metrics)
+	tests0, time0, metrics0 := t.tests, t.sim.Now(), len(t.log.Metrics)
 	rollback := func() (*Summary, error) {
-		t.tests, t.sim.Time, t.log.Metrics = tests0, time0, t.log.Metrics[:metrics0]
+		t.tests, t.log.Metrics = tests0, t.log.Metrics[:metrics0]
+		t.sim.RewindTests(time0)
 		return t.interrupted()
 	}
 	var repeats []float64

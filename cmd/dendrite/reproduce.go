@@ -49,7 +49,7 @@ func reproduceMain(args []string, stdout, stderr io.Writer) int {
 	table := fs.Bool("table", false, "write the results page (--docs/results.md and --docs/results/) from --results")
 	results := fs.String("results", "results", "the results folder (--collect writes it, --table reads it)")
 	docs := fs.String("docs", "docs", "where --table writes results.md and results/")
-	if done, code := parse(fs, interleave(args), "reproduce", reproduceUsage, stdout, stderr); done {
+	if done, code := parse(fs, interleave(fs, args), "reproduce", reproduceUsage, stdout, stderr); done {
 		return code
 	}
 	if *list {

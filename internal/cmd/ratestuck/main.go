@@ -165,7 +165,7 @@ func finalUnits(units, classes *strings.Builder, dir, w string, seed int, test *
 	if err != nil {
 		return err
 	}
-	net := network.New(&cfg, test.Pixels(), rand.New(rand.NewPCG(1, 2)))
+	net := network.New(cfg.Model(), test.Pixels(), rand.New(rand.NewPCG(1, 2)))
 	if err := net.Load(rundir.Weights(dir, w)); err != nil {
 		return err
 	}
@@ -309,7 +309,7 @@ func early(b *strings.Builder, dir string, seed, examples int, test *dataset.Set
 	if err != nil {
 		return err
 	}
-	net := network.New(&cfg, test.Pixels(), rand.New(rand.NewPCG(1, 2)))
+	net := network.New(cfg.Model(), test.Pixels(), rand.New(rand.NewPCG(1, 2)))
 	if err := net.Load(rundir.Weights(dir, "final")); err != nil {
 		return err
 	}
