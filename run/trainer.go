@@ -81,8 +81,8 @@ type Hooks struct {
 	// Step is called after every simulation step of a training example in
 	// spiking mode (rate mode computes each phase in one go and has no
 	// steps), with the phase (sim.Forward, sim.Target) and the step; the
-	// Sim's views (Sim.Voltages, Sim.HiddenRates, Sim.PlateauTimes) are
-	// valid only during the call: copy what you keep.
+	// Sim's views of the step (Sim.Voltages, Sim.Rates, Sim.Spikes,
+	// Sim.InputSpikes) are valid only during the call: copy what you keep.
 	Step func(s *sim.Sim, phase, step int)
 }
 

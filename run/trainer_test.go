@@ -3,6 +3,8 @@ package run
 import (
 	"context"
 	"errors"
+	"fmt"
+	"math"
 	"math/rand/v2"
 	"path/filepath"
 	"reflect"
@@ -236,3 +238,48 @@ func TestTrainerStepHook(t *testing.T) {
 		t.Errorf("Step hook saw %v steps (forward, target), the examples ran %v; voltages finite %v", steps, want, finite)
 	}
 }
+
+// The Step hook's views: rates are λmax σ(C) of the step, and the spikes of
+// every population add up to the simulator's spike counter.
+func TestTrainerStepViews(t *testing.T) {
+	train, test := mnist(t)
+	cfg := smallCfg(func(c *config.Config) { c.Mode, c.TrainExamples, c.TestExamples = "spiking", 2, 5 })
+	var counted, prev int64
+	bad := ""
+	_, err := (&Trainer{Config: cfg, Train: train, Test: test, Hooks: Hooks{
+		Step: func(s *sim.Sim, phase, step int) {
+			idx, cnt := s.InputSpikes()
+			n := int64(len(idx))
+			for l := 0; l < 2; l++ {
+				_, _, C := s.Voltages(l)
+				for i, r := range s.Rates(l) {
+					if want := 0.2 * sigmoid(C[i]); math.Abs(r-want) > 1e-7*want {
+						bad = fmt.Sprintf("layer %d neuron %d: rate %g, want λmax σ(C) = %g", l, i, r, want)
+					}
+				}
+				idx, cnt = s.Spikes(l)
+				for k, j := range idx {
+					if int(j) >= len(C) || cnt[k] < 1 {
+						bad = fmt.Sprintf("layer %d: spike %d count %g", l, j, cnt[k])
+					}
+				}
+				n += int64(len(idx))
+			}
+			// the counter grows by the step's spiking units (checked from
+			// the second step on: the first's starting value is unknown)
+			if got := s.Counters().Spikes; counted > 0 && got-prev != n {
+				bad = fmt.Sprintf("step %d of phase %d: views show %d spiking units, the counter grew by %d", step, phase, n, got-prev)
+			}
+			prev = s.Counters().Spikes
+			counted += n
+		},
+	}}).Run(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if bad != "" || counted == 0 {
+		t.Errorf("%s (%d spikes seen)", bad, counted)
+	}
+}
+
+func sigmoid(x float64) float64 { return 1 / (1 + math.Exp(-x)) }
