@@ -63,7 +63,7 @@ func Check(name string, set Images) error {
 	}
 	n := set.Len()
 	if n <= 0 {
-		return fmt.Errorf("%s: holds no images", name)
+		return fmt.Errorf("%s holds no images", name)
 	}
 	rows, cols := set.Shape()
 	if rows <= 0 || cols <= 0 {
