@@ -248,8 +248,13 @@ func TestTrainerStepViews(t *testing.T) {
 	bad := ""
 	_, err := (&Trainer{Config: cfg, Train: train, Test: test, Hooks: Hooks{
 		Step: func(s *sim.Sim, phase, step int) {
-			idx, cnt := s.InputSpikes()
-			n := int64(len(idx))
+			in, inCnt := s.InputSpikes()
+			n := int64(len(in))
+			for k := range in {
+				if int(in[k]) >= 784 || inCnt[k] < 1 {
+					bad = fmt.Sprintf("input spike %d count %g", in[k], inCnt[k])
+				}
+			}
 			for l := 0; l < 2; l++ {
 				_, _, C := s.Voltages(l)
 				for i, r := range s.Rates(l) {
@@ -257,7 +262,7 @@ func TestTrainerStepViews(t *testing.T) {
 						bad = fmt.Sprintf("layer %d neuron %d: rate %g, want λmax σ(C) = %g", l, i, r, want)
 					}
 				}
-				idx, cnt = s.Spikes(l)
+				idx, cnt := s.Spikes(l)
 				for k, j := range idx {
 					if int(j) >= len(C) || cnt[k] < 1 {
 						bad = fmt.Sprintf("layer %d: spike %d count %g", l, j, cnt[k])
