@@ -180,7 +180,7 @@ func Run(opts Options) (*Report, error) {
 			if err != nil {
 				return nil, err
 			}
-			net := network.New(cfg, sim.Pixels, rand.New(rand.NewPCG(1, 99)))
+			net := network.New(cfg.Model(), sim.Pixels, rand.New(rand.NewPCG(1, 99)))
 			nTrain, nTest := sz.spikeTrain, sz.spikeTest
 			if mode == "rate" {
 				nTrain, nTest = sz.rateTrain, sz.rateTest
@@ -195,7 +195,7 @@ func Run(opts Options) (*Report, error) {
 		if err != nil {
 			return nil, err
 		}
-		net := network.New(cfg, sim.Pixels, rand.New(rand.NewPCG(1, 99)))
+		net := network.New(cfg.Model(), sim.Pixels, rand.New(rand.NewPCG(1, 99)))
 		w := trainWorkload(cfg, net, train, train.N)
 		w.Name = "rate train, full epoch"
 		progress(w)

@@ -233,6 +233,9 @@ func (r *Reader) get(name string, kind byte, want int) (section, error) {
 	return s, nil
 }
 
+// Name is the file name (or the name given to Read) that errors start with.
+func (r *Reader) Name() string { return r.name }
+
 // Has reports whether a section exists.
 func (r *Reader) Has(name string) bool { _, ok := r.sections[name]; return ok }
 
@@ -278,4 +281,30 @@ func (r *Reader) Bytes(name string) ([]byte, error) {
 		return nil, err
 	}
 	return append([]byte(nil), s.data...), nil
+}
+
+// ErrVersion is wrapped by the error of a part whose state format differs
+// from the one this build writes.
+var ErrVersion = errors.New("checkpoint from another build")
+
+// PartVersion writes the format version of a part's state (a part, e.g.
+// "sim" or "net", names its sections part/...). The part's owner bumps it
+// whenever its sections change.
+func (w *Writer) PartVersion(part string, v int64) { w.Int(part+"/version", v) }
+
+// CheckPartVersion returns an error wrapping ErrVersion unless the part was
+// written with format version want (a checkpoint whose part has no version
+// comes from a build before parts had versions).
+func (r *Reader) CheckPartVersion(part string, want int64) error {
+	if !r.Has(part + "/version") {
+		return fmt.Errorf("%s: %w: its %s state is in the format of an older build (before versioned parts); resume with that build or start the run again", r.name, ErrVersion, part)
+	}
+	v, err := r.Int(part + "/version")
+	if err != nil {
+		return err
+	}
+	if v != want {
+		return fmt.Errorf("%s: %w: its %s state has format version %d, this build reads version %d; resume with the build that wrote it or start the run again", r.name, ErrVersion, part, v, want)
+	}
+	return nil
 }

@@ -6,6 +6,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 )
 
@@ -111,4 +112,29 @@ func FuzzRead(f *testing.F) {
 			}
 		}
 	})
+}
+
+func TestPartVersion(t *testing.T) {
+	w := NewWriter()
+	w.PartVersion("sim", 2)
+	w.Int("net/x", 1)
+	var buf bytes.Buffer
+	if _, err := w.WriteTo(&buf); err != nil {
+		t.Fatal(err)
+	}
+	r, err := Read(buf.Bytes(), "state.ckpt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := r.CheckPartVersion("sim", 2); err != nil {
+		t.Fatalf("same version: %v", err)
+	}
+	err = r.CheckPartVersion("sim", 3)
+	if !errors.Is(err, ErrVersion) || !strings.Contains(err.Error(), "state.ckpt") || !strings.Contains(err.Error(), "version 2") {
+		t.Fatalf("other version: %v", err)
+	}
+	err = r.CheckPartVersion("net", 1)
+	if !errors.Is(err, ErrVersion) || !strings.Contains(err.Error(), "older build") {
+		t.Fatalf("unversioned part: %v", err)
+	}
 }

@@ -1,38 +1,36 @@
-// Package learn holds the learning rules of the segregated-dendrite model
-// (docs/model.md#learning-rules) as allocation-free vector functions: the output and
-// hidden-layer error signals, their backpropagation counterpart, the
-// feedback-weight error, the rank-one weight update in the presynaptic-major
-// storage of package network, and the angle between two updates.
+// Package learn applies the learning rules of package model to whole
+// layers as allocation-free vector functions: the output error and loss, the
+// backpropagated hidden error of the backprop comparison, the feedback-weight
+// error, the bias update and the angle between two updates
+// (docs/model.md#learning-rules). The hidden
+// layers' error and the rank-one weight update run in package sim's vector
+// kernels, which call the same model equations.
 package learn
 
 import (
 	"math"
 
+	"github.com/dendrite-lab/dendrite/model"
 	"github.com/dendrite-lab/dendrite/neuron"
 )
 
-// OutputDelta sets δ_out = k_D λmax σ'(C̄f) ⊙ (λ̄t − λmax σ(C̄f)) (docs/model.md#output-layer)
-// and returns the recorded loss mean_i (λ̄t_i − λmax σ(C̄f_i))².
-func OutputDelta(delta, cf, lamT []float64, kD, lamMax float64) (loss float64) {
+// OutputDelta sets δ_out = k_D λmax σ'(C̄f) ⊙ (λ̄t − λmax σ(C̄f)) (paper
+// Eq. 23, 28–29, docs/model.md#output-layer; model.Soma.OutputError per
+// neuron) and returns the
+// recorded loss mean_i (λ̄t_i − λmax σ(C̄f_i))².
+func OutputDelta(delta, cf, lamT []float64, soma model.Soma) (loss float64) {
 	for i, c := range cf {
-		s := neuron.Sigmoid(c)
-		e := lamT[i] - lamMax*s
-		delta[i] = kD * lamMax * s * (1 - s) * e
-		loss += e * e
+		d, sq := soma.OutputError(neuron.Sigmoid(c), lamT[i])
+		delta[i] = d
+		loss += sq
 	}
 	return loss / float64(len(cf))
 }
 
-// HiddenDelta sets δ = k_B λmax σ'(C̄f) ⊙ (αt − αf) (docs/model.md#hidden-layers).
-func HiddenDelta(delta, cf, alphaT, alphaF []float64, kB, lamMax float64) {
-	for i, c := range cf {
-		delta[i] = kB * lamMax * neuron.SigmoidPrime(c) * (alphaT[i] - alphaF[i])
-	}
-}
-
 // BackpropDelta sets δ_ℓ = k_B λmax σ'(C̄f_ℓ) ⊙ (W_{ℓ+1}ᵀ δ_{ℓ+1}) where wUp is
-// W_{ℓ+1} in presynaptic-major storage (n_ℓ×n_{ℓ+1}) (docs/model.md#backprop-comparison).
-func BackpropDelta(delta, cf, wUp, deltaUp []float64, kB, lamMax float64) {
+// W_{ℓ+1} in presynaptic-major storage (n_ℓ×n_{ℓ+1})
+// (docs/model.md#backprop-comparison; model.Soma.BackpropError per neuron).
+func BackpropDelta(delta, cf, wUp, deltaUp []float64, soma model.Soma) {
 	nu := len(deltaUp)
 	for j, c := range cf {
 		row := wUp[j*nu : (j+1)*nu]
@@ -40,31 +38,15 @@ func BackpropDelta(delta, cf, wUp, deltaUp []float64, kB, lamMax float64) {
 		for i, d := range deltaUp {
 			s += row[i] * d
 		}
-		delta[j] = kB * lamMax * neuron.SigmoidPrime(c) * s
+		delta[j] = soma.BackpropError(neuron.Sigmoid(c), s)
 	}
 }
 
-// FeedbackError sets ε = (λmax σ(C̄f) − αf) ⊙ σ'(Āf) (docs/model.md#feedback-learning; the later code's form).
-func FeedbackError(eps, cf, alphaF, aF []float64, lamMax float64) {
+// FeedbackError sets ε = (λmax σ(C̄f) − αf) ⊙ σ'(Āf)
+// (docs/model.md#feedback-learning; model.Soma.FeedbackError per neuron).
+func FeedbackError(eps, cf, alphaF, aF []float64, soma model.Soma) {
 	for i, c := range cf {
-		eps[i] = (lamMax*neuron.Sigmoid(c) - alphaF[i]) * neuron.SigmoidPrime(aF[i])
-	}
-}
-
-// AddOuter adds scale·δ pᵀ to W stored presynaptic-major (len(p)×len(δ)):
-// row j gains scale·p_j·δ. Rows with p_j = 0 are skipped, which is what makes
-// updates from sparse inputs cheap.
-func AddOuter(w []float64, scale float64, delta, p []float64) {
-	n := len(delta)
-	for j, pj := range p {
-		if pj == 0 {
-			continue
-		}
-		a := scale * pj
-		row := w[j*n : (j+1)*n : (j+1)*n]
-		for i, d := range delta {
-			row[i] += a * d
-		}
+		eps[i] = soma.FeedbackError(neuron.Sigmoid(c), alphaF[i], aF[i])
 	}
 }
 

@@ -3,17 +3,9 @@ package model
 import (
 	"math"
 
+	"github.com/dendrite-lab/dendrite/neuron"
 	"github.com/dendrite-lab/dendrite/option"
 )
-
-// Sigmoid is σ(x) = 1/(1+e^{−x}), computed without overflow for any x.
-func Sigmoid(x float64) float64 {
-	if x >= 0 {
-		return 1 / (1 + math.Exp(-x))
-	}
-	e := math.Exp(x)
-	return e / (1 + e)
-}
 
 // At returns the PSP kernel κ(s) = (e^{−s/τ_L} − e^{−s/τ_s})/(τ_L − τ_s) at
 // s > 0 steps after a spike (paper Methods, PSP kernel); a spike of the
@@ -37,7 +29,7 @@ func (k Kernel) Values() []float64 {
 }
 
 // Rate is a soma's firing rate λ = λmax σ(C) (paper Methods, spiking).
-func (s Soma) Rate(c float64) float64 { return s.LambdaMax * Sigmoid(c) }
+func (s Soma) Rate(c float64) float64 { return s.LambdaMax * neuron.Sigmoid(c) }
 
 // HiddenStep advances a hidden soma by one Euler step of 1 ms,
 // C ← C − g_L C + g_B (B − C) + g_A (A − C) (paper Methods, hidden neurons;
@@ -46,9 +38,15 @@ func (s Soma) HiddenStep(c, b, a float64) float64 {
 	return c + (-s.GL*c + s.GB*(b-c) + s.GA*(a-c))
 }
 
-// HiddenSteady is a hidden soma's steady state without apical input,
-// C = k_B B (used without conductance dynamics and in rate mode).
-func (s Soma) HiddenSteady(b float64) float64 { return s.KB() * b }
+// HiddenSteady sets hidden somata to their steady state without apical
+// input, C = k_B B (used without conductance dynamics and in rate mode).
+func (s Soma) HiddenSteady(C, B []float64) {
+	k := s.KB()
+	B = B[:len(C)]
+	for i, b := range B {
+		C[i] = k * b
+	}
+}
 
 // TeachingCurrent is the current of the teaching conductances g_E = y,
 // g_I = 1 − y at soma potential c: I = y (E_E − C) + (1 − y)(E_I − C)
@@ -65,9 +63,15 @@ func (s Soma) OutputStep(c, b, i float64) float64 {
 	return c + (-s.GL*c + s.GD*(b-c) + i)
 }
 
-// OutputSteady is an output soma's steady state without teaching,
+// OutputSteady sets output somata to their steady state without teaching,
 // C = k_D B.
-func (s Soma) OutputSteady(b float64) float64 { return s.KD() * b }
+func (s Soma) OutputSteady(C, B []float64) {
+	k := s.KD()
+	B = B[:len(C)]
+	for i, b := range B {
+		C[i] = k * b
+	}
+}
 
 // OutputTaught is an output soma's target-phase steady state without
 // conductance dynamics: the conductance steady state
@@ -84,7 +88,7 @@ func (s Soma) OutputTaught(b, y float64, t option.Teaching) float64 {
 // PlateauPotential is a hidden neuron's plateau α = σ(Ā) from the mean
 // apical potential over the averaging window (paper Methods, plateau
 // potentials).
-func PlateauPotential(meanA float64) float64 { return Sigmoid(meanA) }
+func PlateauPotential(meanA float64) float64 { return neuron.Sigmoid(meanA) }
 
 // OutputError is one output neuron's error signal and squared error
 // (paper Eq. 23, 28–29): with σf = σ(C̄f) and the target rate λ̄t,
@@ -94,10 +98,14 @@ func (s Soma) OutputError(sigF, lamT float64) (delta, sq float64) {
 	return s.KD() * s.LambdaMax * sigF * (1 - sigF) * e, e * e
 }
 
-// HiddenError is one hidden neuron's error signal (paper Eq. 30–35): with
-// σf = σ(C̄f), δ = k_B λmax σf (1 − σf) (αt − αf).
-func (s Soma) HiddenError(sigF, alphaT, alphaF float64) float64 {
-	return s.KB() * s.LambdaMax * (sigF * (1 - sigF)) * (alphaT - alphaF)
+// HiddenErrors sets a hidden layer's error signals (paper Eq. 30–35): with
+// σf = σ(C̄f) given in sigF, δ = k_B λmax σf (1 − σf) (αt − αf).
+func (s Soma) HiddenErrors(delta, sigF, alphaT, alphaF []float64) {
+	g := s.KB() * s.LambdaMax
+	sigF, alphaT, alphaF = sigF[:len(delta)], alphaT[:len(delta)], alphaF[:len(delta)]
+	for i, sv := range sigF {
+		delta[i] = g * (sv * (1 - sv)) * (alphaT[i] - alphaF[i])
+	}
 }
 
 // BackpropError is one hidden neuron's backpropagated error (paper's
@@ -111,6 +119,6 @@ func (s Soma) BackpropError(sigF, up float64) float64 {
 // ε = (λmax σ(C̄f) − αf) σ'(Āf): it moves the forward plateau towards the
 // forward rate (paper Methods, learning the feedback weights).
 func (s Soma) FeedbackError(sigF, alphaF, meanAF float64) float64 {
-	a := Sigmoid(meanAF)
+	a := neuron.Sigmoid(meanAF)
 	return (s.LambdaMax*sigF - alphaF) * (a * (1 - a))
 }

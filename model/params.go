@@ -27,9 +27,11 @@ type Params struct {
 	// SpikingFeedforward feeds filtered spikes (false: rates) to basal
 	// dendrites; SpikingFeedback does the same for apical dendrites.
 	SpikingFeedforward, SpikingFeedback bool
-	Phases                              Phases
-	Plateau                             Plateau
-	Learning                            Learning
+	// Network is the architecture and how its weights are initialised.
+	Network  Network
+	Phases   Phases
+	Plateau  Plateau
+	Learning Learning
 	// RecordBPAngle computes the angle between hidden layer 0's update and
 	// backprop's; RecordEigvals the eigenvalue conditions of Theorem 1.
 	RecordBPAngle, RecordEigvals bool
@@ -37,6 +39,22 @@ type Params struct {
 
 // Rate reports whether the parameters select the two-step rate mode.
 func (p *Params) Rate() bool { return p.Mode == option.Rate }
+
+// Network is a network's architecture and the options of its initialisation.
+type Network struct {
+	// Layers are the hidden layers' sizes and the output layer's, bottom to top.
+	Layers []int
+	// Broadcast feeds every hidden layer from the output layer; false feeds
+	// layer ℓ from layer ℓ+1.
+	Broadcast bool
+	// WeightOptimization draws the weights with the spreads that put the
+	// potentials in the sigmoid's working range.
+	WeightOptimization bool
+	// SparseFeedback zeroes SparseFraction of each feedback matrix, and
+	// SparseAmplify multiplies the rest by 1/(1−SparseFraction).
+	SparseFeedback, SparseAmplify bool
+	SparseFraction                float64
+}
 
 // Soma holds the conductances and reversal potentials of the somata
 // (paper Table 1; the membrane capacitance is 1 and the step 1 ms).

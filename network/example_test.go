@@ -16,7 +16,7 @@ func ExampleNew() {
 	cfg.Layers = []int{500, 10}
 	cfg.FeedbackBias = option.BiasFixed // the default, option.BiasNone, has no c
 	cfg.Resolve()
-	net := network.New(&cfg, 784, rand.New(rand.NewPCG(1, 1)))
+	net := network.New(cfg.Model(), 784, rand.New(rand.NewPCG(1, 1)))
 	for m, ly := range net.Layers {
 		fmt.Printf("layer %d: W %d×%d, feedback from %d units, bias c: %v\n", m, ly.N, ly.In, ly.Src, ly.FeedbackBias != nil)
 	}

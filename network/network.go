@@ -8,7 +8,7 @@ import (
 
 	"github.com/dendrite-lab/dendrite/option"
 
-	"github.com/dendrite-lab/dendrite/config"
+	"github.com/dendrite-lab/dendrite/model"
 	"github.com/dendrite-lab/dendrite/neuron"
 )
 
@@ -62,12 +62,13 @@ func NewShape(input int, sizes []int, broadcast, bias bool) *Net {
 	return net
 }
 
-// New builds and initialises a network for cfg, drawing from r (docs/model.md#weight-initialisation, #feedback-wiring, #feedback-bias).
-func New(cfg *config.Config, input int, r *rand.Rand) *Net {
-	bias := cfg.FeedbackBias != option.BiasNone
+// New builds and initialises the network of the model p, drawing from r (docs/model.md#weight-initialisation, #feedback-wiring, #feedback-bias).
+func New(p model.Params, input int, r *rand.Rand) *Net {
+	cfg := &p.Network
+	bias := p.Learning.FeedbackBias != option.BiasNone
 	net := NewShape(input, cfg.Layers, cfg.Broadcast, bias)
-	st := neuron.DefaultInitStats(cfg.LambdaMax)
-	paper := cfg.Profile == option.Paper
+	st := neuron.DefaultInitStats(p.Soma.LambdaMax)
+	paper := p.Profile == option.Paper
 	// u is the profile's centred uniform: u−0.5 ∈ (−½,½) (paper) or u' ∈ (−1,1) (head).
 	u := func() float64 {
 		if paper {
@@ -128,14 +129,14 @@ func New(cfg *config.Config, input int, r *rand.Rand) *Net {
 		}
 	}
 	// Feedback bias (docs/model.md#feedback-bias), from the dense Y before sparsification.
-	initBias(cfg, net, st, r)
+	initBias(&p, net, st, r)
 	if cfg.SparseFeedback {
 		for _, ly := range net.Layers[:L-1] {
 			ly.sparsify(cfg, r)
 		}
 	}
-	if cfg.Symmetric {
-		net.Symmetrize(cfg.NoisySymmetric, cfg.SymmetricNoiseSD, r)
+	if lr := p.Learning; lr.Symmetric {
+		net.Symmetrize(lr.NoisySymmetric, lr.SymmetricNoiseSD, r)
 	}
 	return net
 }
@@ -165,13 +166,14 @@ func chainProduct(lo *Layer, R []float64, hi *Layer) {
 	}
 }
 
-func initBias(cfg *config.Config, net *Net, st neuron.InitStats, r *rand.Rand) {
+func initBias(p *model.Params, net *Net, st neuron.InitStats, r *rand.Rand) {
+	cfg := &p.Network
 	for _, ly := range net.Layers[:len(net.Layers)-1] {
 		if ly.FeedbackBias == nil {
 			continue
 		}
 		switch {
-		case cfg.FeedbackBias == option.BiasFixed && cfg.WeightOptimization:
+		case p.Learning.FeedbackBias == option.BiasFixed && cfg.WeightOptimization:
 			// c = Y·r with r zero-mean, spread of "layer ℓ+1" (fan-in n_ℓ).
 			_, fsd := st.Weights(ly.N)
 			rv := make([]float64, ly.Src)
@@ -185,7 +187,7 @@ func initBias(cfg *config.Config, net *Net, st neuron.InitStats, r *rand.Rand) {
 				}
 				ly.FeedbackBias[i] = s
 			}
-		case cfg.FeedbackBias == option.BiasFixed:
+		case p.Learning.FeedbackBias == option.BiasFixed:
 			for i := range ly.FeedbackBias {
 				ly.FeedbackBias[i] = r.Float64() - 0.5
 			}
@@ -203,7 +205,7 @@ func initBias(cfg *config.Config, net *Net, st neuron.InitStats, r *rand.Rand) {
 
 // sparsify chooses ⌊fraction·size⌋ entries of Y uniformly without
 // replacement, stores them and applies the mask (docs/model.md#feedback-wiring).
-func (ly *Layer) sparsify(cfg *config.Config, r *rand.Rand) {
+func (ly *Layer) sparsify(cfg *model.Network, r *rand.Rand) {
 	size := len(ly.Y)
 	k := int(math.Floor(cfg.SparseFraction * float64(size)))
 	perm := r.Perm(size)

@@ -45,7 +45,7 @@ func meanSD(v []float64) (float64, float64) {
 func TestInitStatistics(t *testing.T) {
 	want := map[int][2]float64{784: {0.0187075, 0.504903}, 500: {0.0293333, 0.632115}, 100: {0.146667, 1.410410}}
 	for _, p := range []option.Profile{option.Paper, option.Head} {
-		net := New(cfg(t, p, []int{500, 100, 10}, nil), 784, rand.New(rand.NewPCG(1, 1)))
+		net := New(cfg(t, p, []int{500, 100, 10}, nil).Model(), 784, rand.New(rand.NewPCG(1, 1)))
 		for l, fanIn := range []int{784, 500, 100} {
 			m, sd := meanSD(net.Layers[l].W)
 			w := want[fanIn]
@@ -64,7 +64,7 @@ func TestInitStatistics(t *testing.T) {
 		}
 	}
 	// Paper broadcast feedback: Y_1 ~ U(±2.4435) zero mean; Y_0 = R_0 Y_1 with entry s.d. ≈ 8.9.
-	net := New(cfg(t, "paper", []int{500, 100, 10}, nil), 784, rand.New(rand.NewPCG(2, 2)))
+	net := New(cfg(t, "paper", []int{500, 100, 10}, nil).Model(), 784, rand.New(rand.NewPCG(2, 2)))
 	y1 := net.Layers[1].Y
 	lo, hi := math.Inf(1), math.Inf(-1)
 	for _, v := range y1 {
@@ -77,7 +77,7 @@ func TestInitStatistics(t *testing.T) {
 		t.Errorf("Y_0 s.d. %.2f, want ≈ 8.9", sd)
 	}
 	// The fixed paper bias c = Y·r has s.d. ≈ 1.3–1.5 for (500,10) layer 0 (docs/feedback-bias.md).
-	n1 := New(cfg(t, "paper", []int{500, 10}, nil), 784, rand.New(rand.NewPCG(3, 3)))
+	n1 := New(cfg(t, "paper", []int{500, 10}, nil).Model(), 784, rand.New(rand.NewPCG(3, 3)))
 	if _, sd := meanSD(n1.Layers[0].FeedbackBias); sd < 1.1 || sd > 1.7 {
 		t.Errorf("c_0 s.d. %.2f, want ≈ 1.3–1.5", sd)
 	}
@@ -86,8 +86,8 @@ func TestInitStatistics(t *testing.T) {
 func TestSparseFeedback(t *testing.T) {
 	for _, amp := range []bool{true, false} {
 		c := cfg(t, "paper", []int{500, 10}, func(c *config.Config) { c.SparseFeedback, c.SparseAmplify = true, amp })
-		dense := New(cfg(t, "paper", []int{500, 10}, nil), 784, rand.New(rand.NewPCG(4, 4)))
-		sp := New(c, 784, rand.New(rand.NewPCG(4, 4)))
+		dense := New(cfg(t, "paper", []int{500, 10}, nil).Model(), 784, rand.New(rand.NewPCG(4, 4)))
+		sp := New(c.Model(), 784, rand.New(rand.NewPCG(4, 4)))
 		zeros := 0
 		for i, v := range sp.Layers[0].Y {
 			if v == 0 {
@@ -116,7 +116,7 @@ func TestSparseFeedback(t *testing.T) {
 
 func TestSymmetric(t *testing.T) {
 	c := cfg(t, "paper", []int{50, 20, 10}, func(c *config.Config) { c.Symmetric = true })
-	net := New(c, 784, rand.New(rand.NewPCG(5, 5)))
+	net := New(c.Model(), 784, rand.New(rand.NewPCG(5, 5)))
 	// Y_1 = W_2ᵀ: Y_1 (math 20×10)[i][k] = W_2 (math 10×20)[k][i]; stored Y[k*20+i], W stored [i*10+k].
 	for i := 0; i < 20; i++ {
 		for k := 0; k < 10; k++ {
@@ -141,7 +141,7 @@ func TestSymmetric(t *testing.T) {
 
 func TestSaveLoad(t *testing.T) {
 	c := cfg(t, "paper", []int{30, 10}, func(c *config.Config) { c.FeedbackBias = option.BiasFixed })
-	net := New(c, 784, rand.New(rand.NewPCG(6, 6)))
+	net := New(c.Model(), 784, rand.New(rand.NewPCG(6, 6)))
 	dir := t.TempDir()
 	if err := net.Save(dir); err != nil {
 		t.Fatal(err)

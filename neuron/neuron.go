@@ -5,18 +5,6 @@ import (
 	"math/rand/v2"
 )
 
-// Kernel returns the PSP kernel κ(1..mem) for time constants tauS < tauL (ms,
-// with dt = 1 ms). Index d holds κ(d+1): the weight of a spike emitted d steps
-// ago (d = 0 is the current step).
-func Kernel(mem int, tauS, tauL float64) []float64 {
-	k := make([]float64, mem)
-	for d := range k {
-		s := float64(d + 1)
-		k[d] = (math.Exp(-s/tauL) - math.Exp(-s/tauS)) / (tauL - tauS)
-	}
-	return k
-}
-
 // Sigmoid is σ(x) = 1/(1+e^{−x}), computed without overflow for any x.
 func Sigmoid(x float64) float64 {
 	if x >= 0 {

@@ -2,12 +2,10 @@ package run
 
 import (
 	"fmt"
-	"math"
 
 	"github.com/dendrite-lab/dendrite/checkpoint"
 	"github.com/dendrite-lab/dendrite/config"
 	"github.com/dendrite-lab/dendrite/rundir"
-	"github.com/dendrite-lab/dendrite/sim"
 )
 
 // checkpoint writes the complete state atomically to dir/checkpoint/state.ckpt.
@@ -20,35 +18,8 @@ func (t *trainer) checkpoint() error {
 	w.Bytes("config", t.cfg.JSON())
 	w.Int64s("pos", []int64{int64(t.epoch), int64(t.index), t.examples, t.tests, int64(t.wrong), int64(t.lossN), b2i(t.initialDone)})
 	w.Float64s("posf", []float64{t.lossSum, t.elapsed(), t.priorTrn + t.trainTime.Seconds(), t.lastQuick})
-	for l, ly := range t.net.Layers {
-		p := fmt.Sprintf("net/%d/", l)
-		w.Float64s(p+"W", ly.W)
-		w.Float64s(p+"b", ly.B)
-		w.Float64s(p+"Y", ly.Y)
-		w.Float64s(p+"c", ly.FeedbackBias)
-		z := make([]int64, len(ly.Zero))
-		for i, v := range ly.Zero {
-			z[i] = int64(v)
-		}
-		w.Int64s(p+"zero", z)
-		w.Float64s(p+"gain", []float64{ly.Gain})
-	}
-	st := t.sim.State()
-	w.Int64s("sim/pos", []int64{int64(st.T), st.Time, int64(st.EigCount)})
-	for i, b := range st.Rand {
-		w.Bytes(fmt.Sprintf("sim/rand%d", i), b)
-	}
-	putSpikes(w, "sim/in", st.Input)
-	for l, ls := range st.Layers {
-		p := fmt.Sprintf("sim/%d/", l)
-		w.Float64s(p+"C", ls.C)
-		w.Float64s(p+"lam", ls.Lam)
-		putRows(w, p+"P", ls.P)
-		putRows(w, p+"Q", ls.Q)
-		putSpikes(w, p+"s", ls.Spikes)
-	}
-	putRows(w, "sim/eigjb", st.EigJB)
-	putRows(w, "sim/eigjg", st.EigJG)
+	t.net.SaveState(w)
+	t.sim.SaveState(w)
 	t.log.Checkpoint(w)
 	if err := w.WriteFile(rundir.Path(t.dir, rundir.CheckpointFile)); err != nil {
 		return err
@@ -64,76 +35,6 @@ func b2i(b bool) int64 {
 		return 1
 	}
 	return 0
-}
-
-func putRows(w *checkpoint.Writer, name string, rows [][]float64) {
-	w.Int(name+"/n", int64(len(rows)))
-	for i, r := range rows {
-		w.Float64s(fmt.Sprintf("%s/%d", name, i), r)
-	}
-}
-
-func getRows(r *checkpoint.Reader, name string) ([][]float64, error) {
-	n, err := r.Int(name + "/n")
-	if err != nil {
-		return nil, err
-	}
-	if n < 0 || n > 1<<20 {
-		return nil, fmt.Errorf("checkpoint: %s: %d rows", name, n)
-	}
-	rows := make([][]float64, n)
-	for i := range rows {
-		if rows[i], err = r.Float64s(fmt.Sprintf("%s/%d", name, i), -1); err != nil {
-			return nil, err
-		}
-		if len(rows[i]) == 0 {
-			rows[i] = nil
-		}
-	}
-	return rows, nil
-}
-
-func putSpikes(w *checkpoint.Writer, name string, s sim.Spikes) {
-	w.Int(name+"/n", int64(len(s.Idx)))
-	for d := range s.Idx {
-		idx := make([]int64, len(s.Idx[d]))
-		for i, v := range s.Idx[d] {
-			idx[i] = int64(v)
-		}
-		w.Int64s(fmt.Sprintf("%s/i%d", name, d), idx)
-		w.Float64s(fmt.Sprintf("%s/c%d", name, d), s.Cnt[d])
-	}
-}
-
-func getSpikes(r *checkpoint.Reader, name string) (sim.Spikes, error) {
-	var s sim.Spikes
-	n, err := r.Int(name + "/n")
-	if err != nil {
-		return s, err
-	}
-	if n < 0 || n > 1<<16 {
-		return s, fmt.Errorf("checkpoint: %s: %d slots", name, n)
-	}
-	for d := 0; d < int(n); d++ {
-		idx, err := r.Int64s(fmt.Sprintf("%s/i%d", name, d), -1)
-		if err != nil {
-			return s, err
-		}
-		cnt, err := r.Float64s(fmt.Sprintf("%s/c%d", name, d), len(idx))
-		if err != nil {
-			return s, err
-		}
-		ii := make([]int32, len(idx))
-		for i, v := range idx {
-			if v < 0 || v > math.MaxInt32 {
-				return s, fmt.Errorf("checkpoint: %s: spike index %d", name, v)
-			}
-			ii[i] = int32(v)
-		}
-		s.Idx = append(s.Idx, ii)
-		s.Cnt = append(s.Cnt, cnt)
-	}
-	return s, nil
 }
 
 // restore loads the checkpoint into a freshly built trainer.
@@ -174,77 +75,11 @@ func (t *trainer) restore() error {
 	if err := t.updateEpochs(savedEpochs); err != nil {
 		return err
 	}
-	for l, ly := range t.net.Layers {
-		p := fmt.Sprintf("net/%d/", l)
-		for _, x := range []struct {
-			name string
-			dst  []float64
-		}{{"W", ly.W}, {"b", ly.B}, {"Y", ly.Y}, {"c", ly.FeedbackBias}} {
-			v, err := r.Float64s(p+x.name, len(x.dst))
-			if err != nil {
-				return err
-			}
-			copy(x.dst, v)
-		}
-		z, err := r.Int64s(p+"zero", -1)
-		if err != nil {
-			return err
-		}
-		ly.Zero = ly.Zero[:0]
-		for _, v := range z {
-			if v < 0 || int(v) >= len(ly.Y) {
-				return fmt.Errorf("%s: sparse mask index %d out of range", path, v)
-			}
-			ly.Zero = append(ly.Zero, int(v))
-		}
-		g, err := r.Float64s(p+"gain", 1)
-		if err != nil {
-			return err
-		}
-		ly.Gain = g[0]
-	}
-	var st sim.State
-	sp, err := r.Int64s("sim/pos", 3)
-	if err != nil {
+	if err := t.net.LoadState(r); err != nil {
 		return err
 	}
-	st.T, st.Time, st.EigCount = int(sp[0]), sp[1], int(sp[2])
-	for i := range st.Rand {
-		if st.Rand[i], err = r.Bytes(fmt.Sprintf("sim/rand%d", i)); err != nil {
-			return err
-		}
-	}
-	if st.Input, err = getSpikes(r, "sim/in"); err != nil {
+	if err := t.sim.LoadState(r); err != nil {
 		return err
-	}
-	for l := range t.net.Layers {
-		p := fmt.Sprintf("sim/%d/", l)
-		var ls sim.LayerState
-		if ls.C, err = r.Float64s(p+"C", -1); err != nil {
-			return err
-		}
-		if ls.Lam, err = r.Float64s(p+"lam", -1); err != nil {
-			return err
-		}
-		if ls.P, err = getRows(r, p+"P"); err != nil {
-			return err
-		}
-		if ls.Q, err = getRows(r, p+"Q"); err != nil {
-			return err
-		}
-		if ls.Spikes, err = getSpikes(r, p+"s"); err != nil {
-			return err
-		}
-		st.Layers = append(st.Layers, ls)
-	}
-	if st.EigJB, err = getRows(r, "sim/eigjb"); err != nil {
-		return err
-	}
-	if st.EigJG, err = getRows(r, "sim/eigjg"); err != nil {
-		return err
-	}
-	if err := t.sim.Restore(&st); err != nil {
-		return fmt.Errorf("%s: %w", path, err)
 	}
 	if err := t.log.Restore(r); err != nil {
 		return fmt.Errorf("%s: %w", path, err)

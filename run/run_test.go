@@ -10,6 +10,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/dendrite-lab/dendrite/config"
 	"github.com/dendrite-lab/dendrite/dataset"
@@ -302,6 +303,9 @@ func TestBlowUpStopsWithMessage(t *testing.T) {
 	if s == nil || s.Status != "failed" {
 		t.Errorf("summary %+v", s)
 	}
+	if _, ok := s.TestError(); ok {
+		t.Errorf("a failed run reports a final test error: %+v", s)
+	}
 }
 
 func TestFolderSafety(t *testing.T) {
@@ -353,5 +357,54 @@ func TestSpikingLearnsMNIST(t *testing.T) {
 	t.Logf("spiking: test error %.1f%% after 10000 examples (%.0f ex/s)", *sum.FinalTestError, sum.ExamplesPerSecond)
 	if *sum.FinalTestError > 35 {
 		t.Errorf("test error %.1f%% after 10000 spiking examples, want ≤ 35%% (chance is 90%%)", *sum.FinalTestError)
+	}
+}
+
+// A second interrupt (Options.Abort) that the training goroutine cannot
+// answer within AbortWait returns at once: with no checkpoint yet the folder
+// is marked aborted, the lock is gone, and --resume refuses it.
+func TestAbortBeforeFirstCheckpoint(t *testing.T) {
+	cfg := cfgFor(t, func(c *config.Config) { c.Layers = []int{50, 10}; c.TrainExamples = 20000; c.TestExamples = 50 })
+	dir, err := os.MkdirTemp("", "dendrite-abort-")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer func() {
+		cancel()
+		time.Sleep(300 * time.Millisecond) // let the training goroutine see it
+		os.RemoveAll(dir)
+	}()
+	old := AbortWait
+	AbortWait = 20 * time.Millisecond
+	defer func() { AbortWait = old }()
+	abort := make(chan struct{})
+	close(abort)
+	o := opts(t)
+	o.Abort = abort
+	start := time.Now()
+	s, err := Train(ctx, cfg, dir, o)
+	if !errors.Is(err, ErrAborted) {
+		t.Fatalf("err %v, want ErrAborted", err)
+	}
+	if d := time.Since(start); d > 5*time.Second {
+		t.Errorf("returned after %v", d)
+	}
+	if s.Status != rundir.Aborted {
+		t.Errorf("status %q", s.Status)
+	}
+	if got, err := rundir.ReadSummary(dir); err != nil || got.Status != rundir.Aborted {
+		t.Errorf("summary.json %+v %v", got, err)
+	}
+	if _, err := os.Stat(rundir.Path(dir, rundir.LockFile)); err == nil {
+		t.Error("run.lock left behind")
+	}
+	o = opts(t)
+	o.Resume = true
+	if rundir.HasCheckpoint(dir) {
+		t.Skip("the training goroutine wrote a checkpoint meanwhile")
+	}
+	if _, err := Train(context.Background(), cfg, dir, o); err == nil || !strings.Contains(err.Error(), "checkpoint") {
+		t.Errorf("resume of an aborted run without checkpoint: %v", err)
 	}
 }

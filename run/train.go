@@ -62,6 +62,10 @@ type Options struct {
 	// checkpoint of the last finished example is written if the trainer is
 	// between examples within AbortWait, else the folder is marked aborted.
 	Abort <-chan struct{}
+	// OnStart, when set, is called once everything has been checked and the
+	// folder is ready, just before training starts (a command prints its
+	// "training …" line there, so that a refused run prints only its error).
+	OnStart func()
 	// Notice receives one-line notices about the run folder (an extended
 	// run's config, the data used on resume); nil = Progress.
 	Notice io.Writer
@@ -203,6 +207,9 @@ func Train(ctx context.Context, cfg config.Config, dir string, opts Options) (*S
 		}
 	}
 	if err := t.loadData(); err != nil {
+		if opts.Resume && opts.DataDir == "" && t.prov != nil && t.opts.Train == nil {
+			err = fmt.Errorf("%w (the data recorded in %s; give --data to read a copy elsewhere)", err, rundir.ProvenanceFile)
+		}
 		return nil, err
 	}
 	if opts.Resume && (t.opts.Train == nil || t.opts.Data != nil) {
@@ -251,6 +258,9 @@ func Train(ctx context.Context, cfg config.Config, dir string, opts Options) (*S
 	t.workers = cfg.Workers
 	if t.workers <= 0 {
 		t.workers = runtime.GOMAXPROCS(0)
+	}
+	if opts.OnStart != nil {
+		opts.OnStart()
 	}
 	t.prog = newProgress(opts, &cfg, t.nTrain)
 	t.start = time.Now()
@@ -352,7 +362,7 @@ func (t *trainer) build() error {
 		t.sim = sim.New(cfg.Model(), t.net, cfg.Seed)
 		return nil
 	}
-	t.net = network.New(cfg, sim.Pixels, initRNG(cfg.Seed))
+	t.net = network.New(cfg.Model(), sim.Pixels, initRNG(cfg.Seed))
 	if t.opts.InitWeights != "" {
 		if err := t.net.Load(t.opts.InitWeights); err != nil {
 			return err
@@ -410,7 +420,7 @@ func (t *trainer) evaluate(ctx context.Context, n int, activity func(k int, s *s
 	t.tests++
 	// Simulated time runs on through tests (docs/model.md#training-schedule), as if the test
 	// images had been shown one after the other.
-	t.sim.Time += int64(n) * int64(t.cfg.TestPhase)
+	t.sim.TestsShown(n)
 	return ev.ErrorPercent(), true
 }
 
@@ -617,7 +627,7 @@ func (t *trainer) traceVoltages(s *sim.Sim, phase, step int) {
 		if A != nil {
 			a = A[i]
 		}
-		t.log.Volt = append(t.log.Volt, float64(ex), float64(phase), float64(step), float64(s.Time), float64(c.VoltageLayer), float64(i), a, B[i], C[i])
+		t.log.Volt = append(t.log.Volt, float64(ex), float64(phase), float64(step), float64(s.Now()), float64(c.VoltageLayer), float64(i), a, B[i], C[i])
 	}
 }
 
@@ -682,9 +692,10 @@ func nonNil(v []float64) []float64 {
 // run finishes).
 func (t *trainer) finish(ctx context.Context) (*Summary, error) {
 	cfg := t.cfg
-	tests0, time0, metrics0 := t.tests, t.sim.Time, len(t.log.Metrics)
+	tests0, time0, metrics0 := t.tests, t.sim.Now(), len(t.log.Metrics)
 	rollback := func() (*Summary, error) {
-		t.tests, t.sim.Time, t.log.Metrics = tests0, time0, t.log.Metrics[:metrics0]
+		t.tests, t.log.Metrics = tests0, t.log.Metrics[:metrics0]
+		t.sim.RewindTests(time0)
 		return t.interrupted()
 	}
 	var repeats []float64

@@ -1,8 +1,21 @@
 // Package sim runs the segregated-dendrite network in time: one training
 // example's forward and target phases, the learning step at its end, and test
 // presentations, in the paper's spiking mode and in the non-spiking rate mode;
-// docs/model.md describes every equation and links to the function here that
+// docs/model.md describes every equation and links to the function that
 // implements it.
+//
+// # Model and machinery
+//
+// The equations themselves (somata, teaching, PSP kernel, plateau
+// potentials, the error signals of the learning rules) are written once, in
+// package model, and a Sim is built from a model.Params (see
+// config.Config.Model); sim does not depend on the run configuration. What
+// this package adds is machinery that evaluates those equations fast: the
+// event-driven sums, PSP traces, hashed spike draws and vector kernels below.
+// A plain dense reference stepper in the tests, written for clarity from the
+// same equations and drawing the same random numbers, checks the machinery:
+// TestReferenceStepper compares the two, weight for weight, for every option
+// in both modes.
 //
 // # Event-driven spiking
 //
@@ -31,7 +44,7 @@
 //
 // Every population (input, each layer) draws one 64-bit key per step from
 // SpikeSrc, so everything a checkpoint needs between steps is still the PCG
-// state that State and Restore carry. Unit i's uniform in that step is the
+// state that State and Restore (and SaveState, LoadState) carry. Unit i's uniform in that step is the
 // 53-bit u = (b·2²² + r)·2⁻⁵³, where b = unitBits(i, key) are 31 bits of a
 // keyed integer hash (two rounds of lowbias32) and r the top 22 bits of
 // SplitMix64's value at i. Counts are drawn by exact inversion of the Poisson

@@ -4,6 +4,7 @@ import (
 	"math"
 
 	"github.com/dendrite-lab/dendrite/learn"
+	"github.com/dendrite-lab/dendrite/model"
 	"github.com/dendrite-lab/dendrite/neuron"
 	"github.com/dendrite-lab/dendrite/option"
 )
@@ -52,7 +53,7 @@ func (s *Sim) Train(img []uint8, label int) Result {
 	s.setTarget(-1)
 	s.drawJitter()
 	s.runPhase(lenF, s.trainWindow(lenF), false, true, pfb, Forward)
-	res.EndF = s.Time
+	res.EndF = s.now
 	s.endPhase(true, lenF)
 	for _, ls := range s.layers[:len(s.layers)-1] {
 		copy(ls.plateauF, ls.plateauT)
@@ -65,7 +66,7 @@ func (s *Sim) Train(img []uint8, label int) Result {
 	s.setTarget(label)
 	s.drawJitter()
 	s.runPhase(lenT, s.trainWindow(lenT), true, false, false, Target)
-	res.EndT = s.Time
+	res.EndT = s.now
 	s.endPhase(false, lenT)
 	res.Loss, res.BPAngle = s.update()
 	if s.eig != nil {
@@ -120,12 +121,12 @@ func (s *Sim) runPhase(n, win int, teach, pin, pfb bool, phase int) {
 	fastPin := pin && s.spikingFF && n-win >= s.mem-1
 	fastPfb := pfb && s.spikingFB && n-win >= s.mem
 	for t := 0; t < n; t++ {
-		s.step(teach, t >= n-win, pin && !fastPin, pfb && !fastPfb)
+		s.step(stepOpts{teach: teach, acc: t >= n-win, pin: pin && !fastPin, pfb: pfb && !fastPfb})
 		if fastPin || fastPfb {
 			s.addWindowSpikes(t, n, win, fastPin, fastPfb)
 		}
 		if phase != Test {
-			s.Time++
+			s.now++
 			if s.Trace != nil {
 				s.Trace(s, phase, t)
 			}
@@ -158,21 +159,22 @@ func (s *Sim) endPhase(forward bool, n int) {
 		}
 		for i := range aD {
 			aD[i] = ls.sumA[i] / w
-			ls.plateauT[i] = float64(s.Time - 1)
+			ls.plateauT[i] = float64(s.now - 1)
 		}
-		sigmoids(alD, aD, 1) // α = σ(Ā), vectorised
+		sigmoids(alD, aD, 1) // α = σ(Ā): model.PlateauPotential, vectorised
 		if ls.aRing != nil {
-			// Jittered plateau: mean of A over the window ending d_i steps before the phase end.
+			// Jittered plateau: mean of A over the tw steps up to step
+			// n−1−d_i of the phase (its last step is aStep−1).
 			R := len(ls.aRing)
 			tw := s.par.Phases.TrainWindow()
 			for i := range aD {
 				d := ls.jitter[i]
 				sum := 0.0
 				for q := 0; q < tw; q++ {
-					sum += ls.aRing[((ls.nWin-d-q)%R+R)%R][i]
+					sum += ls.aRing[((ls.aStep-1-d-q)%R+R)%R][i]
 				}
-				alD[i] = neuron.Sigmoid(sum / float64(tw))
-				ls.plateauT[i] = float64(s.Time - 1 - int64(d))
+				alD[i] = model.PlateauPotential(sum / float64(tw))
+				ls.plateauT[i] = float64(s.now - 1 - int64(d))
 			}
 		}
 	}
@@ -200,13 +202,13 @@ func (s *Sim) update() (loss, angle float64) {
 	L := len(s.layers)
 	out := s.out()
 	angle = nan
-	loss = learn.OutputDelta(out.delta, out.cF, out.lamT, s.kD, s.lamMax)
+	loss = learn.OutputDelta(out.delta, out.cF, out.lamT, s.par.Soma)
 	needBP := lr.Backprop || s.par.RecordBPAngle
 	if needBP && lr.BackpropOrder == option.OrderPreUpdate {
 		up := out.delta
 		for l := L - 2; l >= 0; l-- {
 			ls := s.layers[l]
-			learn.BackpropDelta(ls.dbp, ls.cF, s.layers[l+1].ly.W, up, s.kB, s.lamMax)
+			learn.BackpropDelta(ls.dbp, ls.cF, s.layers[l+1].ly.W, up, s.par.Soma)
 			up = ls.dbp
 		}
 	}
@@ -214,22 +216,22 @@ func (s *Sim) update() (loss, angle float64) {
 	for l := L - 2; l >= 0; l-- {
 		ls := s.layers[l]
 		if lr.FeedbackLearning {
-			learn.FeedbackError(ls.eps, ls.cF, ls.alphaF, ls.aF, s.lamMax)
+			learn.FeedbackError(ls.eps, ls.cF, ls.alphaF, ls.aF, s.par.Soma)
 			eta := lr.FeedbackEtas[l]
-			learn.AddOuter(ls.ly.Y, eta, ls.eps, ls.pfbF)
+			addOuter(ls.ly.Y, eta, ls.eps, ls.pfbF)
 			if lr.FeedbackBias == option.BiasLearned {
 				learn.AddScaled(ls.ly.FeedbackBias, eta, ls.eps)
 			}
 			ls.ly.ApplyMask(false)
 			s.recomputeQ(l)
 		}
-		hiddenDelta(ls.delta, ls.cF, ls.alphaT, ls.alphaF, s.sig, s.kB, s.lamMax)
+		hiddenDelta(ls.delta, ls.cF, ls.alphaT, ls.alphaF, s.sig, &s.par.Soma)
 		if needBP && lr.BackpropOrder == option.OrderReference {
 			up := out.delta
 			if l < L-2 {
 				up = s.layers[l+1].dbp
 			}
-			learn.BackpropDelta(ls.dbp, ls.cF, s.layers[l+1].ly.W, up, s.kB, s.lamMax)
+			learn.BackpropDelta(ls.dbp, ls.cF, s.layers[l+1].ly.W, up, s.par.Soma)
 		}
 		if s.par.RecordBPAngle && l == 0 {
 			angle = learn.AngleDeg(ls.delta, ls.dbp)
@@ -340,4 +342,21 @@ func (s *Sim) Voltages(l int) (A, B, C []float64) {
 		A = ls.A
 	}
 	return A, ls.B, ls.C
+}
+
+// Now returns the absolute simulated time in ms: every training step, plus
+// the test phases that TestsShown counted.
+func (s *Sim) Now() int64 { return s.now }
+
+// TestsShown advances the simulated time by n test phases: time runs on
+// through tests as if their images had been shown one after the other (the
+// tests themselves run on other Sims, from rest).
+func (s *Sim) TestsShown(n int) { s.now += int64(n) * int64(s.par.Phases.Test) }
+
+// RewindTests sets the clock back to now, an earlier Now() after which only
+// TestsShown advanced it: the tests counted since were abandoned.
+func (s *Sim) RewindTests(now int64) {
+	if now <= s.now {
+		s.now = now
+	}
 }

@@ -19,7 +19,7 @@ func Example() {
 	if err := cfg.Validate(); err != nil {
 		panic(err)
 	}
-	net := network.New(&cfg, sim.Pixels, rand.New(rand.NewPCG(1, 2)))
+	net := network.New(cfg.Model(), sim.Pixels, rand.New(rand.NewPCG(1, 2)))
 	s := sim.New(cfg.Model(), net, 3)
 	img := make([]uint8, sim.Pixels)
 	for i := 300; i < 320; i++ {

@@ -152,14 +152,14 @@ func defaultTable(p *model.Params) *neuron.RateTable {
 }
 
 // somaHidden advances hidden somata by one Euler step of the conductance
-// model, C += −g_L C + g_B (B−C) + g_A (A−C).
-func somaHidden(C, B, A []float64, gL, gB, gA float64) {
-	if somaArch(C, B, A, gL, gB, gA) {
+// model, model.Soma.HiddenStep; the vector kernel computes the same sum.
+func somaHidden(C, B, A []float64, so *model.Soma) {
+	if somaArch(C, B, A, so.GL, so.GB, so.GA) {
 		return
 	}
 	B, A = B[:len(C)], A[:len(C)]
 	for i, c := range C {
-		C[i] = c + (-gL*c + gB*(B[i]-c) + gA*(A[i]-c))
+		C[i] = so.HiddenStep(c, B[i], A[i])
 	}
 }
 
@@ -279,10 +279,11 @@ func sigmoids(dst, x []float64, scale float64) {
 	}
 }
 
-// addOuter adds scale·δ pᵀ to w stored presynaptic-major (len(p)×len(δ)), as
-// learn.AddOuter: row j gains scale·p_j·δ, rows with p_j = 0 are skipped.
-// Long rows go through the vector kernel, short ones (the output layer's)
-// stay in a Go loop, where a call per row would cost more than the row.
+// addOuter adds scale·δ pᵀ to w stored presynaptic-major (len(p)×len(δ)):
+// row j gains scale·p_j·δ, and rows with p_j = 0 are skipped, which makes
+// updates from sparse inputs cheap. Long rows go through the vector kernel,
+// short ones (the output layer's) stay in a Go loop, where a call per row
+// would cost more than the row.
 func addOuter(w []float64, scale float64, delta, p []float64) {
 	n := len(delta)
 	if n < 32 {
@@ -308,17 +309,13 @@ func addOuter(w []float64, scale float64, delta, p []float64) {
 	}
 }
 
-// hiddenDelta sets δ = k_B λmax σ'(C̄f) ⊙ (αt − αf) (docs/model.md#hidden-layers), as
-// learn.HiddenDelta, with the sigmoids evaluated by the vector kernel into
-// the scratch sig (len ≥ len(δ)).
-func hiddenDelta(delta, cf, alphaT, alphaF, sig []float64, kB, lamMax float64) {
+// hiddenDelta sets δ by model.Soma.HiddenErrors (docs/model.md#hidden-layers),
+// with the sigmoids σ(C̄f)
+// evaluated by the vector kernel into the scratch sig (len ≥ len(δ)).
+func hiddenDelta(delta, cf, alphaT, alphaF, sig []float64, so *model.Soma) {
 	sig = sig[:len(delta)]
 	sigmoids(sig, cf, 1)
-	alphaT, alphaF = alphaT[:len(delta)], alphaF[:len(delta)]
-	g := kB * lamMax
-	for i, sv := range sig {
-		delta[i] = g * (sv * (1 - sv)) * (alphaT[i] - alphaF[i])
-	}
+	so.HiddenErrors(delta, sig, alphaT, alphaF)
 }
 
 // Counters is the work a Sim has simulated since New: spiking steps, spikes

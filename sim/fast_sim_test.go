@@ -21,7 +21,7 @@ func TestNoAllocations(t *testing.T) {
 	train, test := loadMNIST(t)
 	for _, mode := range []option.Mode{option.Spiking, option.Rate} {
 		cfg := newCfg(t, func(c *config.Config) { c.Mode = mode; c.Layers = []int{50, 20, 10} })
-		s := New(cfg.Model(), network.New(cfg, Pixels, randFor(1)), 2)
+		s := New(cfg.Model(), network.New(cfg.Model(), Pixels, randFor(1)), 2)
 		for i := 0; i < 3; i++ {
 			s.Train(train.Image(i), int(train.Labels[i]))
 			s.Classify(test.Image(i))
@@ -47,7 +47,7 @@ func TestNoAllocations(t *testing.T) {
 func TestRestoreContinuesIdentically(t *testing.T) {
 	train, _ := loadMNIST(t)
 	cfg := newCfg(t, func(c *config.Config) { c.Layers = []int{50, 20, 10}; c.RandPlateauTimes = true })
-	net := network.New(cfg, Pixels, randFor(4))
+	net := network.New(cfg.Model(), Pixels, randFor(4))
 	s := New(cfg.Model(), net, 5)
 	for i := 0; i < 3; i++ {
 		s.Train(train.Image(i), int(train.Labels[i]))
@@ -90,7 +90,7 @@ func TestRateTableLearnsLikeExact(t *testing.T) {
 	errs := map[bool][2]float64{}
 	preds := map[bool][]int{}
 	for _, table := range []bool{false, true} {
-		net := network.New(cfg, Pixels, randFor(1))
+		net := network.New(cfg.Model(), Pixels, randFor(1))
 		s := New(cfg.Model(), net, 3)
 		s.tab = nil
 		if table {
@@ -140,7 +140,7 @@ func TestClassifyWithoutApicalIdentical(t *testing.T) {
 	if cfg.GA != 0 {
 		t.Fatalf("paper profile g_A = %v", cfg.GA)
 	}
-	net := network.New(cfg, Pixels, randFor(6))
+	net := network.New(cfg.Model(), Pixels, randFor(6))
 	s := New(cfg.Model(), net, 7)
 	for i := 0; i < 20; i++ {
 		s.Train(train.Image(i), int(train.Labels[i]))
@@ -193,7 +193,7 @@ func TestClassifyWithoutApicalIdentical(t *testing.T) {
 func TestWindowSpikesMatchPerStep(t *testing.T) {
 	train, _ := loadMNIST(t)
 	cfg := newCfg(t, func(c *config.Config) { c.Layers = []int{50, 20, 10}; c.Broadcast = false })
-	net := network.New(cfg, Pixels, randFor(8))
+	net := network.New(cfg.Model(), Pixels, randFor(8))
 	for _, c := range []struct{ n, win int }{{50, 20}, {57, 27}, {40, 30}, {20, 11}, {20, 10}, {30, 25}} {
 		a, b := New(cfg.Model(), net.Clone(), 9), New(cfg.Model(), net.Clone(), 9)
 		for _, s := range []*Sim{a, b} {
@@ -205,7 +205,7 @@ func TestWindowSpikesMatchPerStep(t *testing.T) {
 			}
 		}
 		for k := 0; k < c.n; k++ {
-			a.step(false, k >= c.n-c.win, true, true)
+			a.step(stepOpts{acc: k >= c.n-c.win, pin: true, pfb: true})
 		}
 		b.runPhase(c.n, c.win, false, true, true, Forward)
 		for l := range a.layers {

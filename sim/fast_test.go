@@ -6,6 +6,7 @@ import (
 	"testing"
 	"unsafe"
 
+	"github.com/dendrite-lab/dendrite/model"
 	"github.com/dendrite-lab/dendrite/neuron"
 )
 
@@ -291,7 +292,7 @@ func TestTraceStep(t *testing.T) {
 	}
 }
 
-func neuronKernel(mem int) []float64 { return neuron.Kernel(mem, 3, 10) }
+func neuronKernel(mem int) []float64 { return model.Kernel{Mem: mem, TauS: 3, TauL: 10}.Values() }
 
 func TestSomaMatchesGo(t *testing.T) {
 	r := rand.New(rand.NewPCG(15, 16))
@@ -301,10 +302,14 @@ func TestSomaMatchesGo(t *testing.T) {
 			C[i], B[i], A[i] = r.NormFloat64()*3, r.NormFloat64()*3, r.NormFloat64()*3
 		}
 		want := append([]float64(nil), C...)
+		so := model.Soma{GL: 0.1, GB: 0.6, GA: 0.05}
 		for i, c := range want {
-			want[i] = c + (-0.1*c + 0.6*(B[i]-c) + 0.05*(A[i]-c))
+			want[i] = so.HiddenStep(c, B[i], A[i])
+			if w := c + (-0.1*c + 0.6*(B[i]-c) + 0.05*(A[i]-c)); w != want[i] {
+				t.Fatalf("model.Soma.HiddenStep = %v, want %v", want[i], w)
+			}
 		}
-		somaHidden(C, B, A, 0.1, 0.6, 0.05)
+		somaHidden(C, B, A, &so)
 		for i := range C {
 			if math.Abs(C[i]-want[i]) > 1e-14*(1+math.Abs(want[i])) {
 				t.Fatalf("n=%d i=%d: %.17g, want %.17g", n, i, C[i], want[i])
@@ -407,6 +412,19 @@ func TestAddOuterMatchesGo(t *testing.T) {
 					t.Fatalf("n=%d m=%d w[%d] = %.17g, want %.17g", n, m, i, w[i], want[i])
 				}
 			}
+		}
+	}
+}
+
+// addOuter by hand (moved from learn.AddOuter's test): presynaptic-major W
+// (3 inputs × 2 neurons); p has a zero entry, whose row is skipped.
+func TestAddOuterByHand(t *testing.T) {
+	w := []float64{1, 2, 3, 4, 5, 6}
+	addOuter(w, 10, []float64{1, -1}, []float64{0.5, 0, 2})
+	want := []float64{1 + 5, 2 - 5, 3, 4, 5 + 20, 6 - 20}
+	for i := range w {
+		if w[i] != want[i] {
+			t.Fatalf("W = %v, want %v", w, want)
 		}
 	}
 }

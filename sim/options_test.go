@@ -9,12 +9,10 @@ import (
 	"github.com/dendrite-lab/dendrite/option"
 )
 
-// Every option (config key) that changes learning runs in both modes, keeps the
-// weights finite, and (spiking) keeps the event-driven input equal to the
-// dense formula.
-func TestEveryOption(t *testing.T) {
-	train, _ := loadMNIST(t)
-	opts := map[string]func(*config.Config){
+// everyOption returns a change of the config for every option that changes
+// learning, by name.
+func everyOption() map[string]func(*config.Config) {
+	return map[string]func(*config.Config){
 		"layer-wise":        func(c *config.Config) { c.Broadcast = false },
 		"sparse":            func(c *config.Config) { c.SparseFeedback = true },
 		"sparse-no-amplify": func(c *config.Config) { c.SparseFeedback, c.SparseAmplify = true, false },
@@ -45,7 +43,14 @@ func TestEveryOption(t *testing.T) {
 		"20-outputs":             func(c *config.Config) { c.Layers = []int{30, 20, 20} },
 		"records":                func(c *config.Config) { c.RecordBPAngle, c.RecordEigvals = true, true },
 	}
-	for name, mut := range opts {
+}
+
+// Every option (config key) that changes learning runs in both modes, keeps the
+// weights finite, and (spiking) keeps the event-driven input equal to the
+// dense formula.
+func TestEveryOption(t *testing.T) {
+	train, _ := loadMNIST(t)
+	for name, mut := range everyOption() {
 		for _, mode := range []option.Mode{option.Spiking, option.Rate} {
 			t.Run(name+"/"+string(mode), func(t *testing.T) {
 				c := config.Default("paper")
@@ -57,7 +62,7 @@ func TestEveryOption(t *testing.T) {
 				if err := c.Validate(); err != nil {
 					t.Skipf("not a valid combination in %s mode: %v", mode, err)
 				}
-				net := network.New(&c, Pixels, randFor(3))
+				net := network.New(c.Model(), Pixels, randFor(3))
 				s := New(c.Model(), net, 4)
 				for i := 0; i < 6; i++ {
 					r := s.Train(train.Image(i), int(train.Labels[i]))
@@ -77,7 +82,7 @@ func TestEveryOption(t *testing.T) {
 				if mode == "spiking" && c.SpikingFeedforward {
 					s.SetInput(train.Image(9))
 					for k := 0; k < 12; k++ {
-						s.step(false, false, false, false)
+						s.step(stepOpts{})
 					}
 					for l := range s.layers {
 						want := denseB(s, l)

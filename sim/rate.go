@@ -2,15 +2,13 @@ package sim
 
 import (
 	"math"
-
-	"github.com/dendrite-lab/dendrite/neuron"
-	"github.com/dendrite-lab/dendrite/option"
 )
 
 var nan = math.NaN()
 
 // forwardRate computes the rate-mode feedforward pass (docs/model.md#rate-mode): for every
-// layer B = W r_below + b, C = k B (instantaneous), r = λmax σ(C). The input
+// layer B = W r_below + b, the steady state C = k B (model.Soma.HiddenSteady,
+// OutputSteady), r = λmax σ(C). The input
 // is sparse, so layer 0 touches only the rows of non-zero pixels; all rows of
 // a layer go through one addRows call.
 func (s *Sim) forwardRate() {
@@ -32,13 +30,11 @@ func (s *Sim) forwardRate() {
 			}
 		}
 		rs.sumTo(B, ly.B)
-		k := s.kB
-		if !ls.hidden {
-			k = s.kD
-		}
 		C := ls.C[:len(B)]
-		for i, b := range B {
-			C[i] = k * b
+		if ls.hidden {
+			s.par.Soma.HiddenSteady(C, B)
+		} else {
+			s.par.Soma.OutputSteady(C, B)
 		}
 		sigmoids(ls.lam, C, s.lamMax)
 	}
@@ -91,15 +87,11 @@ func (s *Sim) trainRate(img []uint8, label int) Result {
 	}
 	// target phase: only the output changes (hidden somata ignore the apical input)
 	s.setTarget(label)
+	so := &s.par.Soma
 	for i, b := range out.B {
-		var c float64
-		if s.par.Teaching == option.TeachingPaper {
-			c = s.kD*b + s.kI*((s.eE-s.eI)/2*out.y[i]+s.eI/2)
-		} else {
-			c = (s.gD*b + out.y[i]*s.eE + (1-out.y[i])*s.eI) / (s.gL + s.gD + 1)
-		}
+		c := so.OutputTaught(b, out.y[i], s.par.Teaching)
 		out.C[i] = c
-		out.lam[i] = s.lamMax * neuron.Sigmoid(c)
+		out.lam[i] = so.Rate(c)
 	}
 	copy(out.cT, out.C)
 	copy(out.lamT, out.lam)
@@ -107,8 +99,8 @@ func (s *Sim) trainRate(img []uint8, label int) Result {
 		ls := s.layers[l]
 		s.apicalRate(l, ls.aT, ls.alphaT)
 	}
-	s.Time += 4
-	res.EndF, res.EndT = s.Time-2, s.Time
+	s.now += 4
+	res.EndF, res.EndT = s.now-2, s.now
 	res.Loss, res.BPAngle = s.update()
 	if s.eig != nil {
 		res.MaxJacEig, res.MaxJacEigMeans, res.MaxWeightEig = s.eig.values(s)

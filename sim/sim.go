@@ -6,7 +6,6 @@ import (
 	"github.com/dendrite-lab/dendrite/model"
 	"github.com/dendrite-lab/dendrite/network"
 	"github.com/dendrite-lab/dendrite/neuron"
-	"github.com/dendrite-lab/dendrite/option"
 )
 
 // Pixels is the number of input units (28×28 images).
@@ -43,8 +42,12 @@ type layer struct {
 	// window accumulators
 	sumC, sumLam, sumA, sumPin, sumPfb []float64
 	nWin                               int
-	aRing                              [][]float64 // apical history for jittered plateaus
-	jitter                             []int
+	// aRing holds A of the last len(aRing) steps of the phase, every step,
+	// for jittered plateaus (window plus the largest jitter); aStep counts
+	// the phase's steps.
+	aRing  [][]float64
+	aStep  int
+	jitter []int
 
 	// end-of-phase results
 	cF, lamF, aF, alphaF, pinF, pfbF []float64
@@ -67,8 +70,8 @@ type Sim struct {
 	phaseRNG, jitterRNG, noiseRNG           *rand.Rand
 
 	t int // step counter of the current run of steps (ring index)
-	// Time is the absolute simulated time in ms over all training steps.
-	Time int64
+	// now is the absolute simulated time in ms (see Now).
+	now int64
 
 	// input of the current example
 	inIdx   []int32
@@ -225,6 +228,7 @@ func (ls *layer) clearWindow() {
 	clear(ls.sumPin)
 	clear(ls.sumPfb)
 	ls.nWin = 0
+	ls.aStep = 0
 }
 
 // SetInput sets the image presented from now on (pixels 0…255, row-major).
@@ -277,19 +281,24 @@ func (s *Sim) fbSource(l int) int {
 	return l + 1
 }
 
-// step advances the spiking simulation by one 1-ms step (docs/model.md#one-time-step). teach
-// turns the output's teaching conductances on; acc accumulates the averaging
-// window (and the presynaptic PSP averages when pin, the feedback ones when pfb).
-func (s *Sim) step(teach, acc, pin, pfb bool) {
-	mem := s.mem
-	slot := s.t % mem
-	k := s.kernel
-	L := len(s.layers)
-	rs := &s.rows
+// stepOpts says what a step does besides advancing the dynamics.
+type stepOpts struct {
+	teach bool // the output's teaching conductances are on (target phase)
+	acc   bool // the step is in the averaging window
+	pin   bool // the window also averages the presynaptic PSPs (forward phase)
+	pfb   bool // and the apical ones (forward phase with feedback learning)
+}
+
+// step advances the spiking simulation by one 1-ms step, bottom to top
+// (docs/model.md#one-time-step): input spikes, then for each layer its basal
+// potential, its apical potential (hidden layers), its soma, its rate and its
+// spikes; o says whether the output is taught and what the step averages.
+func (s *Sim) step(o stepOpts) {
+	teach, acc, pin, pfb := o.teach, o.acc, o.pin, o.pfb
+	slot := s.t % s.mem
 	if s.tracesDirty {
 		s.rebuildTraces()
 	}
-	// 1. input spikes
 	if s.spikingFF {
 		in := &s.input.ring[slot]
 		in.reset()
@@ -297,135 +306,35 @@ func (s *Sim) step(teach, acc, pin, pfb bool) {
 		s.ctr.Spikes += int64(len(in.idx))
 	}
 	for l, ls := range s.layers {
-		ly := ls.ly
+		s.basal(l, ls, slot)
 		n := ls.n
-		B := ls.B
-		// basal / dendritic potential
-		if s.spikingFF {
-			// P(t) = W S(t): one weight row per spike; it replaces P(t−mem)
-			// in the ring, and B = b + Σ_d κ(d+1) P(t−d) follows from the
-			// traces (see traceCoef).
-			sl := &s.belowPop(l).ring[slot]
-			pn := s.zeros[:n]
-			if len(sl.idx) != 0 {
-				rs.begin(n)
-				for q, j := range sl.idx {
-					rs.add(ly.W[int(j)*n:int(j)*n+n], sl.cnt[q])
-				}
-				pn = s.pnew[:n]
-				rs.sumTo(pn, nil)
-				s.ctr.SynEvents += int64(len(sl.idx) * n)
-			}
-			traceStep(&s.tc, ls.x1, ls.x2, B, ly.B, pn, ls.P[slot])
-		} else {
-			rs.begin(n)
-			for j, rj := range s.belowRate(l) {
-				if rj != 0 {
-					rs.add(ly.W[j*n:j*n+n], rj)
-				}
-			}
-			rs.sumTo(B, ly.B)
-		}
 		C, lam := ls.C[:n], ls.lam[:n]
-		B = B[:n]
+		if ls.hidden {
+			s.apical(l, ls, slot, acc && pfb)
+			if ls.aRing != nil {
+				// every step, not only the window's: a plateau d steps
+				// early averages A over steps before the window
+				copy(ls.aRing[ls.aStep%len(ls.aRing)], ls.A)
+				ls.aStep++
+			}
+			s.hiddenSoma(ls)
+		} else {
+			s.outputSoma(ls, teach)
+		}
+		rates(lam, C, s.tab, s.lamMax)
 		cur := &ls.spikes.ring[slot]
 		cur.reset()
-		sumC, sumLam := ls.sumC[:n], ls.sumLam[:n]
-		tab, lmax := s.tab, s.lamMax
-		if ls.hidden {
-			A := ls.A[:n]
-			switch {
-			case s.noApical:
-				// a test with g_A = 0: A reaches nothing a test reports
-			case s.spikingFB:
-				src := &s.layers[s.fbSource(l)].spikes
-				if acc && pfb {
-					// read now: later in this step the source overwrites the oldest slot
-					addFiltered(ls.sumPfb, src, slot, 1, mem, k)
-				}
-				// A = c + Σ_d κ(d+1) Q(t−1−d), formed when the source spiked
-				copy(A, ls.aNext)
-			default:
-				rs.begin(n)
-				src := s.layers[s.fbSource(l)].lam // still the previous step's rates
-				if acc && pfb {
-					for q, rq := range src {
-						ls.sumPfb[q] += rq
-					}
-				}
-				for q, rq := range src {
-					if rq != 0 {
-						rs.add(ly.Y[q*n:q*n+n], rq)
-					}
-				}
-				rs.sumTo(A, ly.FeedbackBias)
-			}
-			if s.cond {
-				somaHidden(C, B, A, s.gL, s.gB, s.gA)
-			} else {
-				for i, b := range B {
-					C[i] = s.kB * b
-				}
-			}
-			rates(lam, C, tab, lmax)
-			drawSpikes(cur, lam, nil, s.SpikeSrc.Uint64(), s.u31, s.mask)
-			if acc {
-				addTo(sumC, C)
-				addTo(sumLam, lam)
-				if !s.noApical {
-					addTo(ls.sumA, A)
-				}
-			}
-		} else {
-			y := ls.y[:n]
-			for i := 0; i < n; i++ {
-				c := C[i]
-				b := B[i]
-				switch {
-				case s.cond:
-					I := 0.0
-					if teach {
-						I = y[i]*(s.eE-c) + (1-y[i])*(s.eI-c)
-					}
-					c += -s.gL*c + s.gD*(b-c) + I
-				case !teach:
-					c = s.kD * b
-				case s.par.Teaching == option.TeachingPaper:
-					c = s.kD*b + s.kI*((s.eE-s.eI)/2*y[i]+s.eI/2)
-				default:
-					c = (s.gD*b + y[i]*s.eE + (1-y[i])*s.eI) / (s.gL + s.gD + 1)
-				}
-				C[i] = c
-			}
-			rates(lam, C, tab, lmax)
-			drawSpikes(cur, lam, nil, s.SpikeSrc.Uint64(), s.u31, s.mask)
-			if acc {
-				addTo(sumC, C)
-				addTo(sumLam, lam)
+		drawSpikes(cur, lam, nil, s.SpikeSrc.Uint64(), s.u31, s.mask)
+		s.ctr.Spikes += int64(len(cur.idx))
+		if acc {
+			addTo(ls.sumC[:n], C)
+			addTo(ls.sumLam[:n], lam)
+			if ls.hidden && !s.noApical {
+				addTo(ls.sumA, ls.A[:n])
 			}
 		}
-		s.ctr.Spikes += int64(len(cur.idx))
-		// This layer's spikes feed the apical projections of the layers it is the feedback source of.
 		if s.spikingFB && !s.noApical {
-			for h := 0; h < L-1; h++ {
-				if s.fbSource(h) != l {
-					continue
-				}
-				// Q(t) = Y S(t) enters h's apical traces; aNext is h's A of the next step.
-				hs := s.layers[h]
-				hn := hs.n
-				qn := s.zeros[:hn]
-				if len(cur.idx) != 0 {
-					rs.begin(hn)
-					for q, j := range cur.idx {
-						rs.add(hs.ly.Y[int(j)*hn:int(j)*hn+hn], cur.cnt[q])
-					}
-					qn = s.pnew[:hn]
-					rs.sumTo(qn, nil)
-					s.ctr.SynEvents += int64(len(cur.idx) * hn)
-				}
-				traceStep(&s.tc, hs.y1, hs.y2, hs.aNext, hs.apicalBias(s.zeros), qn, hs.Q[slot])
-			}
+			s.feedbackSpikes(l, cur, slot)
 		}
 	}
 	if acc {
@@ -435,15 +344,137 @@ func (s *Sim) step(teach, acc, pin, pfb bool) {
 	s.ctr.Steps++
 }
 
+// basal sets layer l's basal (output: dendritic) potential B = W p_in + b
+// from the spikes (or, without spiking feedforward, the rates) below.
+func (s *Sim) basal(l int, ls *layer, slot int) {
+	ly, n, rs := ls.ly, ls.n, &s.rows
+	if !s.spikingFF {
+		rs.begin(n)
+		for j, rj := range s.belowRate(l) {
+			if rj != 0 {
+				rs.add(ly.W[j*n:j*n+n], rj)
+			}
+		}
+		rs.sumTo(ls.B, ly.B)
+		return
+	}
+	// P(t) = W S(t): one weight row per spike; it replaces P(t−mem) in the
+	// ring, and B = b + Σ_d κ(d+1) P(t−d) follows from the traces (see
+	// traceCoef).
+	sl := &s.belowPop(l).ring[slot]
+	pn := s.zeros[:n]
+	if len(sl.idx) != 0 {
+		rs.begin(n)
+		for q, j := range sl.idx {
+			rs.add(ly.W[int(j)*n:int(j)*n+n], sl.cnt[q])
+		}
+		pn = s.pnew[:n]
+		rs.sumTo(pn, nil)
+		s.ctr.SynEvents += int64(len(sl.idx) * n)
+	}
+	traceStep(&s.tc, ls.x1, ls.x2, ls.B, ly.B, pn, ls.P[slot])
+}
+
+// apical sets hidden layer l's apical potential A = Y p_fb (+ c) from the
+// feedback source's previous step; accFb adds the source's feedback input
+// to the window's average.
+func (s *Sim) apical(l int, ls *layer, slot int, accFb bool) {
+	A := ls.A[:ls.n]
+	switch {
+	case s.noApical:
+		// a test with g_A = 0: A reaches nothing a test reports
+	case s.spikingFB:
+		if accFb {
+			// read now: later in this step the source overwrites the oldest slot
+			addFiltered(ls.sumPfb, &s.layers[s.fbSource(l)].spikes, slot, 1, s.mem, s.kernel)
+		}
+		// A = c + Σ_d κ(d+1) Q(t−1−d), formed when the source spiked
+		copy(A, ls.aNext)
+	default:
+		n, rs := ls.n, &s.rows
+		rs.begin(n)
+		src := s.layers[s.fbSource(l)].lam // still the previous step's rates
+		if accFb {
+			addTo(ls.sumPfb, src)
+		}
+		for q, rq := range src {
+			if rq != 0 {
+				rs.add(ls.ly.Y[q*n:q*n+n], rq)
+			}
+		}
+		rs.sumTo(A, ls.ly.FeedbackBias)
+	}
+}
+
+// hiddenSoma advances the hidden somata by one step: model.Soma.HiddenStep
+// (vectorised in somaHidden), or the steady state model.Soma.HiddenSteady
+// without conductances.
+func (s *Sim) hiddenSoma(ls *layer) {
+	n := ls.n
+	C, B := ls.C[:n], ls.B[:n]
+	if s.cond {
+		somaHidden(C, B, ls.A[:n], &s.par.Soma)
+		return
+	}
+	s.par.Soma.HiddenSteady(C, B)
+}
+
+// outputSoma advances the output somata by one step: with conductances
+// model.Soma.OutputStep with the teaching current when teach; without them
+// the forward steady state, or the taught one of the Teaching option.
+func (s *Sim) outputSoma(ls *layer, teach bool) {
+	n := ls.n
+	C, B, y := ls.C[:n], ls.B[:n], ls.y[:n]
+	so := &s.par.Soma
+	if !s.cond && !teach {
+		so.OutputSteady(C, B)
+		return
+	}
+	for i, b := range B {
+		c := C[i]
+		switch {
+		case s.cond && teach:
+			c = so.OutputStep(c, b, so.TeachingCurrent(c, y[i]))
+		case s.cond:
+			c = so.OutputStep(c, b, 0)
+		default:
+			c = so.OutputTaught(b, y[i], s.par.Teaching)
+		}
+		C[i] = c
+	}
+}
+
+// feedbackSpikes passes layer l's spikes of this step, cur, to the apical
+// projections Q(t) = Y S(t) of the layers it is the feedback source of;
+// their aNext becomes their A of the next step.
+func (s *Sim) feedbackSpikes(l int, cur *spikeSlot, slot int) {
+	rs := &s.rows
+	for h := 0; h < len(s.layers)-1; h++ {
+		if s.fbSource(h) != l {
+			continue
+		}
+		hs := s.layers[h]
+		hn := hs.n
+		qn := s.zeros[:hn]
+		if len(cur.idx) != 0 {
+			rs.begin(hn)
+			for q, j := range cur.idx {
+				rs.add(hs.ly.Y[int(j)*hn:int(j)*hn+hn], cur.cnt[q])
+			}
+			qn = s.pnew[:hn]
+			rs.sumTo(qn, nil)
+			s.ctr.SynEvents += int64(len(cur.idx) * hn)
+		}
+		traceStep(&s.tc, hs.y1, hs.y2, hs.aNext, hs.apicalBias(s.zeros), qn, hs.Q[slot])
+	}
+}
+
 // accumulate adds the current step's spike-history parts to the averaging
 // windows (the neuron loops of step add the somatic, rate and apical sums).
 func (s *Sim) accumulate(slot int, pin bool) {
 	mem := s.mem
 	for l, ls := range s.layers {
 		ls.nWin++
-		if ls.hidden && ls.aRing != nil {
-			copy(ls.aRing[ls.nWin%len(ls.aRing)], ls.A)
-		}
 		if pin {
 			if s.spikingFF {
 				addFiltered(ls.sumPin, s.belowPop(l), slot, 0, mem, s.kernel)

@@ -41,7 +41,7 @@ func benchSim(b *testing.B, mode option.Mode, layers []int) *Sim {
 		c.Mode = mode
 		c.Layers = layers
 	})
-	net := network.New(cfg, Pixels, randFor(1))
+	net := network.New(cfg.Model(), Pixels, randFor(1))
 	return New(cfg.Model(), net, 1)
 }
 
@@ -118,11 +118,11 @@ func BenchmarkStep(b *testing.B) {
 	s.Train(train.Image(0), int(train.Labels[0]))
 	s.SetInput(train.Image(1))
 	for k := 0; k < 30; k++ {
-		s.step(false, false, false, false)
+		s.step(stepOpts{})
 	}
 	c := startCPU(b)
 	for i := 0; i < b.N; i++ {
-		s.step(false, true, true, true)
+		s.step(stepOpts{acc: true, pin: true, pfb: true})
 		if s.layers[0].nWin > 1<<20 {
 			for _, ls := range s.layers {
 				ls.clearWindow()

@@ -45,7 +45,7 @@ func denseB(s *Sim, l int) []float64 {
 func TestEventDrivenMatchesDense(t *testing.T) {
 	train, _ := loadMNIST(t)
 	cfg := newCfg(t, func(c *config.Config) { c.Layers = []int{50, 20, 10} })
-	net := network.New(cfg, Pixels, randFor(1))
+	net := network.New(cfg.Model(), Pixels, randFor(1))
 	s := New(cfg.Model(), net, 7)
 	worst := 0.0
 	for ex := 0; ex < 6; ex++ {
@@ -53,7 +53,7 @@ func TestEventDrivenMatchesDense(t *testing.T) {
 		// after the update, keep stepping without learning and compare
 		s.SetInput(train.Image(ex + 10))
 		for k := 0; k < 15; k++ {
-			s.step(false, false, false, false)
+			s.step(stepOpts{})
 			for l := range s.layers {
 				want := denseB(s, l)
 				for i, w := range want {
@@ -83,7 +83,7 @@ func TestOutputSteadyStates(t *testing.T) {
 	s.SetInput(make([]uint8, Pixels))
 	s.setTarget(-1)
 	for k := 0; k < 200; k++ {
-		s.step(false, false, false, false)
+		s.step(stepOpts{})
 	}
 	if c := s.layers[0].C[0]; math.Abs(c-cfg.KD()*1.5) > 1e-9 {
 		t.Errorf("forward steady state C = %.9f, want k_D·B = %.9f", c, cfg.KD()*1.5)
@@ -92,7 +92,7 @@ func TestOutputSteadyStates(t *testing.T) {
 	prev := s.layers[0].C[3]
 	signs := 0
 	for k := 0; k < 200; k++ {
-		s.step(true, false, false, false)
+		s.step(stepOpts{teach: true})
 		c := s.layers[0].C[3]
 		want := (0.6*1.5 + 8) / 1.7
 		if k < 5 && (c-want)*(prev-want) < 0 {
@@ -130,7 +130,7 @@ func TestHiddenSteadyState(t *testing.T) {
 		s := New(cfg.Model(), net, 1)
 		s.SetInput(make([]uint8, Pixels))
 		for k := 0; k < 300; k++ {
-			s.step(false, false, false, false)
+			s.step(stepOpts{})
 		}
 		if got := s.layers[0].C[0]; math.Abs(got-c.kB*2) > 1e-5 {
 			t.Errorf("g_A=%g: C=%.6f want k_B·B=%.6f", c.gA, got, c.kB*2)

@@ -61,7 +61,7 @@ func copyRows(a [][]float64) [][]float64 {
 
 // State returns a deep copy of the dynamic state.
 func (s *Sim) State() *State {
-	st := &State{T: s.t, Time: s.Time, Input: s.input.export()}
+	st := &State{T: s.t, Time: s.now, Input: s.input.export()}
 	for i, src := range []*rand.PCG{s.SpikeSrc, s.PhaseSrc, s.JitterSrc, s.NoiseSrc} {
 		b, _ := src.MarshalBinary()
 		st.Rand[i] = b
@@ -84,7 +84,7 @@ func (s *Sim) Restore(st *State) error {
 	if err := s.ValidateState(st); err != nil {
 		return err
 	}
-	s.t, s.Time = st.T, st.Time
+	s.t, s.now = st.T, st.Time
 	for i, src := range []*rand.PCG{s.SpikeSrc, s.PhaseSrc, s.JitterSrc, s.NoiseSrc} {
 		if err := src.UnmarshalBinary(st.Rand[i]); err != nil {
 			return err

@@ -63,8 +63,11 @@ func writeSummary(t testing.TB, runDir, status string, testErr float64) {
 	if err := rundir.Create(runDir); err != nil { // as run.Train does first
 		t.Fatal(err)
 	}
-	b, _ := json.Marshal(map[string]any{"final_test_error": testErr, "epochs": 1, "seconds": 0.5, "status": status})
-	if err := os.WriteFile(filepath.Join(runDir, "summary.json"), b, 0o644); err != nil {
+	sum := &rundir.Summary{Status: rundir.Status(status), Epochs: 1, Seconds: 0.5}
+	if sum.Status == rundir.Complete {
+		sum.FinalTestError = &testErr
+	}
+	if err := rundir.WriteSummary(runDir, sum); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -81,21 +84,21 @@ type recorder struct {
 func (r *recorder) run(ctx context.Context, cfg config.Config, runDir string) error {
 	r.mu.Lock()
 	r.calls = append(r.calls, filepath.Base(runDir))
-	_, err := os.Stat(filepath.Join(runDir, "checkpoint", "state.ckpt"))
-	r.cps = append(r.cps, err == nil)
+	hasCkpt := rundir.HasCheckpoint(runDir)
+	r.cps = append(r.cps, hasCkpt)
 	r.mu.Unlock()
 	if r.err != nil {
 		return r.err
 	}
 	// Like run.Train: a new run wants an empty folder, a resumed one a checkpoint.
-	if ents, _ := os.ReadDir(runDir); len(ents) > 0 && err != nil {
+	if ents, _ := os.ReadDir(runDir); len(ents) > 0 && !hasCkpt {
 		return fmt.Errorf("%s already holds files", runDir)
 	}
 	if err := rundir.Create(runDir); err != nil {
 		return err
 	}
-	b, _ := json.Marshal(map[string]any{"final_test_error": 10 + float64(cfg.Seed), "epochs": cfg.Epochs, "seconds": 0.01, "status": "complete"})
-	return os.WriteFile(filepath.Join(runDir, "summary.json"), b, 0o644)
+	e := 10 + float64(cfg.Seed)
+	return rundir.WriteSummary(runDir, &rundir.Summary{Status: rundir.Complete, FinalTestError: &e, Epochs: cfg.Epochs, Seconds: 0.01})
 }
 
 func TestPlanExpansion(t *testing.T) {
@@ -370,8 +373,8 @@ func TestRunTaskResumes(t *testing.T) {
 	rd := RunDir(dir, &m.Runs[2])
 	// An interrupted run: checkpoint, a summary that is not complete, and a
 	// status file left "running" by a process that is gone.
-	os.MkdirAll(filepath.Join(rd, "checkpoint"), 0o755)
-	os.WriteFile(filepath.Join(rd, "checkpoint", "state.ckpt"), []byte("ckpt"), 0o644)
+	os.MkdirAll(filepath.Dir(rundir.Path(rd, rundir.CheckpointFile)), 0o755)
+	os.WriteFile(rundir.Path(rd, rundir.CheckpointFile), []byte("ckpt"), 0o644)
 	writeSummary(t, rd, "interrupted", 50)
 	writeStatus(rd, statusRecord{State: "running", PID: deadPID(t), Host: hostname(), Time: time.Now()})
 	st, _ := Status(dir)
@@ -412,18 +415,18 @@ func TestRunTaskClearsFailedAttempt(t *testing.T) {
 	dir, m := plan(t, exampleSweep)
 	rd := RunDir(dir, &m.Runs[0])
 	writeSummary(t, rd, "failed", 90)
-	os.WriteFile(filepath.Join(rd, "metrics.csv"), []byte("x"), 0o644)
+	os.WriteFile(rundir.Path(rd, rundir.MetricsFile), []byte("x"), 0o644)
 	var r recorder
 	if err := RunTask(context.Background(), dir, 0, r.run); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := os.Stat(filepath.Join(rd, "metrics.csv")); err == nil {
+	if _, err := os.Stat(rundir.Path(rd, rundir.MetricsFile)); err == nil {
 		t.Errorf("the failed attempt's files are still there")
 	}
 	// A folder held by a live process (run.lock) is not touched.
 	rd = RunDir(dir, &m.Runs[1])
 	os.MkdirAll(rd, 0o755)
-	os.WriteFile(filepath.Join(rd, "run.lock"), []byte(fmt.Sprintf("%d %s\n", os.Getpid(), hostname())), 0o644)
+	os.WriteFile(rundir.Path(rd, rundir.LockFile), []byte(fmt.Sprintf("%d %s\n", os.Getpid(), hostname())), 0o644)
 	if err := RunTask(context.Background(), dir, 1, r.run); err == nil || !strings.Contains(err.Error(), "run.lock is held by pid") {
 		t.Errorf("live run.lock: err %v", err)
 	}

@@ -260,8 +260,10 @@ func runOne(ctx context.Context, dir string, run *Run, r Runner) (o outcome) {
 		if err == nil {
 			err = ctx.Err()
 		}
-		st.Error = err.Error()
-		err = fmt.Errorf("sweep: run %s interrupted (run the same sweep command again to resume it): %s", run.ID, oneLine(err))
+		// The runner's own advice (dendrite train --resume) is not the
+		// sweep's: a sweep resumes its runs when run again.
+		st.Error = "interrupted; run the same sweep command again to resume it"
+		err = fmt.Errorf("sweep: run %s interrupted (run the same sweep command again to resume it): %w", run.ID, ctx.Err())
 	case err == nil:
 		st.State = "failed"
 		err = fmt.Errorf("sweep: run %s: the runner returned without a complete summary.json", run.ID)

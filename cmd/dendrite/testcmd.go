@@ -35,7 +35,7 @@ func testMain(args []string, stdout, stderr io.Writer) int {
 	data := fs.String("data", "", "folder with the IDX files (default: the data the run recorded)")
 	otherData := fs.Bool("allow-other-data", false, "test on --data even when its files differ from the ones the run recorded")
 	workers := fs.Int("workers", 0, "goroutines (0 = GOMAXPROCS)")
-	if done, code := parse(fs, interleave(args), "test", testUsage, stdout, stderr); done {
+	if done, code := parse(fs, interleave(fs, args), "test", testUsage, stdout, stderr); done {
 		return code
 	}
 	runDir := *runFlag

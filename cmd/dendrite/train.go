@@ -105,7 +105,9 @@ func trainMain(args []string, stdout, stderr io.Writer) int {
 		opts.Terminal = isTerminal(stderr)
 	}
 	if !*quiet {
-		fmt.Fprintf(stderr, "dendrite: training %s mode, layers %v, etas %v, %d epoch(s) → %s\n", cfg.Mode, cfg.Layers, cfg.Etas, cfg.Epochs, dir)
+		opts.OnStart = func() {
+			fmt.Fprintf(stderr, "dendrite: training %s mode, layers %v, etas %v, %d epoch(s) → %s\n", cfg.Mode, cfg.Layers, cfg.Etas, cfg.Epochs, dir)
+		}
 	}
 	ctx, abort, stop := interrupts()
 	defer stop()
