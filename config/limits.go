@@ -28,11 +28,23 @@ type Memory struct {
 	Model int64
 	// Workers is the state of the test workers (per neuron, per worker).
 	Workers int64
+	// Records are the per-example records, which a run keeps in memory
+	// (and copies into each checkpoint) until it ends: for epochs ×
+	// train_examples examples (60,000 MNIST images when train_examples is
+	// 0), 8 bytes per loss, 16 per label and prediction, 8 per angle, 24 per
+	// set of eigenvalues, 16 per pair of phase times and 16 per hidden
+	// neuron with record_plateau_times; twice, for the checkpoint's copy.
+	Records int64
 	// Base is the runtime and the MNIST-sized data set.
 	Base int64
 	// Total is the sum.
 	Total int64
 }
+
+// mnistTrain is the size of the MNIST training set, the records' count
+// when train_examples is 0 (the data set is not known when a config is
+// validated).
+const mnistTrain = 60000
 
 // modelFactor is the ratio of a run's memory to the weights' bytes,
 // measured with /usr/bin/time (max RSS less the base) on rate and spiking
@@ -45,11 +57,13 @@ const modelFactor = 7
 const baseMemory = 100 << 20
 
 // MemoryEstimate estimates the memory a run of c needs. Per-epoch weights
-// are written to disk, not kept, and records are streamed to files, so
-// neither grows with the number of epochs.
+// are written to disk, not kept; the records are kept (see Memory.Records).
 func (c *Config) MemoryEstimate() Memory {
 	const pixels = 784
 	var m Memory
+	if len(c.Layers) == 0 {
+		return m
+	}
 	in := int64(pixels)
 	var neurons int64
 	for i, n := range c.Layers {
@@ -73,8 +87,26 @@ func (c *Config) MemoryEstimate() Memory {
 	// Each worker keeps a few vectors per neuron and a spike history of
 	// Mem steps.
 	m.Workers = satMul(workers, satMul(neurons, int64(c.Mem+16)*8))
+	perExample := int64(0)
+	for _, r := range []struct {
+		on    bool
+		bytes int64
+	}{
+		{c.RecordLoss, 8}, {c.RecordTrainingLabels, 16}, {c.RecordBPAngle, 8},
+		{c.RecordEigvals, 24}, {c.RecordPhaseTimes, 16},
+		{c.RecordPlateauTimes, satMul(16, neurons-int64(c.Layers[len(c.Layers)-1]))},
+	} {
+		if r.on {
+			perExample = satAdd(perExample, r.bytes)
+		}
+	}
+	examples := int64(c.TrainExamples)
+	if examples <= 0 {
+		examples = max(0, mnistTrain-int64(c.Validation))
+	}
+	m.Records = satMul(2, satMul(satMul(examples, int64(c.Epochs)), perExample))
 	m.Base = baseMemory
-	m.Total = satAdd(satAdd(m.Model, m.Workers), m.Base)
+	m.Total = satAdd(satAdd(satAdd(m.Model, m.Workers), m.Records), m.Base)
 	return m
 }
 
@@ -181,6 +213,11 @@ func (c *Config) validateLimits(bad func(key string, got any, want string)) {
 		return
 	}
 	m := c.MemoryEstimate()
+	if m.Total > limit && m.Records > m.Model {
+		bad("epochs", c.Epochs, fmt.Sprintf("a run whose records fit in %s (%s): %d epochs of records take about %s (turn off record_plateau_times, record fewer epochs, or set --max-memory)",
+			iox.Bytes(limit), from, c.Epochs, iox.Bytes(m.Records)))
+		return
+	}
 	if m.Total > limit {
 		bad("layers", c.Layers, fmt.Sprintf("a network that fits in %s (%s): this one has %d weights and needs about %s (set --max-memory to change the limit)",
 			iox.Bytes(limit), from, m.Weights, iox.Bytes(m.Total)))

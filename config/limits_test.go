@@ -32,7 +32,7 @@ func TestMemoryEstimate(t *testing.T) {
 	if m.Weights != 16130 {
 		t.Errorf("weights %d, want 16130", m.Weights)
 	}
-	if m.Model != 16130*8*modelFactor || m.Total != m.Model+m.Workers+m.Base {
+	if m.Model != 16130*8*modelFactor || m.Total != m.Model+m.Workers+m.Records+m.Base {
 		t.Errorf("estimate %+v does not add up", m)
 	}
 	c.Layers = []int{100000, 100000, 10}
@@ -77,5 +77,34 @@ func TestMemoryLimitRefuses(t *testing.T) {
 	c.Workers = MaxWorkers + 1
 	if err := c.Validate(); !errors.As(err, &fe) || fe.Key != "workers" {
 		t.Fatalf("workers %d: %v", c.Workers, err)
+	}
+}
+
+// Records grow with epochs × examples: record_plateau_times for 60 epochs of
+// 500 hidden neurons is 60 × 60000 × 500 × 16 bytes (×2 for the checkpoint
+// copy) = 57.6 GB, refused under the epochs key.
+func TestMemoryEstimateRecords(t *testing.T) {
+	c := Default("paper")
+	c.RecordLoss, c.RecordTrainingLabels = false, false
+	c.Epochs = 60
+	c.RecordPlateauTimes = true
+	if m := c.MemoryEstimate(); m.Records != 2*60*60000*500*16 {
+		t.Errorf("records %d, want %d", m.Records, 2*60*60000*500*16)
+	}
+	c.TrainExamples = 1000
+	c.RecordPlateauTimes = false
+	c.RecordLoss, c.RecordTrainingLabels, c.RecordPhaseTimes = true, true, true
+	if m := c.MemoryEstimate(); m.Records != 2*60*1000*(8+16+16) {
+		t.Errorf("records %d, want %d", m.Records, 2*60*1000*(8+16+16))
+	}
+	old := MachineMemory
+	defer func() { MachineMemory = old }()
+	MachineMemory = func() int64 { return 24 << 30 }
+	c = Default("paper")
+	c.Epochs, c.RecordPlateauTimes = 60, true
+	c.Resolve()
+	var fe *FieldError
+	if err := c.Validate(); !errors.As(err, &fe) || fe.Key != "epochs" || !strings.Contains(err.Error(), "record_plateau_times") {
+		t.Errorf("60 epochs of plateau times: %v", err)
 	}
 }

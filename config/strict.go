@@ -85,8 +85,20 @@ func checkJSON(raw []byte, configKeys bool) error {
 	return nil
 }
 
+// maxNesting bounds the depth of JSON values: a config nests two levels
+// (lists of numbers), and the decoder's time grows with the square of the
+// depth.
+const maxNesting = 32
+
 // checkObject checks an object whose '{' has been read; path names it.
 func checkObject(dec *json.Decoder, path string, top bool) error {
+	return checkObjectDepth(dec, path, top, 1)
+}
+
+func checkObjectDepth(dec *json.Decoder, path string, top bool, depth int) error {
+	if depth > maxNesting {
+		return fmt.Errorf("config key %s: nested deeper than %d levels", quote(path), maxNesting)
+	}
 	seen := map[string]bool{}
 	for dec.More() {
 		tok, err := dec.Token()
@@ -110,7 +122,7 @@ func checkObject(dec *json.Decoder, path string, top bool) error {
 			}
 			return fmt.Errorf("config: unknown key %s (see `dendrite train -h` for the keys)", quote(key))
 		}
-		if err := checkValue(dec, name); err != nil {
+		if err := checkValue(dec, name, depth); err != nil {
 			return err
 		}
 	}
@@ -121,8 +133,8 @@ func checkObject(dec *json.Decoder, path string, top bool) error {
 	return nil
 }
 
-// checkValue checks the next value of dec; path names it.
-func checkValue(dec *json.Decoder, path string) error {
+// checkValue checks the next value of dec, inside depth levels; path names it.
+func checkValue(dec *json.Decoder, path string, depth int) error {
 	tok, err := dec.Token()
 	if err != nil {
 		return fmt.Errorf("config key %s: %w", quote(path), err)
@@ -131,10 +143,13 @@ func checkValue(dec *json.Decoder, path string) error {
 	case json.Delim:
 		switch v {
 		case '{':
-			return checkObject(dec, path, false)
+			return checkObjectDepth(dec, path, false, depth+1)
 		case '[':
+			if depth+1 > maxNesting {
+				return fmt.Errorf("config key %s: nested deeper than %d levels", quote(path), maxNesting)
+			}
 			for i := 0; dec.More(); i++ {
-				if err := checkValue(dec, fmt.Sprintf("%s[%d]", path, i)); err != nil {
+				if err := checkValue(dec, fmt.Sprintf("%s[%d]", path, i), depth+1); err != nil {
 					return err
 				}
 			}

@@ -1,3 +1,5 @@
+//go:build unix
+
 package config
 
 import (
@@ -10,6 +12,7 @@ import (
 	"strings"
 	"syscall"
 	"testing"
+	"time"
 
 	"github.com/dendrite-lab/dendrite/option"
 )
@@ -175,5 +178,21 @@ func TestProfileFlagEqualsFile(t *testing.T) {
 				t.Errorf("--profile %s over file profile %q differs from profile: %s in a file", p, filed, p)
 			}
 		}
+	}
+}
+
+// Deep nesting is refused at a small depth, quickly (the decoder's time
+// grows with the square of the depth).
+func TestDeepNesting(t *testing.T) {
+	start := time.Now()
+	_, err := FromJSON([]byte(`{"etas": `+strings.Repeat("[", 100000)+strings.Repeat("]", 100000)+`}`), nil)
+	if err == nil || !strings.Contains(err.Error(), "nested deeper than 32 levels") {
+		t.Fatalf("err = %v", err)
+	}
+	if d := time.Since(start); d > 2*time.Second {
+		t.Errorf("took %v", d)
+	}
+	if _, err := FromJSON([]byte(`{"etas": [0.1, 0.2]}`), nil); err != nil {
+		t.Fatal(err)
 	}
 }

@@ -12,9 +12,11 @@ import (
 	"regexp"
 	"sort"
 	"strconv"
+	"strings"
 
 	"gonum.org/v1/gonum/mat"
 
+	"github.com/dendrite-lab/dendrite/experiments"
 	"github.com/dendrite-lab/dendrite/npy"
 )
 
@@ -42,7 +44,8 @@ var sources = []figureSource{
 // returned alongside the (joined) errors.
 //
 // The files are learning_curve, loss, receptive_fields, bp_angle, eigvals,
-// voltages and embedding_<m> (one per hidden layer m with recorded
+// voltages (and voltages_example_<k> for each further recorded example k)
+// and embedding_<m> (one per hidden layer m with recorded
 // activity), each with the extensions .png and .svg.
 func All(runDir, outDir string) ([]string, error) {
 	if err := checkDir(runDir); err != nil {
@@ -70,12 +73,15 @@ func All(runDir, outDir string) ([]string, error) {
 }
 
 // Compare overlays the learning curves of several runs: the full-test error
-// against the epoch (compare_epoch) and the test error against the number of
-// training examples (compare_examples), written to outDir as PNG and SVG.
-// labels name the runs in the legends; when labels is empty each run is
-// named by its folder's base name, otherwise it must have one label per
-// run. A run folder without test results is left out of the figures; if
-// none has any, no figure is written and the error is nil.
+// against the epoch (compare_epoch) and the quick-test error against the
+// number of training examples (compare_examples), written to outDir as PNG
+// and SVG. labels name the runs in the legends; when labels is empty each
+// run is named by its folder's base name (by its parent's for a seed-K
+// folder, so that the seeds of one experiment form one condition),
+// otherwise it must have one label per run. Runs sharing a label are drawn
+// as one condition: each seed faint, their mean ± s.d. bold. A run folder
+// without test results is left out of the figures; if none has any, no
+// figure is written and the error is nil.
 func Compare(runDirs, labels []string, outDir string) ([]string, error) {
 	if len(labels) != 0 && len(labels) != len(runDirs) {
 		return nil, fmt.Errorf("plot: compare: %d labels for %d runs", len(labels), len(runDirs))
@@ -86,6 +92,12 @@ func Compare(runDirs, labels []string, outDir string) ([]string, error) {
 			return nil, err
 		}
 		label := filepath.Base(filepath.Clean(dir))
+		if strings.HasPrefix(label, "seed-") {
+			// DIR/<experiment>/seed-K: the seeds of one condition share a label.
+			if abs, err := filepath.Abs(dir); err == nil {
+				label = filepath.Base(filepath.Dir(abs))
+			}
+		}
 		if len(labels) != 0 {
 			label = labels[i]
 		}
@@ -94,7 +106,8 @@ func Compare(runDirs, labels []string, outDir string) ([]string, error) {
 			return nil, err
 		}
 		if len(m) > 0 {
-			runs = append(runs, Run{Label: label, Metrics: m})
+			o := curveOptions(dir)
+			runs = append(runs, Run{Label: label, Metrics: m, FullImages: o.FullImages, QuickImages: o.QuickImages})
 		}
 	}
 	var paths []string
@@ -248,7 +261,40 @@ func learningCurveFromRun(runDir string) ([]*Figure, error) {
 	if err != nil {
 		return nil, err
 	}
-	return skipEmpty(LearningCurve(m, train))
+	return skipEmpty(LearningCurveWith(m, train, curveOptions(runDir)))
+}
+
+// curveOptions reads the test sizes from the run's config.json and, when
+// the run folder is DIR/<experiment>/seed-K (as dendrite reproduce writes
+// it) of one of the paper's experiments with a number, the paper's number.
+func curveOptions(runDir string) CurveOptions {
+	var o CurveOptions
+	if b, err := os.ReadFile(rundir.Path(runDir, rundir.ConfigFile)); err == nil {
+		var c struct {
+			Test  int `json:"test_examples"`
+			Quick int `json:"quick_test_examples"`
+		}
+		if json.Unmarshal(b, &c) == nil {
+			o.FullImages, o.QuickImages = c.Test, c.Quick
+		}
+	}
+	abs, err := filepath.Abs(runDir)
+	if err != nil || !strings.HasPrefix(filepath.Base(abs), "seed-") {
+		return o
+	}
+	if x, err := experiments.Get(filepath.Base(filepath.Dir(abs))); err == nil && x.HasError {
+		o.Paper = x.PaperError
+		o.PaperLabel = fmt.Sprintf("paper (%s): %.1f %%", x.Name, x.PaperError)
+		if raw, err := x.Config(); err == nil {
+			var c struct {
+				Epochs int `json:"epochs"`
+			}
+			if json.Unmarshal(raw, &c) == nil && c.Epochs > 0 {
+				o.PaperLabel = fmt.Sprintf("paper (%s, after %d epochs): %.1f %%", x.Name, c.Epochs, x.PaperError)
+			}
+		}
+	}
+	return o
 }
 
 func lossFromRun(runDir string) ([]*Figure, error) {
@@ -332,7 +378,7 @@ func receptiveFieldsFromRun(runDir string) ([]*Figure, error) {
 	if err != nil {
 		return nil, fmt.Errorf("plot: %s: %w", path, err)
 	}
-	f.Title += " — " + filepath.Base(dir)
+	f.Title += ", weights/" + filepath.Base(dir)
 	return []*Figure{f}, nil
 }
 
@@ -370,7 +416,28 @@ func voltagesFromRun(runDir string) ([]*Figure, error) {
 		}
 		opt.PlateauTimes[l] = rows
 	}
-	return skipEmpty(Voltages(samples, -1, opt))
+	// One figure per recorded example, in training order.
+	seen := map[int]bool{}
+	var examples []int
+	for _, s := range samples {
+		if !seen[s.Example] {
+			seen[s.Example] = true
+			examples = append(examples, s.Example)
+		}
+	}
+	sort.Ints(examples)
+	var figs []*Figure
+	for _, ex := range examples {
+		f, err := Voltages(samples, ex, opt)
+		if errors.Is(err, ErrNoData) {
+			continue
+		}
+		if err != nil {
+			return figs, err
+		}
+		figs = append(figs, f)
+	}
+	return figs, nil
 }
 
 var activityFile = regexp.MustCompile(`^hidden_activity_(\d+)\.npy$`)

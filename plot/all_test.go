@@ -101,7 +101,9 @@ func TestAll(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	checkFigures(t, paths, "learning_curve", "loss", "receptive_fields", "bp_angle", "eigvals", "voltages", "embedding_0")
+	// The fake run records the voltages of training examples 0 and 1: one
+	// figure each.
+	checkFigures(t, paths, "learning_curve", "loss", "receptive_fields", "bp_angle", "eigvals", "voltages", "voltages_example_1", "embedding_0")
 	for _, p := range paths {
 		if filepath.Dir(p) != out {
 			t.Errorf("%s not in %s", p, out)

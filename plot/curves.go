@@ -6,6 +6,7 @@ import (
 	"github.com/dendrite-lab/dendrite/rundir"
 	"math"
 	"sort"
+	"strconv"
 
 	gplot "gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
@@ -55,25 +56,33 @@ func addLine(p *gplot.Plot, name string, pts plotter.XYs, sty draw.LineStyle, gl
 	return nil
 }
 
-// percentAxis starts the y axis of an error plot at 0 and gives it headroom.
-func percentAxis(p *gplot.Plot) {
-	p.Y.Min = 0
-	if p.Y.Max < 1 {
-		p.Y.Max = 1
-	}
-	p.Y.Max *= 1.08
-	p.Y.Tick.Marker = niceTicks{}
+// CurveOptions add context to a run's learning curve.
+type CurveOptions struct {
+	// Paper, when > 0, is the paper's final test error for this experiment
+	// (%), drawn as a dashed reference line labelled PaperLabel.
+	Paper      float64
+	PaperLabel string
+	// FullImages and QuickImages are the sizes of the full and the quick
+	// tests (0 = unknown), stated in the legend.
+	FullImages, QuickImages int
 }
 
 // LearningCurve draws the learning curves of one run (file "learning_curve"):
 // the full tests (kinds "initial" and "full") and the training error per
 // epoch against the epoch, and, in a second panel when there are quick
 // tests, the quick-test error against the number of training examples.
+// Error axes are logarithmic.
 //
 // trainingErrors, when not nil, gives the training error of each epoch
 // (records/training_errors.npy, epoch i+1 at index i); otherwise the
 // train_error of each "full" row is used.
 func LearningCurve(metrics []Metric, trainingErrors []float64) (*Figure, error) {
+	return LearningCurveWith(metrics, trainingErrors, CurveOptions{})
+}
+
+// LearningCurveWith is [LearningCurve] with the paper's number and the test
+// sizes of opt.
+func LearningCurveWith(metrics []Metric, trainingErrors []float64, opt CurveOptions) (*Figure, error) {
 	var full, quick, fullEx, train plotter.XYs
 	for _, m := range metrics {
 		if !finite(m.TestError) {
@@ -98,18 +107,29 @@ func LearningCurve(metrics []Metric, trainingErrors []float64) (*Figure, error) 
 	if len(full) == 0 && len(quick) == 0 && len(train) == 0 {
 		return nil, ErrNoData
 	}
+	fullName, quickName := "test error (full test)", "quick test"
+	if opt.FullImages > 0 {
+		fullName = fmt.Sprintf("test error (full test, %s images)", thousands(opt.FullImages))
+	}
+	if opt.QuickImages > 0 {
+		quickName = fmt.Sprintf("quick test (%s images)", thousands(opt.QuickImages))
+	}
 	var panels []*gplot.Plot
 	if len(full) > 0 || len(train) > 0 {
 		p := newPlot("Error per epoch", "epoch", "error (%)")
 		sortXY(full)
 		sortXY(train)
-		if err := addLine(p, "test error (full test)", full, lineStyle(0, 2), draw.CircleGlyph{}); err != nil {
+		full, z1 := logXY(full)
+		train, z2 := logXY(train)
+		zeros := z1 + z2
+		if err := addLine(p, fullName, full, lineStyle(0, 2), draw.CircleGlyph{}); err != nil {
 			return nil, err
 		}
 		if err := addLine(p, "training error (forward phase)", train, dashedStyle(1, 1.6), draw.BoxGlyph{}); err != nil {
 			return nil, err
 		}
-		percentAxis(p)
+		paperLine(p, opt)
+		logErrorAxis(p, zeros, legendRows(opt, len(full) > 0, len(train) > 0))
 		p.X.Tick.Marker = niceTicks{Integer: true}
 		padX(p, 0.5)
 		p.Legend.Top = true
@@ -119,14 +139,22 @@ func LearningCurve(metrics []Metric, trainingErrors []float64) (*Figure, error) 
 		p := newPlot("Test error during training", "training examples", "test error (%)")
 		sortXY(quick)
 		sortXY(fullEx)
-		if err := addLine(p, "quick test", quick, lineStyle(2, 1.4), nil); err != nil {
+		quick, z1 := logXY(quick)
+		fullEx, z2 := logXY(fullEx)
+		zeros := z1 + z2
+		if err := addLine(p, quickName, quick, lineStyle(2, 1.4), nil); err != nil {
 			return nil, err
 		}
 		// Full tests as markers only (zero line width), in the test colour.
-		if err := addLine(p, "full test", fullEx, draw.LineStyle{Color: Palette[0]}, draw.CircleGlyph{}); err != nil {
+		fullMarks := "full test"
+		if opt.FullImages > 0 {
+			fullMarks = fmt.Sprintf("full test (%s images)", thousands(opt.FullImages))
+		}
+		if err := addLine(p, fullMarks, fullEx, draw.LineStyle{Color: Palette[0]}, draw.CircleGlyph{}); err != nil {
 			return nil, err
 		}
-		percentAxis(p)
+		paperLine(p, opt)
+		logErrorAxis(p, zeros, legendRows(opt, true, len(fullEx) > 0))
 		p.X.Tick.Marker = niceTicks{Thousands: true}
 		padLeft(p)
 		panels = append(panels, p)
@@ -136,6 +164,71 @@ func LearningCurve(metrics []Metric, trainingErrors []float64) (*Figure, error) 
 		h = px(880)
 	}
 	return stackedFigure("learning_curve", "Learning curves", defaultWidth, h, panels), nil
+}
+
+// legendRows counts the legend entries of a learning-curve panel with
+// lines a and b (each present or not) and the paper's line.
+func legendRows(opt CurveOptions, a, b bool) int {
+	n := 0
+	for _, x := range []bool{a, b, opt.Paper > 0} {
+		if x {
+			n++
+		}
+	}
+	return n
+}
+
+// thousands writes n with comma thousands separators (10,000).
+func thousands(n int) string {
+	s := strconv.Itoa(n)
+	for i := len(s) - 3; i > 0; i -= 3 {
+		s = s[:i] + "," + s[i:]
+	}
+	return s
+}
+
+// logXY returns the points of pts with y mapped to log10, leaving out those
+// at or below 0 (a log axis cannot show them), and how many it left out.
+func logXY(pts plotter.XYs) (plotter.XYs, int) {
+	out := make(plotter.XYs, 0, len(pts))
+	for _, q := range pts {
+		if q.Y > 0 {
+			out = append(out, plotter.XY{X: q.X, Y: math.Log10(q.Y)})
+		}
+	}
+	return out, len(pts) - len(out)
+}
+
+// paperLine draws the paper's number as a dashed line on a log10 error axis.
+func paperLine(p *gplot.Plot, opt CurveOptions) {
+	if !(opt.Paper > 0) {
+		return
+	}
+	r := &refLine{Value: math.Log10(opt.Paper), Style: draw.LineStyle{Color: rgb(0x44, 0x44, 0x44), Width: vg.Points(1.2), Dashes: dashed}}
+	p.Add(r)
+	label := opt.PaperLabel
+	if label == "" {
+		label = fmt.Sprintf("paper: %g %%", opt.Paper)
+	}
+	p.Legend.Add(label, r)
+}
+
+// logErrorAxis labels a log10-mapped error axis in percent, with a little
+// room above and below; zeros, the number of 0 % points left out, is said
+// in the axis label; legendRows entries of a top legend get room above the
+// data.
+func logErrorAxis(p *gplot.Plot, zeros, legendRows int) {
+	p.Y.Tick.Marker = logTicks{Percent: true}
+	p.Y.Label.Text += " (log scale)"
+	if zeros > 0 {
+		p.Y.Label.Text += fmt.Sprintf("; %d tests at 0 %% not shown", zeros)
+	}
+	lo, hi := p.Y.Min, p.Y.Max
+	if !(hi > lo) {
+		lo, hi = lo-0.1, hi+0.1
+	}
+	p.Y.Min, p.Y.Max = lo-0.04*(hi-lo), hi+0.04*(hi-lo)
+	legendRoom(p, legendRows)
 }
 
 func dashedStyle(i int, width float64) draw.LineStyle {
@@ -386,74 +479,103 @@ func Eigvals(series []Series, window int) (*Figure, error) {
 // Run is the learning-curve data of one run, for [CompareEpochs] and
 // [CompareExamples].
 type Run struct {
-	// Label names the run in the legend.
+	// Label names the run in the legend; runs with the same label (the
+	// seeds of one condition) form one group, drawn as their mean ± s.d.
 	Label string
 	// Metrics are the rows of its metrics.csv.
 	Metrics []Metric
+	// FullImages and QuickImages are its full and quick test sizes (0 =
+	// unknown).
+	FullImages, QuickImages int
+}
+
+// compareGroups groups runs by label (in order of first appearance) and
+// takes from each run the points keep selects, as x and y.
+func compareGroups(runs []Run, keep func(m Metric) (x float64, ok bool), size func(r Run) int) ([]Group, []int) {
+	var groups []Group
+	var sizes [][]int
+	index := map[string]int{}
+	for _, r := range runs {
+		var x, y []float64
+		for _, m := range r.Metrics {
+			if xv, ok := keep(m); ok && finite(m.TestError) && finite(xv) {
+				x, y = append(x, xv), append(y, m.TestError)
+			}
+		}
+		if len(x) == 0 {
+			continue
+		}
+		i, ok := index[r.Label]
+		if !ok {
+			i = len(groups)
+			index[r.Label] = i
+			groups = append(groups, Group{Label: r.Label, Paper: math.NaN(), PaperX: math.NaN()})
+			sizes = append(sizes, nil)
+		}
+		groups[i].X, groups[i].Y = append(groups[i].X, x), append(groups[i].Y, y)
+		sizes[i] = append(sizes[i], size(r))
+	}
+	// One size per group when its runs agree (0 when unknown or mixed).
+	one := make([]int, len(groups))
+	for i, s := range sizes {
+		one[i] = s[0]
+		for _, v := range s {
+			if v != s[0] {
+				one[i] = 0
+			}
+		}
+	}
+	return groups, one
+}
+
+// sizeText says the test size of the groups: in the title when they all
+// agree, else in each group's label.
+func sizeText(groups []Group, sizes []int, what string) string {
+	all := len(sizes) > 0 && sizes[0] > 0
+	for _, s := range sizes {
+		all = all && s == sizes[0]
+	}
+	if all {
+		return fmt.Sprintf(", %s of %s images", what, thousands(sizes[0]))
+	}
+	for i := range groups {
+		if sizes[i] > 0 {
+			groups[i].Label += fmt.Sprintf(" (%s images)", thousands(sizes[i]))
+		}
+	}
+	return ""
 }
 
 // CompareEpochs overlays the full-test error against the epoch of several
-// runs (file "compare_epoch").
+// runs on a log error axis (file "compare_epoch"). Runs with the same label
+// are the seeds of one condition: each is drawn faint and their mean bold
+// with a ± s.d. band; the mean at an epoch is over the runs that reached it.
+// Quick tests are not drawn here (see [CompareExamples]).
 func CompareEpochs(runs []Run) (*Figure, error) {
-	p := newPlot("Test error per epoch", "epoch", "test error (%)")
-	n := 0
-	for i, r := range runs {
-		var pts plotter.XYs
-		for _, m := range r.Metrics {
-			if isFull(m) && finite(m.TestError) {
-				pts = append(pts, plotter.XY{X: float64(m.Epoch), Y: m.TestError})
-			}
-		}
-		sortXY(pts)
-		if err := addLine(p, r.Label, pts, lineStyle(i, 2), glyphs[i%len(glyphs)]); err != nil {
-			return nil, err
-		}
-		n += len(pts)
-	}
-	if n == 0 {
+	groups, sizes := compareGroups(runs, func(m Metric) (float64, bool) { return float64(m.Epoch), isFull(m) },
+		func(r Run) int { return r.FullImages })
+	if len(groups) == 0 {
 		return nil, ErrNoData
 	}
-	percentAxis(p)
-	p.X.Tick.Marker = niceTicks{Integer: true}
-	padX(p, 0.5)
-	return vectorFigure("compare_epoch", "Test error per epoch", defaultWidth, defaultHeight, p), nil
+	title := "Test error per epoch (full tests" + sizeText(groups, sizes, "tests") + ")"
+	f, err := Lines(groups, LineOptions{Name: "compare_epoch", Title: title, XLabel: "epoch", YLabel: "test error (%)",
+		LogY: true, Percent: true, IntegerX: true, Ref: math.NaN(), YMin: math.NaN(), YMax: math.NaN()})
+	return f, err
 }
 
-// CompareExamples overlays the test error against the number of training
-// examples of several runs: each run's quick tests when it has any, else
-// its full tests (file "compare_examples").
+// CompareExamples overlays the quick-test error against the number of
+// training examples of several runs, grouped as in [CompareEpochs] (file
+// "compare_examples"). Only quick tests are drawn; runs without any are
+// left out, and with no quick test at all the figure is ErrNoData.
 func CompareExamples(runs []Run) (*Figure, error) {
-	p := newPlot("Test error during training", "training examples", "test error (%)")
-	n := 0
-	for i, r := range runs {
-		var quick, full plotter.XYs
-		for _, m := range r.Metrics {
-			if !finite(m.TestError) || !finite(m.Examples) {
-				continue
-			}
-			if m.Kind == "quick" {
-				quick = append(quick, plotter.XY{X: m.Examples, Y: m.TestError})
-			} else if isFull(m) {
-				full = append(full, plotter.XY{X: m.Examples, Y: m.TestError})
-			}
-		}
-		pts, glyph, label := quick, draw.GlyphDrawer(nil), r.Label+" (quick tests)"
-		if len(quick) == 0 {
-			pts, glyph, label = full, glyphs[i%len(glyphs)], r.Label+" (full tests)"
-		}
-		sortXY(pts)
-		if err := addLine(p, label, pts, lineStyle(i, 1.8), glyph); err != nil {
-			return nil, err
-		}
-		n += len(pts)
-	}
-	if n == 0 {
+	groups, sizes := compareGroups(runs, func(m Metric) (float64, bool) { return m.Examples, m.Kind == "quick" },
+		func(r Run) int { return r.QuickImages })
+	if len(groups) == 0 {
 		return nil, ErrNoData
 	}
-	percentAxis(p)
-	p.X.Tick.Marker = niceTicks{Thousands: true}
-	padLeft(p)
-	return vectorFigure("compare_examples", "Test error during training", defaultWidth, defaultHeight, p), nil
+	title := "Test error during training (quick tests" + sizeText(groups, sizes, "tests") + ")"
+	return Lines(groups, LineOptions{Name: "compare_examples", Title: title, XLabel: "training examples", YLabel: "test error (%)",
+		LogY: true, Percent: true, Ref: math.NaN(), YMin: math.NaN(), YMax: math.NaN()})
 }
 
 // glyphs are the marker shapes paired with palette colours, so classes and

@@ -7,21 +7,26 @@
 //
 //   - [LearningCurve] ("learning_curve"): test error per epoch (full tests),
 //     training error per epoch, and quick-test error against training
-//     examples;
+//     examples, on log error axes; [LearningCurveWith] adds the paper's
+//     number as a reference line and the test sizes;
 //   - [Loss] ("loss"): per-example output loss with a sliding mean;
 //   - [ReceptiveFields] ("receptive_fields"): the first 100 rows of W_0 as a
-//     grid of 28×28 grey images (the paper's Fig. 7B);
+//     grid of 28×28 grey images with their indices and grey scale (the
+//     paper's Fig. 7B);
 //   - [BPAngle] ("bp_angle"): angle between the hidden update and backprop's
 //     (Fig. 7A);
 //   - [Eigvals] ("eigvals"): the maximum eigenvalue of (I−U)ᵀ(I−U) against
 //     the Theorem 1 bound of 1;
-//   - [Voltages] ("voltages"): apical, basal and somatic potentials of a few
-//     neurons through the forward and target phases, with plateau times
-//     (Fig. 3);
+//   - [Voltages] ("voltages", "voltages_example_K"): apical, basal and
+//     somatic potentials of a few neurons through the forward and target
+//     phases of each recorded example, with plateau times (Fig. 3);
 //   - [Embedding] ("embedding_<m>"): a PCA projection of hidden-layer
 //     activity coloured by digit class (Fig. 6C), computed by [PCA];
 //   - [CompareEpochs] and [CompareExamples] ("compare_epoch",
-//     "compare_examples"): several runs' learning curves overlaid.
+//     "compare_examples"): several runs' full and quick tests, in separate
+//     figures, the seeds of a condition as a mean ± s.d. band;
+//   - [Lines], [FinalErrors], [Histograms] and [FieldRows]: the figures of
+//     the generated results page (dendrite reproduce --table).
 //
 // [All] reads a run folder laid out as docs/run-folder.md describes and draws
 // every figure whose records exist; [Compare] overlays the learning curves

@@ -39,6 +39,8 @@ func ExampleAll() {
 	// eigvals.svg
 	// voltages.png
 	// voltages.svg
+	// voltages_example_1.png
+	// voltages_example_1.svg
 	// embedding_0.png
 	// embedding_0.svg
 }

@@ -83,7 +83,15 @@ func (f *Figure) WriteSVG(w io.Writer) error {
 	dc.SetColor(color.White)
 	dc.Fill(dc.Rectangle.Path())
 	f.draw(dc)
-	_, err := c.WriteTo(w)
+	var buf bytes.Buffer
+	if _, err := c.WriteTo(&buf); err != nil {
+		return err
+	}
+	// gonum's SVG canvas encodes embedded images as PNG but labels them
+	// image/jpg; name them correctly and keep their pixels sharp.
+	b := bytes.ReplaceAll(buf.Bytes(), []byte(`xlink:href="data:image/jpg;base64,`), []byte(`xlink:href="data:image/png;base64,`))
+	b = bytes.ReplaceAll(b, []byte("<image x="), []byte(`<image style="image-rendering:pixelated" x=`))
+	_, err := w.Write(b)
 	return err
 }
 

@@ -51,8 +51,10 @@ type neuronKey struct{ layer, neuron int }
 // first recorded neurons against time for one training example, one panel
 // per neuron stacked vertically (the paper's Fig. 3), with the phase
 // boundaries as vertical dashed lines and each neuron's plateau times marked
-// as dotted lines with a triangle (file "voltages"). example < 0 selects the
-// first example present in samples.
+// as dotted lines with a triangle (file "voltages"; "voltages_example_K" for
+// an example K other than the first recorded one, the lowest index). The time axis is the time
+// within the example, 0 at the start of its forward phase. example < 0
+// selects the first example present in samples.
 func Voltages(samples []VoltageSample, example int, opt VoltageOptions) (*Figure, error) {
 	if len(samples) == 0 {
 		return nil, ErrNoData
@@ -106,6 +108,27 @@ func Voltages(samples []VoltageSample, example int, opt VoltageOptions) (*Figure
 			bounds = append(bounds, e)
 		}
 	}
+	// Times are drawn within the example: 0 is the start of its forward
+	// phase (the first boundary), else its first sample.
+	t0 := math.Inf(1)
+	if len(bounds) > 0 {
+		t0 = bounds[0]
+	} else {
+		for _, ss := range byNeuron {
+			if len(ss) > 0 && finite(ss[0].TimeMs) {
+				t0 = math.Min(t0, ss[0].TimeMs)
+			}
+		}
+	}
+	if !finite(t0) {
+		t0 = 0
+	}
+	for i := range bounds {
+		bounds[i] -= t0
+	}
+	for i := range ends {
+		ends[i] -= t0
+	}
 	boundStyle := draw.LineStyle{Color: rgb(0x66, 0x66, 0x66), Width: vg.Points(1), Dashes: dashed}
 	var legend []legendItem
 
@@ -131,14 +154,14 @@ func Voltages(samples []VoltageSample, example int, opt VoltageOptions) (*Figure
 			kind = "output"
 		}
 		title := fmt.Sprintf("Layer %d (%s), neuron %d — training example %d", k.layer, kind, k.neuron, example)
-		p := newPlot(title, "time (ms)", "voltage (a.u.)")
+		p := newPlot(title, "time within the example (ms)", "voltage (a.u.)")
 		p.Title.TextStyle.Font.Size = 12
 		xs := make([]float64, len(ss))
 		a := make([]float64, len(ss))
 		b := make([]float64, len(ss))
 		c := make([]float64, len(ss))
 		for i, s := range ss {
-			xs[i], a[i], b[i], c[i] = s.TimeMs, s.A, s.B, s.C
+			xs[i], a[i], b[i], c[i] = s.TimeMs-t0, s.A, s.B, s.C
 		}
 		for _, bd := range bounds {
 			p.Add(&refLine{Value: bd, Vertical: true, Style: boundStyle})
@@ -153,7 +176,7 @@ func Voltages(samples []VoltageSample, example int, opt VoltageOptions) (*Figure
 		if rows, ok := opt.PlateauTimes[k.layer]; ok {
 			for r := 2 * example; r <= 2*example+1 && r < len(rows); r++ {
 				if k.neuron < len(rows[r]) && finite(rows[r][k.neuron]) {
-					plateaus = append(plateaus, rows[r][k.neuron])
+					plateaus = append(plateaus, rows[r][k.neuron]-t0)
 				}
 			}
 		} else if hasA {
@@ -185,7 +208,15 @@ func Voltages(samples []VoltageSample, example int, opt VoltageOptions) (*Figure
 		}
 	}
 	h := px(60 + 300*float64(len(panels)))
-	return stackedFigureLegend("voltages", "Compartment voltages", defaultWidth, h, panels, legend), nil
+	name := "voltages"
+	first := samples[0].Example
+	for _, s := range samples {
+		first = min(first, s.Example)
+	}
+	if example != first {
+		name = fmt.Sprintf("voltages_example_%d", example)
+	}
+	return stackedFigureLegend(name, fmt.Sprintf("Compartment voltages, training example %d", example), defaultWidth, h, panels, legend), nil
 }
 
 // sampleStep is the smallest positive spacing of the sample times (1 when

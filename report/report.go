@@ -391,15 +391,18 @@ func shortNumber(s string) string {
 // ---------------------------------------------------------------------------
 
 var captions = map[string][2]string{
-	"learning_curve":   {"Learning curves", "Full-test error (and forward-phase training error) per epoch; quick-test error against the number of training examples."},
+	"learning_curve":   {"Learning curves", "Full-test error (and forward-phase training error) per epoch; quick-test error against the number of training examples; log error axes, the paper's number dashed when the run is one of its experiments."},
 	"loss":             {"Output loss", "Final-layer loss of each training example (faint) and its sliding mean (bold)."},
-	"receptive_fields": {"Receptive fields", "Rows of W_0 of the first hidden neurons as 28×28 images, each scaled to its own range (black = lowest weight, white = highest), as in the paper's Fig. 7B."},
+	"receptive_fields": {"Receptive fields", "Rows of W_0 of the first hidden neurons as 28×28 images with their indices, each scaled symmetrically about zero (black = −max|w|, mid-grey = 0, white = +max|w| of that field), as in the paper's Fig. 7B."},
 	"bp_angle":         {"Angle to backprop", "Angle between the hidden-layer weight update and the one backpropagation would make; below 90° the update descends the loss (Fig. 7A)."},
 	"eigvals":          {"Theorem 1 condition", "Maximum eigenvalue of (I−U)ᵀ(I−U) per training example; Theorem 1 asks for values below 1."},
-	"voltages":         {"Compartment voltages", "Apical, basal and somatic potentials of recorded neurons through the forward and target phases, with plateau times (Fig. 3)."},
+	"voltages":         {"Compartment voltages", "Apical, basal and somatic potentials of recorded neurons through the forward and target phases of one recorded training example, against the time within the example, with plateau times (Fig. 3); one figure per recorded example."},
 }
 
-var embeddingName = regexp.MustCompile(`^embedding_(\d+)$`)
+var (
+	embeddingName = regexp.MustCompile(`^embedding_(\d+)$`)
+	voltageName   = regexp.MustCompile(`^voltages_example_(\d+)$`)
+)
 
 func (d *data) loadFigures(runDir string) error {
 	tmp, err := os.MkdirTemp("", "dendrite-report-")
@@ -421,6 +424,10 @@ func (d *data) loadFigures(runDir string) error {
 		if m := embeddingName.FindStringSubmatch(name); m != nil {
 			c = [2]string{"Hidden layer " + m[1] + " embedding",
 				"Mean somatic rates of hidden layer " + m[1] + " for the recorded test images, projected on their first two principal components and coloured by digit class (compare Fig. 6C, which uses t-SNE)."}
+			ok = true
+		}
+		if m := voltageName.FindStringSubmatch(name); m != nil {
+			c = [2]string{"Compartment voltages, example " + m[1], captions["voltages"][1]}
 			ok = true
 		}
 		if !ok {

@@ -268,9 +268,11 @@ func (r *Result) Write(dir, command string) error {
 	if err := os.WriteFile(filepath.Join(dir, "results.md"), []byte(md), 0o644); err != nil {
 		return err
 	}
+	// One label for every seed: the comparison draws them as one condition,
+	// each seed faint and their mean ± s.d. bold.
 	labels := make([]string, len(r.Seeds))
-	for i, s := range r.Seeds {
-		labels[i] = fmt.Sprintf("seed %d", s)
+	for i := range r.Seeds {
+		labels[i] = r.Experiment.Name
 	}
 	_, err = plot.Compare(r.Dirs, labels, filepath.Join(dir, "plots"))
 	return err

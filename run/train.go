@@ -207,6 +207,9 @@ func Train(ctx context.Context, cfg config.Config, dir string, opts Options) (*S
 		}
 	}
 	if err := t.loadData(); err != nil {
+		if opts.Resume && opts.DataDir == "" && t.prov != nil && t.opts.Train == nil {
+			err = fmt.Errorf("%w (the data recorded in %s; give --data to read a copy elsewhere)", err, rundir.ProvenanceFile)
+		}
 		return nil, err
 	}
 	if opts.Resume && (t.opts.Train == nil || t.opts.Data != nil) {

@@ -1,3 +1,5 @@
+//go:build unix
+
 package main
 
 // Hostile-input cases of the config, data, weights, resource and sweep
@@ -158,6 +160,17 @@ func TestHostileStrictConfig(t *testing.T) {
 		{name: "yaml inf in list", setup: file("c.yaml", "etas: [0.1, .inf]\n"), args: cfgY(), code: 2, msg: `c\.yaml: yaml: key "etas\[1\]": \+Inf is not a finite number`},
 		{name: "yaml mixed case key", setup: file("c.yaml", "Test_Examples: 5\n"), args: cfgY(), code: 2, msg: `c\.yaml: config: key "Test_Examples": want "test_examples"`},
 		{name: "yaml non-string key", setup: file("c.yaml", "1: 2\n"), args: cfgY(), code: 2, msg: `c\.yaml: yaml: want a mapping`},
+		{name: "json nested 200000 deep", setup: file("c", `{"etas": `+strings.Repeat("[", 200000)+strings.Repeat("]", 200000)+`}`), args: cfg(), code: 2, timeout: 5e9,
+			msg: `c: config key "etas(\[0\])+.*nested deeper than 32 levels`},
+		{name: "yaml nested 9000 deep", setup: file("c.yaml", "etas: "+strings.Repeat("[", 9000)+strings.Repeat("]", 9000)+"\n"), args: cfgY(), code: 2, timeout: 5e9,
+			msg: `c\.yaml: config key "etas.*nested deeper than 32 levels`},
+		{name: "yaml alias bomb", setup: file("c.yaml", yamlBomb()), args: cfgY(), code: 2, timeout: 5e9, msg: `c\.yaml: yaml: document contains excessive aliasing`},
+		{name: "resume config.json FIFO", setup: both(fifo("run/config.json"), file("run/checkpoint.bin", "x")), args: []string{"train", "--resume", "{dir}/run", "--quiet"},
+			code: 2, timeout: 10e9, msg: `run/config\.json: is a named pipe \(FIFO\)`},
+		{name: "resume config.json /dev/zero", setup: func(t *testing.T, dir string) {
+			os.MkdirAll(filepath.Join(dir, "run"), 0o755)
+			os.Symlink("/dev/zero", filepath.Join(dir, "run", "config.json"))
+		}, args: []string{"train", "--resume", "{dir}/run", "--quiet"}, code: 2, msg: `run/config\.json: is a device`},
 		{name: "config file over 1 MiB", setup: file("c", `{"mode": "`+strings.Repeat("x", 1<<20)+`"}`), args: cfg(), code: 2, msg: `c: .*more than the limit of 1 MiB`},
 		{name: "config is /dev/zero", args: train("--config", "/dev/zero"), code: 2, msg: `/dev/zero: is a device, want a JSON or YAML config file`},
 		{name: "config is a FIFO", setup: fifo("c"), args: cfg(), code: 2, msg: `c: is a named pipe \(FIFO\)`, timeout: 10e9},
@@ -294,4 +307,17 @@ func exec_(t *testing.T, args ...string) ([]byte, error) {
 		return e.Bytes(), fmt.Errorf("exit %d", code)
 	}
 	return o.Bytes(), nil
+}
+
+// yamlBomb is a "billion laughs" document: nine levels of nine aliases.
+func yamlBomb() string {
+	var b strings.Builder
+	b.WriteString("a: &a [x, x, x, x, x, x, x, x, x]\n")
+	prev := "a"
+	for i := 1; i < 10; i++ {
+		n := string(rune('a' + i))
+		b.WriteString(n + ": &" + n + " [" + strings.TrimSuffix(strings.Repeat("*"+prev+", ", 9), ", ") + "]\n")
+		prev = n
+	}
+	return b.String()
 }

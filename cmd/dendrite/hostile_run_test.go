@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"flag"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -18,6 +19,7 @@ import (
 	"github.com/dendrite-lab/dendrite/dataset"
 	"github.com/dendrite-lab/dendrite/run"
 	"github.com/dendrite-lab/dendrite/rundir"
+	"github.com/dendrite-lab/dendrite/sim"
 )
 
 // Hostile cases of the run-folder classes: overwrite safety, provenance,
@@ -302,6 +304,12 @@ func TestHostileRunFolder(t *testing.T) {
 					t.Errorf("stdout %q", stdout)
 				}
 			}},
+		{name: "resume when the recorded data are gone", code: 1, want: []string{"train-images", "provenance.json", "--data"},
+			setup: func(t *testing.T, w *world) []string {
+				w.interrupted(t, w.out, 3, 1)
+				os.RemoveAll(w.data)
+				return []string{"train", "--resume", w.out, "--quiet"}
+			}},
 		{name: "test on other data is refused", code: 1, want: []string{"differ", "--allow-other-data"},
 			setup: func(t *testing.T, w *world) []string {
 				w.train(t, w.out)
@@ -319,10 +327,14 @@ func TestHostileRunFolder(t *testing.T) {
 				w.interrupted(t, w.out, 3, 1)
 				return []string{"version"}
 			},
-			check: func(t *testing.T, w *world, _, _ string) {
+			check: func(t *testing.T, w *world, stdout, _ string) {
 				s := summaryJSON(t, w.out)
 				if _, ok := s["final_test_error"]; ok || s["status"] != "interrupted" {
 					t.Errorf("summary %v", s)
+				}
+				// (dendrite version names the kernels a run folder records.)
+				if !strings.Contains(stdout, "kernels "+sim.Kernels()) {
+					t.Errorf("version: %q", stdout)
 				}
 			}},
 		{name: "complete summary", code: 0,
@@ -644,4 +656,32 @@ func TestHostileSignals(t *testing.T) {
 			t.Errorf("status %q", s.Status)
 		}
 	})
+}
+
+// Flags and positional arguments mix in any order, boolean flags included
+// (a boolean flag never takes the next argument as its value).
+func TestInterleave(t *testing.T) {
+	fs := flag.NewFlagSet("x", flag.ContinueOnError)
+	fs.Bool("quiet", false, "")
+	fs.String("data", "", "")
+	config.Flags(fs) // the config's flags, booleans among them
+	for _, c := range []struct{ in, want string }{
+		{"--quiet NAME --data D", "--quiet --data D -- NAME"},
+		{"NAME --quiet --seeds-x", "--quiet --seeds-x -- NAME"},
+		{"A --data=D B", "--data=D -- A B"},
+		{"--initial-test NAME --epochs 2", "--initial-test --epochs 2 -- NAME"},
+		{"--data D", "--data D"},
+		{"A -- --weird", "-- A --weird"},
+	} {
+		got := strings.Join(interleave(fs, strings.Fields(c.in)), " ")
+		if got != c.want {
+			t.Errorf("interleave(%q) = %q, want %q", c.in, got, c.want)
+		}
+	}
+	// End to end: a boolean flag before the run folder.
+	w := newWorld(t)
+	w.train(t, w.out)
+	if code, _, e := runCLI("test", "--allow-other-data", w.out, "--data", w.data); code != 0 {
+		t.Errorf("test --allow-other-data DIR --data D: exit %d: %s", code, e)
+	}
 }

@@ -1,3 +1,5 @@
+//go:build unix
+
 package main
 
 // The hostile-input harness: the real binary is run on inputs a careless or

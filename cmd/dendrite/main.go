@@ -31,6 +31,7 @@ import (
 	"github.com/dendrite-lab/dendrite/internal/iox"
 	"github.com/dendrite-lab/dendrite/run"
 	"github.com/dendrite-lab/dendrite/rundir"
+	"github.com/dendrite-lab/dendrite/sim"
 )
 
 const usage = `dendrite: segregated-dendrite networks on MNIST
@@ -92,7 +93,7 @@ func dispatch(args []string, stdout, stderr io.Writer) int {
 	case "bench":
 		return benchMain(rest)
 	case "version", "--version":
-		fmt.Fprintln(stdout, "dendrite", run.Version)
+		fmt.Fprintln(stdout, versionLine())
 		return exitOK
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
@@ -159,3 +160,22 @@ type usageErr struct{ msg string }
 
 func (u usageErr) Error() string { return u.msg }
 func (u usageErr) Unwrap() error { return errUsage }
+
+// versionLine describes this build as run folders record it
+// (provenance.json): version, VCS revision, Go version, platform, kernels.
+func versionLine() string {
+	p := rundir.ThisProgram()
+	s := "dendrite " + run.Version
+	if p.Revision != "" {
+		rev := p.Revision
+		if len(rev) > 12 {
+			rev = rev[:12]
+		}
+		s += " (revision " + rev
+		if p.Modified {
+			s += ", modified"
+		}
+		s += ")"
+	}
+	return s + fmt.Sprintf("; %s %s/%s; kernels %s", p.GoVersion, p.GOOS, p.GOARCH, sim.Kernels())
+}

@@ -15,7 +15,7 @@ func plotMain(args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("plot", flag.ContinueOnError)
 	labels := fs.String("labels", "", "comma-separated labels of the runs (several runs)")
 	out := fs.String("out", "", "output folder (default DIR/plots; several runs: ./comparison)")
-	if done, code := parse(fs, interleave(args), "plot", "usage: dendrite plot DIR [DIR…] [--labels a,b] [--out DIR]\n\nDraws a run's figures (PNG and SVG); several runs: overlaid learning curves.\n\n", stdout, stderr); done {
+	if done, code := parse(fs, interleave(fs, args), "plot", "usage: dendrite plot DIR [DIR…] [--labels a,b] [--out DIR]\n\nDraws a run's figures (PNG and SVG); several runs: overlaid learning curves.\n\n", stdout, stderr); done {
 		return code
 	}
 	dirs := fs.Args()
@@ -64,7 +64,7 @@ func plotMain(args []string, stdout, stderr io.Writer) int {
 func reportMain(args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("report", flag.ContinueOnError)
 	out := fs.String("out", "", "HTML file (default DIR/report.html)")
-	if done, code := parse(fs, interleave(args), "report", "usage: dendrite report DIR [--out FILE]\n\nWrites one self-contained HTML page about a run.\n\n", stdout, stderr); done {
+	if done, code := parse(fs, interleave(fs, args), "report", "usage: dendrite report DIR [--out FILE]\n\nWrites one self-contained HTML page about a run.\n\n", stdout, stderr); done {
 		return code
 	}
 	if fs.NArg() != 1 {
@@ -87,19 +87,38 @@ func reportMain(args []string, stdout, stderr io.Writer) int {
 
 // interleave moves flags after positional arguments to the front, so that
 // "dendrite plot A B --labels x,y" works like "dendrite plot --labels x,y A B".
-func interleave(args []string) []string {
+// A flag of fs takes the next argument as its value unless it is a boolean
+// flag (--resume NAME keeps NAME positional) or the value is joined with =.
+// Everything after "--" stays positional.
+func interleave(fs *flag.FlagSet, args []string) []string {
 	var flags, pos []string
 	for i := 0; i < len(args); i++ {
 		a := args[i]
+		if a == "--" {
+			pos = append(pos, args[i+1:]...)
+			break
+		}
 		if strings.HasPrefix(a, "-") && a != "-" {
 			flags = append(flags, a)
-			if !strings.Contains(a, "=") && i+1 < len(args) && !strings.HasPrefix(args[i+1], "-") {
+			name := strings.TrimLeft(a, "-")
+			if strings.Contains(name, "=") {
+				continue
+			}
+			if f := fs.Lookup(name); f != nil {
+				if b, ok := f.Value.(interface{ IsBoolFlag() bool }); ok && b.IsBoolFlag() {
+					continue
+				}
+			}
+			if i+1 < len(args) && !strings.HasPrefix(args[i+1], "-") {
 				flags = append(flags, args[i+1])
 				i++
 			}
 			continue
 		}
 		pos = append(pos, a)
+	}
+	if len(pos) > 0 {
+		flags = append(flags, "--")
 	}
 	return append(flags, pos...)
 }

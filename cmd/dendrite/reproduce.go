@@ -17,9 +17,20 @@ import (
 
 const reproduceUsage = `usage: dendrite reproduce NAME [--seeds K] [--epochs E] [--out DIR] [--repeat-tests R] [config flags]
        dendrite reproduce --list
+       dendrite reproduce --collect RUNS [--results results]
+       dendrite reproduce --table [--results results] [--docs docs]
 
 Runs one of the paper's experiments for several seeds in parallel and compares
 the final test error with the paper's.
+
+--collect copies every finished run under RUNS (RUNS/NAME/seed-K, as written
+by this command) into the results folder: config.json, summary.json,
+metrics.csv, repeated_tests.csv and small derived series (no weights or
+per-example records). Unfinished runs are listed and skipped; a different
+finished run already stored is an error, never overwritten.
+
+--table writes DOCS/results.md and its figures in DOCS/results/ from the
+results folder alone; the same results give the same bytes.
 
 `
 
@@ -34,7 +45,11 @@ func reproduceMain(args []string, stdout, stderr io.Writer) int {
 	data := fs.String("data", "", "folder with the IDX files (default: MNIST from the Go module)")
 	resume := fs.Bool("resume", false, "skip complete seeds and resume interrupted ones")
 	quiet := fs.Bool("quiet", false, "no progress output")
-	if done, code := parse(fs, interleave(args), "reproduce", reproduceUsage, stdout, stderr); done {
+	collect := fs.String("collect", "", "copy the finished runs under this folder into --results")
+	table := fs.Bool("table", false, "write the results page (--docs/results.md and --docs/results/) from --results")
+	results := fs.String("results", "results", "the results folder (--collect writes it, --table reads it)")
+	docs := fs.String("docs", "docs", "where --table writes results.md and results/")
+	if done, code := parse(fs, interleave(fs, args), "reproduce", reproduceUsage, stdout, stderr); done {
 		return code
 	}
 	if *list {
@@ -52,6 +67,35 @@ func reproduceMain(args []string, stdout, stderr io.Writer) int {
 			fmt.Fprintf(tw, "%s\t%s\t%s\n", x.Name, p, x.Description)
 		}
 		tw.Flush()
+		return exitOK
+	}
+	if *collect != "" || *table {
+		if fs.NArg() != 0 {
+			return fail(stderr, "reproduce", usageErr{"--collect and --table take no experiment name"})
+		}
+		if *collect != "" {
+			rep, err := reproduce.Collect(*collect, *results)
+			if rep != nil {
+				for _, d := range rep.Written {
+					fmt.Fprintf(stdout, "collected  %s\n", d)
+				}
+				for _, d := range rep.Unchanged {
+					fmt.Fprintf(stdout, "unchanged  %s\n", d)
+				}
+				for _, d := range rep.Refused {
+					fmt.Fprintf(stdout, "skipped    %s\n", d)
+				}
+			}
+			if err != nil {
+				return fail(stderr, "reproduce", err)
+			}
+		}
+		if *table {
+			if err := reproduce.Page(*results, *docs); err != nil {
+				return fail(stderr, "reproduce", err)
+			}
+			fmt.Fprintf(stdout, "wrote %s and %s\n", filepath.Join(*docs, "results.md"), filepath.Join(*docs, "results"))
+		}
 		return exitOK
 	}
 	if fs.NArg() != 1 {

@@ -35,7 +35,7 @@ func testMain(args []string, stdout, stderr io.Writer) int {
 	data := fs.String("data", "", "folder with the IDX files (default: the data the run recorded)")
 	otherData := fs.Bool("allow-other-data", false, "test on --data even when its files differ from the ones the run recorded")
 	workers := fs.Int("workers", 0, "goroutines (0 = GOMAXPROCS)")
-	if done, code := parse(fs, interleave(args), "test", testUsage, stdout, stderr); done {
+	if done, code := parse(fs, interleave(fs, args), "test", testUsage, stdout, stderr); done {
 		return code
 	}
 	runDir := *runFlag
@@ -66,7 +66,7 @@ func testMain(args []string, stdout, stderr io.Writer) int {
 		return fail(stderr, "test", err)
 	}
 	cfgPath := rundir.Path(runDir, rundir.ConfigFile)
-	raw, err := os.ReadFile(cfgPath)
+	raw, err := config.ReadFileJSON(cfgPath)
 	if err != nil {
 		return fail(stderr, "test", fmt.Errorf("%s is not a complete run folder: %w", runDir, err))
 	}

@@ -70,10 +70,11 @@ func trainMain(args []string, stdout, stderr io.Writer) int {
 			}
 		}
 		var raw []byte
-		raw, err = os.ReadFile(rundir.Path(dir, rundir.ConfigFile))
-		if err != nil {
+		// Capped and refused when not a regular file, as any config file.
+		raw, err = config.ReadFileJSON(rundir.Path(dir, rundir.ConfigFile))
+		if errors.Is(err, os.ErrNotExist) {
 			err = fmt.Errorf("--resume %s: no run to resume there (want %s and %s)", dir, rundir.ConfigFile, rundir.CheckpointFile)
-		} else {
+		} else if err == nil {
 			cfg, err = config.FromJSON(raw, apply)
 		}
 		opts.Resume = true
