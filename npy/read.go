@@ -103,8 +103,6 @@ func readFile(path string, want [][]int) (*Array, error) {
 	return read(bufio.NewReaderSize(f, chunkBytes), st.Size(), check)
 }
 
-func unwrapPathError(err error) error { return iox.UnwrapPathError(err) }
-
 func remaining(r io.Reader) int64 { return iox.Remaining(r) }
 
 // read parses a .npy stream; remain is the number of bytes available in r,

@@ -322,6 +322,9 @@ func FinalErrors(name, title string, conds []Spread) (*Figure, error) {
 	names := make([]string, len(conds))
 	for i, c := range conds {
 		names[i] = c.Label
+		if len(c.Runs) == 0 {
+			names[i] += "\n(not run yet)"
+		}
 	}
 	p.NominalX(names...)
 	p.X.Min, p.X.Max = -0.6, float64(len(conds))-0.4

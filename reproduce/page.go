@@ -381,6 +381,13 @@ func (pg *page) table(b *strings.Builder, conds []condition) {
 		if len(rs) > 1 {
 			secs[0] += " (mean)"
 		}
+		procs := map[int]bool{}
+		for _, r := range rs {
+			procs[r.Summary.GOMAXPROCS] = true
+		}
+		if p := sortedInts(procs); len(p) == 1 && p[0] > 0 {
+			secs[0] += fmt.Sprintf(", GOMAXPROCS=%d", p[0])
+		}
 		verdict := "–"
 		if x.HasError {
 			m, _, _, _ := stats.Summary(finals)
@@ -398,7 +405,8 @@ func (pg *page) table(b *strings.Builder, conds []condition) {
 the spikes of the test); for several seeds, the mean, s.d., range and median of the seeds' final
 errors. "vs the paper": our mean minus the paper's number, against the spread (the repeated tests' s.d.
 for one seed, the range across seeds for several, at least 0.05 for the paper's rounding). Wall time:
-summary.json's seconds for one run, on one busy core of this project's 2-core machine.
+summary.json's seconds for one run and the GOMAXPROCS it ran with (the runs of this page were made on
+this project's 2-core machine, sharing it with other runs).
 
 `)
 }

@@ -257,9 +257,6 @@ func runOne(ctx context.Context, dir string, run *Run, r Runner) (o outcome) {
 		o.testErr = testError(s)
 	case ctx.Err() != nil:
 		st.State = "interrupted"
-		if err == nil {
-			err = ctx.Err()
-		}
 		// The runner's own advice (dendrite train --resume) is not the
 		// sweep's: a sweep resumes its runs when run again.
 		st.Error = "interrupted; run the same sweep command again to resume it"

@@ -265,8 +265,6 @@ func TestHostileMemoryLimitWorks(t *testing.T) {
 	}
 }
 
-var bigValue = strings.Repeat("x", 20<<20)
-
 func TestHostileConfig(t *testing.T) {
 	train := func(extra ...string) []string {
 		return append([]string{"train", "--out", "{dir}/run", "--quiet"}, extra...)
