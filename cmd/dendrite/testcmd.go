@@ -123,6 +123,9 @@ func testMain(args []string, stdout, stderr io.Writer) int {
 		ts := s*0x9e3779b97f4a7c15 + uint64(r)*0x632be59bd9b4e019 + 0x7465737463
 		idx := rand.New(rand.NewPCG(ts, 0x54455354)).Perm(test.N)[:count]
 		ev, err := sim.EvaluateContext(ctx, cfg.Model(), net, testSet{test}, idx, ts, *workers, nil)
+		if err != nil && ctx.Err() == nil { // bad data, not an interrupt
+			return fail(stderr, "test", err)
+		}
 		if err != nil {
 			fmt.Fprintf(stderr, "dendrite test: interrupted during test %d of %d\n", r+1, *repeat)
 			return exitInterrupted
