@@ -23,7 +23,8 @@ type Config struct {
 	// paper cites) or "head" (the authors' later code), docs/model.md#profiles.
 	Profile option.Profile `json:"profile"`
 	// Layers are the sizes of the hidden layers and the output layer, bottom
-	// to top; the last is the output layer and must be a multiple of 10.
+	// to top; the last is the output layer and must be a multiple of the number
+	// of classes (10 for MNIST), one group of neurons per class.
 	Layers []int `json:"layers"`
 	// Etas are the feedforward learning rates per layer (hidden…, output).
 	// Empty means the paper's rates for the architecture (docs/model.md#constants).

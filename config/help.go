@@ -6,7 +6,7 @@ package config
 var help = map[string]string{
 	"mode":                   "\"spiking\" (the paper's mode) or \"rate\" (the authors' later non-spiking 2-step mode, docs/model.md#rate-mode).",
 	"profile":                "selects initialisation and semantics: \"paper\" (the code the paper cites) or \"head\" (the authors' later code), docs/model.md#profiles.",
-	"layers":                 "the sizes of the hidden layers and the output layer, bottom to top; the last is the output layer and must be a multiple of 10.",
+	"layers":                 "the sizes of the hidden layers and the output layer, bottom to top; the last is the output layer and must be a multiple of the number of classes (10 for MNIST), one group of neurons per class.",
 	"etas":                   "the feedforward learning rates per layer (hidden…, output). Empty means the paper's rates for the architecture (docs/model.md#constants).",
 	"feedback_etas":          "the feedback learning rates per hidden layer; required when feedback_learning is on.",
 	"epochs":                 "the number of passes over the (shuffled) training set.",
