@@ -43,7 +43,10 @@ var ErrStopped = errors.New("training stopped before its end")
 // of the run (initial, quick, full and repeated tests counted in order from
 // 0) shows the first Config.TestExamples (0 = all) of a permutation of the
 // test set drawn from Config.Seed and k, each image with its own spike
-// stream; the result does not depend on Config.Workers.
+// stream; the result does not depend on Config.Workers. The default
+// TestExamples, 10000, is MNIST's test set: for a smaller test set set it to
+// 0 (all) or fewer, else Run says so. Config.Validation holds out the last
+// examples of Train and tests on them instead of Test.
 //
 // With Dir set, Run also writes a run folder exactly as Train does (the
 // CLI's `dendrite train`), honouring Options; without it nothing is written
