@@ -148,6 +148,10 @@ type Config struct {
 
 	// RecordLoss records the per-example output loss.
 	RecordLoss bool `json:"record_loss"`
+	// RecordHiddenLoss records every hidden layer's per-example loss
+	// mean_i (αt_i − αf_i)², the hidden-layer loss of
+	// docs/model.md#hidden-layers (paper Fig. 5B/C), one column per hidden layer.
+	RecordHiddenLoss bool `json:"record_hidden_loss"`
 	// RecordTrainingError records the per-epoch training error.
 	RecordTrainingError bool `json:"record_training_error"`
 	// RecordTrainingLabels records each example's label and forward-phase prediction.
@@ -233,9 +237,6 @@ func (c *Config) Resolve() {
 		c.Conductances = false
 		c.SpikingFeedforward = false
 		c.SpikingFeedback = false
-		c.RecordPhaseTimes = false
-		c.RecordPlateauTimes = false
-		c.RecordVoltages = false
 		c.ForwardPhase, c.TargetPhase, c.TestPhase = 2, 2, 2
 		c.SettleTime = 1
 		c.Mem = 1

@@ -55,6 +55,7 @@ var help = map[string]string{
 	"e_i":                    "the inhibitory reversal potential of the teaching conductance.",
 	"mem":                    "the number of steps of spike history the PSP kernel sees.",
 	"record_loss":            "records the per-example output loss.",
+	"record_hidden_loss":     "records every hidden layer's per-example loss mean_i (αt_i − αf_i)², the hidden-layer loss of docs/model.md#hidden-layers (paper Fig. 5B/C), one column per hidden layer.",
 	"record_training_error":  "records the per-epoch training error.",
 	"record_training_labels": "records each example's label and forward-phase prediction.",
 	"record_bp_angle":        "records the angle between hidden layer 0's update and backprop's (docs/model.md#recorded-quantities).",
