@@ -296,7 +296,7 @@ func (pg *page) fig5BC(b *strings.Builder) error {
 		}
 	}
 	if len(ys) == 0 {
-		notRun(b, "the simulator does not record the hidden layer's loss yet (a `record_hidden_loss` switch and a short recording experiment are needed).")
+		notRun(b, "a one-hidden-layer run with `record_hidden_loss`, `record_loss` and `record_training_labels` (experiment loss-correlation).")
 		return nil
 	}
 	var groups []plot.Group
