@@ -340,15 +340,12 @@ func fromJSON(raw []byte, override func(*Config) error) (pre, c Config, err erro
 	if len(bytes.TrimSpace(raw)) == 0 {
 		raw = []byte("{}")
 	}
-	// Syntax first (duplicates, trailing data), then the key names once
-	// the legacy keys of old run folders are dropped.
-	if err := CheckJSONSyntax(raw); err != nil {
-		return Config{}, Config{}, invalid{err}
-	}
-	raw = dropLegacyKeys(raw)
+	// One strict pass (syntax, duplicates, trailing data, key names; the
+	// legacy keys of old run folders pass), then the legacy keys go.
 	if err := CheckJSON(raw); err != nil {
 		return Config{}, Config{}, invalid{err}
 	}
+	raw = dropLegacyKeys(raw)
 	_ = json.Unmarshal(raw, &probe)
 	profile, err := chooseProfile(probe.Profile, override)
 	if err != nil {

@@ -10,6 +10,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/dendrite-lab/dendrite/option"
 )
@@ -83,14 +84,22 @@ func (c *Config) Set(key, val string) error {
 }
 
 func fieldIndex(key string) int {
-	t := reflect.TypeFor[Config]()
-	for i := 0; i < t.NumField(); i++ {
-		if jsonKey(t.Field(i)) == key {
-			return i
-		}
+	if i, ok := fieldIndexes()[key]; ok {
+		return i
 	}
 	return -1
 }
+
+// fieldIndexes maps each config key to its field index, built once: every
+// key of every config file and manifest line is looked up.
+var fieldIndexes = sync.OnceValue(func() map[string]int {
+	t := reflect.TypeFor[Config]()
+	m := make(map[string]int, t.NumField())
+	for i := 0; i < t.NumField(); i++ {
+		m[jsonKey(t.Field(i))] = i
+	}
+	return m
+})
 
 func fieldUsage(f reflect.StructField, def reflect.Value) string {
 	d, _ := json.Marshal(def.Interface())

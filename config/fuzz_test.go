@@ -2,6 +2,7 @@ package config
 
 import (
 	"bytes"
+	"encoding/json"
 	"strings"
 	"testing"
 )
@@ -25,7 +26,18 @@ func FuzzConfigJSON(f *testing.F) {
 	f.Add([]byte(`{"profile": "head", "g_a": 1e999}`))
 	f.Add([]byte(`{"Epochs": 2} []`))
 	f.Add([]byte(`{"max_memory": "2GiB", "workers": 3}`))
+	f.Add([]byte(`{"ep\u006fchs": 1, "epochs": 2, "etas": [{"a\"": 1, "a\u0022": 2}]}`))
+	f.Add([]byte(`{"jacobian_mean": "products", "etas": [[[-0.0e-5]]]}`))
 	f.Fuzz(func(t *testing.T, b []byte) {
+		if json.Valid(b) {
+			// The fast walk and the token walk agree.
+			for _, keys := range []bool{false, true} {
+				fast, slow := checkJSON(b, keys), checkTokens(b, keys)
+				if (fast == nil) != (slow == nil) || (fast != nil && fast.Error() != slow.Error()) {
+					t.Fatalf("keys=%v: fast walk %v, token walk %v", keys, fast, slow)
+				}
+			}
+		}
 		c, err := FromJSON(b, nil)
 		if err != nil {
 			checkErr(t, err)

@@ -6,6 +6,7 @@ import (
 	"os"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/dendrite-lab/dendrite/internal/iox"
 )
@@ -128,7 +129,9 @@ func satAdd(a, b int64) int64 {
 // MachineMemory returns the memory available to this process: the machine's
 // total memory or, when lower, the control group's limit; 0 when unknown.
 // It is a variable so that tests can fix it.
-var MachineMemory = func() int64 {
+var MachineMemory = sync.OnceValue(machineMemory)
+
+func machineMemory() int64 {
 	var total int64
 	if b, err := os.ReadFile("/proc/meminfo"); err == nil {
 		for _, l := range strings.Split(string(b), "\n") {

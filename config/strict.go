@@ -61,6 +61,17 @@ func CheckJSON(raw []byte) error { return checkJSON(raw, true) }
 func CheckJSONSyntax(raw []byte) error { return checkJSON(raw, false) }
 
 func checkJSON(raw []byte, configKeys bool) error {
+	// Well-formed input (the common case) takes a fast byte walk; the
+	// token walk below, slow but with precise messages, explains the rest.
+	if json.Valid(raw) {
+		w := walker{b: raw, configKeys: configKeys}
+		return w.check()
+	}
+	return checkTokens(raw, configKeys)
+}
+
+// checkTokens is checkJSON by the decoder's tokens.
+func checkTokens(raw []byte, configKeys bool) error {
 	dec := json.NewDecoder(bytes.NewReader(raw))
 	dec.UseNumber()
 	tok, err := dec.Token()
@@ -114,13 +125,8 @@ func checkObjectDepth(dec *json.Decoder, path string, top bool, depth int) error
 			return fmt.Errorf("config: key %s appears twice", quote(name))
 		}
 		seen[key] = true
-		if top && fieldIndex(key) < 0 {
-			for _, k := range Keys() {
-				if strings.EqualFold(k, key) {
-					return fmt.Errorf("config: key %s: want %q (keys are lower case, written exactly)", quote(key), k)
-				}
-			}
-			return fmt.Errorf("config: unknown key %s (see `dendrite train -h` for the keys)", quote(key))
+		if _, legacy := legacyKeys[key]; top && fieldIndex(key) < 0 && !legacy {
+			return keyError(key)
 		}
 		if err := checkValue(dec, name, depth); err != nil {
 			return err
@@ -249,4 +255,138 @@ func yamlError(err error) error {
 		lines[i] = strings.TrimSpace(lines[i])
 	}
 	return fmt.Errorf("yaml: %s", strings.Join(lines, "; "))
+}
+
+// walker checks well-formed JSON (json.Valid holds) for what CheckJSON
+// refuses beyond syntax, in one pass over the bytes.
+type walker struct {
+	b          []byte
+	i          int
+	configKeys bool
+}
+
+func (w *walker) ws() {
+	for w.i < len(w.b) && (w.b[w.i] == ' ' || w.b[w.i] == '\t' || w.b[w.i] == '\n' || w.b[w.i] == '\r') {
+		w.i++
+	}
+}
+
+func (w *walker) check() error {
+	w.ws()
+	if w.i < len(w.b) && w.b[w.i] != '{' {
+		return checkTokens(w.b, w.configKeys) // not an object: rare, say it as the token walk does
+	}
+	if w.i == len(w.b) {
+		return nil
+	}
+	return w.object("", w.configKeys, 1)
+}
+
+// str reads a string at w.i (its opening quote) and returns its value.
+func (w *walker) str() string {
+	start := w.i
+	w.i++
+	esc := false
+	for w.b[w.i] != '"' {
+		if w.b[w.i] == '\\' {
+			esc = true
+			w.i++
+		}
+		w.i++
+	}
+	w.i++
+	if !esc {
+		return string(w.b[start+1 : w.i-1])
+	}
+	var s string
+	_ = json.Unmarshal(w.b[start:w.i], &s)
+	return s
+}
+
+func (w *walker) object(path string, top bool, depth int) error {
+	if depth > maxNesting {
+		return fmt.Errorf("config key %s: nested deeper than %d levels", quote(path), maxNesting)
+	}
+	w.i++ // '{'
+	seen := map[string]bool{}
+	for {
+		w.ws()
+		if w.b[w.i] == '}' {
+			w.i++
+			return nil
+		}
+		if w.b[w.i] == ',' {
+			w.i++
+			w.ws()
+		}
+		key := w.str()
+		name := key
+		if path != "" {
+			name = path + "." + key
+		}
+		if seen[key] {
+			return fmt.Errorf("config: key %s appears twice", quote(name))
+		}
+		seen[key] = true
+		if _, legacy := legacyKeys[key]; top && fieldIndex(key) < 0 && !legacy {
+			return keyError(key)
+		}
+		w.ws()
+		w.i++ // ':'
+		if err := w.value(name, depth); err != nil {
+			return err
+		}
+	}
+}
+
+func (w *walker) value(path string, depth int) error {
+	w.ws()
+	switch c := w.b[w.i]; {
+	case c == '{':
+		return w.object(path, false, depth+1)
+	case c == '[':
+		if depth+1 > maxNesting {
+			return fmt.Errorf("config key %s: nested deeper than %d levels", quote(path), maxNesting)
+		}
+		w.i++
+		for k := 0; ; k++ {
+			w.ws()
+			if w.b[w.i] == ']' {
+				w.i++
+				return nil
+			}
+			if w.b[w.i] == ',' {
+				w.i++
+			}
+			if err := w.value(fmt.Sprintf("%s[%d]", path, k), depth+1); err != nil {
+				return err
+			}
+		}
+	case c == '"':
+		w.str()
+	case c == '-' || c >= '0' && c <= '9':
+		start := w.i
+		for w.i < len(w.b) && strings.IndexByte("+-0123456789.eE", w.b[w.i]) >= 0 {
+			w.i++
+		}
+		num := string(w.b[start:w.i])
+		if f, err := strconv.ParseFloat(num, 64); err != nil || math.IsInf(f, 0) {
+			return fmt.Errorf("config key %s: %s is not a finite number", quote(path), shorten(num))
+		}
+	default: // true, false, null
+		for w.i < len(w.b) && w.b[w.i] >= 'a' && w.b[w.i] <= 'z' {
+			w.i++
+		}
+	}
+	return nil
+}
+
+// keyError explains a top-level key that is not a config key.
+func keyError(key string) error {
+	for _, k := range Keys() {
+		if strings.EqualFold(k, key) {
+			return fmt.Errorf("config: key %s: want %q (keys are lower case, written exactly)", quote(key), k)
+		}
+	}
+	return fmt.Errorf("config: unknown key %s (see `dendrite train -h` for the keys)", quote(key))
 }
