@@ -162,11 +162,13 @@ type Config struct {
 	// RecordEigvals records the Jacobian- and weight-product eigenvalue
 	// conditions (docs/model.md#recorded-quantities).
 	RecordEigvals bool `json:"record_eigvals"`
-	// RecordPlateauTimes records every hidden neuron's plateau time (large: examples × neurons).
+	// RecordPlateauTimes records every hidden neuron's plateau time (large:
+	// examples × neurons; spiking mode only).
 	RecordPlateauTimes bool `json:"record_plateau_times"`
-	// RecordPhaseTimes records the end time of every phase.
+	// RecordPhaseTimes records the end time of every phase (spiking mode only).
 	RecordPhaseTimes bool `json:"record_phase_times"`
-	// RecordVoltages records A, B, C traces of VoltageNeurons of VoltageLayer for VoltageExamples.
+	// RecordVoltages records A, B, C traces of VoltageNeurons of VoltageLayer
+	// for VoltageExamples (spiking mode only).
 	RecordVoltages bool `json:"record_voltages"`
 	// VoltageLayer is the layer whose voltages are recorded.
 	VoltageLayer int `json:"voltage_layer"`
