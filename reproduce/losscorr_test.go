@@ -2,6 +2,7 @@ package reproduce
 
 import (
 	"context"
+	"fmt"
 	"math"
 	"path/filepath"
 	"strconv"
@@ -65,9 +66,10 @@ func TestLossCorrelationRun(t *testing.T) {
 	if math.IsNaN(want) {
 		t.Fatal("epoch 2's losses are constant: the check would be vacuous")
 	}
+	var got float64
 	for _, r := range rows {
 		if r["epoch"] == "2" && r["label"] == "-1" {
-			got, _ := strconv.ParseFloat(r["r"], 64)
+			got, _ = strconv.ParseFloat(r["r"], 64)
 			if r["n"] != strconv.Itoa(perEpoch) || math.Abs(got-want) > 1e-5 {
 				t.Errorf("epoch 2, all labels: n %s r %g, want n %d r %.6g", r["n"], got, perEpoch, want)
 			}
@@ -87,5 +89,8 @@ func TestLossCorrelationRun(t *testing.T) {
 	}
 	if strings.Contains(sec, "Not run yet") || !strings.Contains(sec, "fig5c_loss_correlation") {
 		t.Errorf("Fig. 5B/C not drawn from the collected run:\n%s", sec)
+	}
+	if row := fmt.Sprintf("| 1 | 2 | %.2f (%d) |", got, perEpoch); !strings.Contains(sec, row) {
+		t.Errorf("Fig. 5B/C table lacks %q:\n%s", row, sec)
 	}
 }
