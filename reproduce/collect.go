@@ -209,6 +209,14 @@ func collectRun(dir string) (files map[string][]byte, why string, err error) {
 		return nil, "", fmt.Errorf("%s: %w", filepath.Join(dir, metricsFile), err)
 	}
 	files = map[string][]byte{rundir.SummaryFile: sb, rundir.ConfigFile: cb, metricsFile: mb}
+	// What the run ran on (data digests, build, kernels), so that a stored
+	// result can be re-run and checked from its own files. Runs of builds
+	// older than the provenance record have none.
+	if pb, err := os.ReadFile(filepath.Join(dir, rundir.ProvenanceFile)); err == nil {
+		files[rundir.ProvenanceFile] = pb
+	} else if !errors.Is(err, os.ErrNotExist) {
+		return nil, "", err
+	}
 	// The repeated tests are in summary.json; runs of older builds have
 	// them only as metrics.csv rows of kind "repeat".
 	reps := s.RepeatTestErrors

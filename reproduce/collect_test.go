@@ -77,6 +77,7 @@ func TestCollect(t *testing.T) {
 	fakeRun{status: "interrupted", epochs: []float64{12}}.write(t, filepath.Join(runs, "two-hidden-layers", "seed-1"))
 	fakeRun{status: "complete", repeats: []float64{4.1}, want: 20, epochs: []float64{12}}.write(t, filepath.Join(runs, "sparse-feedback", "seed-1"))
 	fakeRun{status: "complete", epochs: []float64{12}}.write(t, filepath.Join(runs, "not-an-experiment", "seed-1"))
+	writeFile(t, filepath.Join(runs, "one-hidden-layer", "seed-1", "provenance.json"), `{"data":{"source":"module"}}`)
 	os.MkdirAll(filepath.Join(runs, "bin"), 0o755)
 
 	rep, err := Collect(runs, results)
@@ -103,7 +104,7 @@ func TestCollect(t *testing.T) {
 	if got, want := read(t, filepath.Join(dst, RepeatedTestsFile)), "repetition,test_error,test_examples\n1,4.1,10000\n2,4.3,10000\n3,4.2,10000\n"; got != want {
 		t.Errorf("repeated_tests.csv:\n%s\nwant\n%s", got, want)
 	}
-	for _, f := range []string{"config.json", "summary.json", "metrics.csv"} {
+	for _, f := range []string{"config.json", "summary.json", "metrics.csv", "provenance.json"} {
 		if read(t, filepath.Join(dst, f)) != read(t, filepath.Join(runs, "one-hidden-layer", "seed-1", f)) {
 			t.Errorf("%s is not a verbatim copy", f)
 		}

@@ -52,7 +52,7 @@ func (s *Sim) Train(img []uint8, label int) Result {
 	// forward phase
 	s.setTarget(-1)
 	s.drawJitter()
-	s.runPhase(lenF, s.trainWindow(lenF), false, true, pfb, Forward)
+	s.runPhase(phaseSpec{kind: Forward, n: lenF, win: s.trainWindow(lenF), pin: true, pfb: pfb})
 	res.EndF = s.now
 	s.endPhase(true, lenF)
 	for _, ls := range s.layers[:len(s.layers)-1] {
@@ -65,7 +65,7 @@ func (s *Sim) Train(img []uint8, label int) Result {
 	// target phase
 	s.setTarget(label)
 	s.drawJitter()
-	s.runPhase(lenT, s.trainWindow(lenT), true, false, false, Target)
+	s.runPhase(phaseSpec{kind: Target, n: lenT, win: s.trainWindow(lenT)})
 	res.EndT = s.now
 	s.endPhase(false, lenT)
 	res.Loss, res.BPAngle = s.update()
@@ -111,8 +111,19 @@ func (s *Sim) drawJitter() {
 	}
 }
 
-// runPhase runs n steps; the last win steps are averaged.
-func (s *Sim) runPhase(n, win int, teach, pin, pfb bool, phase int) {
+// phaseSpec is one phase to run: its kind, its length n, the number win of
+// its last steps that are averaged, and whether the window also averages
+// the presynaptic PSPs (pin) and the apical ones (pfb).
+type phaseSpec struct {
+	kind     int // Forward, Target (the output is taught) or Test
+	n, win   int
+	pin, pfb bool
+}
+
+// runPhase runs the steps of phase ps.
+func (s *Sim) runPhase(ps phaseSpec) {
+	n, win, pin, pfb, phase := ps.n, ps.win, ps.pin, ps.pfb, ps.kind
+	teach := phase == Target
 	for _, ls := range s.layers {
 		ls.clearWindow()
 	}
@@ -311,7 +322,7 @@ func (s *Sim) Classify(img []uint8) int {
 	n := s.par.Phases.Test
 	win := s.par.Phases.Averaged(n, s.par.Phases.TestWindow())
 	s.noApical = s.gA == 0 // the apical input cannot reach the somata
-	s.runPhase(n, win, false, false, false, Test)
+	s.runPhase(phaseSpec{kind: Test, n: n, win: win})
 	s.noApical = false
 	s.endPhase(true, n)
 	p := s.readout(s.out().cF)

@@ -150,7 +150,7 @@ func TestClassifyWithoutApicalIdentical(t *testing.T) {
 		s.SetInput(img)
 		s.setTarget(-1)
 		n := cfg.TestPhase
-		s.runPhase(n, cfg.TestWindow(), false, false, false, Test) // noApical stays false
+		s.runPhase(phaseSpec{kind: Test, n: n, win: cfg.TestWindow()}) // noApical stays false
 		s.endPhase(true, n)
 		p := s.readout(s.out().cF)
 		var v [][]float64
@@ -174,7 +174,7 @@ func TestClassifyWithoutApicalIdentical(t *testing.T) {
 		s.SetInput(test.Image(k))
 		s.setTarget(-1)
 		s.noApical = true
-		s.runPhase(cfg.TestPhase, cfg.TestWindow(), false, false, false, Test)
+		s.runPhase(phaseSpec{kind: Test, n: cfg.TestPhase, win: cfg.TestWindow()})
 		s.noApical = false
 		s.endPhase(true, cfg.TestPhase)
 		for l, ls := range s.layers {
@@ -207,7 +207,7 @@ func TestWindowSpikesMatchPerStep(t *testing.T) {
 		for k := 0; k < c.n; k++ {
 			a.step(stepOpts{acc: k >= c.n-c.win, pin: true, pfb: true})
 		}
-		b.runPhase(c.n, c.win, false, true, true, Forward)
+		b.runPhase(phaseSpec{kind: Forward, n: c.n, win: c.win, pin: true, pfb: true})
 		for l := range a.layers {
 			la, lb := a.layers[l], b.layers[l]
 			if la.nWin != lb.nWin {

@@ -73,6 +73,9 @@ func compareWeights(t *testing.T, net *network.Net, wantDir string, tol float64)
 // the averaging windows, the plateau potentials, the teaching conductances,
 // the fixed feedback bias and the state reset of a test.
 func TestGoldenPaperTimestepped(t *testing.T) {
+	if testing.Short() {
+		t.Skip("2 × 1,100 time-stepped examples: skipped with -short (the plain go test runs it)")
+	}
 	for _, tc := range []struct {
 		dir    string
 		layers []int

@@ -503,6 +503,9 @@ func readout10(v []float64) int {
 // predictions of training examples and of tests (which reset the state),
 // and every weight after five examples.
 func TestReferenceStepper(t *testing.T) {
+	if testing.Short() {
+		t.Skip("every option in both modes: skipped with -short (the plain go test runs it)")
+	}
 	train, test := loadMNIST(t)
 	opts := everyOption()
 	opts["paper-profile"] = func(*config.Config) {}
