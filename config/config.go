@@ -149,6 +149,10 @@ type Config struct {
 
 	// RecordLoss records the per-example output loss.
 	RecordLoss bool `json:"record_loss"`
+	// RecordHiddenLoss records every hidden layer's per-example loss
+	// mean_i (αt_i − αf_i)², the hidden-layer loss of
+	// docs/model.md#hidden-layers (paper Fig. 5B/C), one column per hidden layer.
+	RecordHiddenLoss bool `json:"record_hidden_loss"`
 	// RecordTrainingError records the per-epoch training error.
 	RecordTrainingError bool `json:"record_training_error"`
 	// RecordTrainingLabels records each example's label and forward-phase prediction.
@@ -159,11 +163,13 @@ type Config struct {
 	// RecordEigvals records the Jacobian- and weight-product eigenvalue
 	// conditions (docs/model.md#recorded-quantities).
 	RecordEigvals bool `json:"record_eigvals"`
-	// RecordPlateauTimes records every hidden neuron's plateau time (large: examples × neurons).
+	// RecordPlateauTimes records every hidden neuron's plateau time (large:
+	// examples × neurons; spiking mode only).
 	RecordPlateauTimes bool `json:"record_plateau_times"`
-	// RecordPhaseTimes records the end time of every phase.
+	// RecordPhaseTimes records the end time of every phase (spiking mode only).
 	RecordPhaseTimes bool `json:"record_phase_times"`
-	// RecordVoltages records A, B, C traces of VoltageNeurons of VoltageLayer for VoltageExamples.
+	// RecordVoltages records A, B, C traces of VoltageNeurons of VoltageLayer
+	// for VoltageExamples (spiking mode only).
 	RecordVoltages bool `json:"record_voltages"`
 	// VoltageLayer is the layer whose voltages are recorded.
 	VoltageLayer int `json:"voltage_layer"`
@@ -234,9 +240,6 @@ func (c *Config) Resolve() {
 		c.Conductances = false
 		c.SpikingFeedforward = false
 		c.SpikingFeedback = false
-		c.RecordPhaseTimes = false
-		c.RecordPlateauTimes = false
-		c.RecordVoltages = false
 		c.ForwardPhase, c.TargetPhase, c.TestPhase = 2, 2, 2
 		c.SettleTime = 1
 		c.Mem = 1

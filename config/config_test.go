@@ -129,12 +129,27 @@ func TestErrorsNameTheKey(t *testing.T) {
 		{`{"record_voltages": true, "voltage_examples": [5, 2]}`, `"voltage_examples"`},
 		{`{"noisy_symmetric": true}`, `"noisy_symmetric"`},
 		{`{"layers": [10], "record_bp_angle": true}`, `"record_bp_angle"`},
+		{`{"layers": [10], "record_hidden_loss": true}`, `"record_hidden_loss"`},
+		{`{"mode": "rate", "record_voltages": true}`, `"record_voltages"`},
+		{`{"mode": "rate", "record_phase_times": true}`, `"record_phase_times"`},
+		{`{"mode": "rate", "record_plateau_times": true}`, `"record_plateau_times"`},
 		{`[1,2]`, `config`},
 	} {
 		_, err := FromJSON([]byte(c.json), nil)
 		if err == nil || !strings.Contains(err.Error(), c.want) || !errors.Is(err, ErrInvalid) {
 			t.Errorf("%s: error %v, want it to name %s", c.json, err, c.want)
 		}
+	}
+}
+
+// The records that need no time steps are accepted in rate mode.
+func TestRateModeRecords(t *testing.T) {
+	c, err := FromJSON([]byte(`{"mode": "rate", "record_hidden_loss": true, "record_bp_angle": true, "record_eigvals": true}`), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !c.RecordHiddenLoss || !c.RecordBPAngle || !c.RecordEigvals {
+		t.Errorf("rate-mode records dropped: %+v", c)
 	}
 }
 

@@ -95,6 +95,7 @@ func (c *Config) MemoryEstimate() Memory {
 	}{
 		{c.RecordLoss, 8}, {c.RecordTrainingLabels, 16}, {c.RecordBPAngle, 8},
 		{c.RecordEigvals, 24}, {c.RecordPhaseTimes, 16},
+		{c.RecordHiddenLoss, satMul(8, int64(len(c.Layers)-1))},
 		{c.RecordPlateauTimes, satMul(16, neurons-int64(c.Layers[len(c.Layers)-1]))},
 	} {
 		if r.on {

@@ -177,12 +177,25 @@ func (c *Config) ValidateFor(classes int) error {
 			bad("voltage_neurons", c.VoltageNeurons, fmt.Sprintf("at most 10000 neuron-examples of voltage traces (≈100 steps each; asked for %d)", n))
 		}
 	}
-	if (c.RecordBPAngle || c.RecordEigvals) && len(c.Layers) < 2 {
+	if (c.RecordBPAngle || c.RecordEigvals || c.RecordHiddenLoss) && len(c.Layers) < 2 {
 		key := "record_bp_angle"
 		if c.RecordEigvals {
 			key = "record_eigvals"
+		} else if c.RecordHiddenLoss {
+			key = "record_hidden_loss"
 		}
 		bad(key, true, "false for a network with no hidden layer")
+	}
+	// Rate mode has no time steps within an example: nothing to trace or time.
+	if c.Rate() {
+		for _, r := range []struct {
+			key string
+			on  bool
+		}{{"record_voltages", c.RecordVoltages}, {"record_phase_times", c.RecordPhaseTimes}, {"record_plateau_times", c.RecordPlateauTimes}} {
+			if r.on {
+				bad(r.key, true, "false in rate mode (it has no time steps within an example to record)")
+			}
+		}
 	}
 	if len(errs) == 0 {
 		// The estimate means nothing for a config that is not valid.

@@ -104,8 +104,30 @@ func (s Soma) HiddenErrors(delta, sigF, alphaT, alphaF []float64) {
 	g := s.KB() * s.LambdaMax
 	sigF, alphaT, alphaF = sigF[:len(delta)], alphaT[:len(delta)], alphaF[:len(delta)]
 	for i, sv := range sigF {
-		delta[i] = g * (sv * (1 - sv)) * (alphaT[i] - alphaF[i])
+		delta[i] = g * (sv * (1 - sv)) * PlateauError(alphaT[i], alphaF[i])
 	}
+}
+
+// PlateauError is a hidden neuron's target error αt − αf: its target rate
+// φ* = λ̄f + αt − αf minus its forward rate (paper Eq. 30–35). The hidden
+// error signal ([Soma.HiddenErrors]) and the hidden loss ([HiddenLoss]) both
+// use it.
+func PlateauError(alphaT, alphaF float64) float64 { return alphaT - alphaF }
+
+// HiddenLoss is a hidden layer's loss L = ‖φ* − φf‖² ≈ ‖αt − αf‖² (paper
+// Fig. 5B/C's L⁰), averaged over the layer's neurons as the recorded output
+// loss is: mean_i PlateauError(αt_i, αf_i)². It is 0 for an empty layer.
+func HiddenLoss(alphaT, alphaF []float64) float64 {
+	if len(alphaT) == 0 {
+		return 0
+	}
+	alphaF = alphaF[:len(alphaT)]
+	var sum float64
+	for i, t := range alphaT {
+		e := PlateauError(t, alphaF[i])
+		sum += e * e
+	}
+	return sum / float64(len(alphaT))
 }
 
 // BackpropError is one hidden neuron's backpropagated error (paper's

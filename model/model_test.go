@@ -88,6 +88,9 @@ func TestErrorsByHand(t *testing.T) {
 	paper.HiddenErrors(delta, []float64{neuron.Sigmoid(0), neuron.Sigmoid(1)}, []float64{0.7, 0.5}, []float64{0.5, 0.5})
 	near(t, "δ_hidden", delta[0], 0.6/0.7*0.2*0.25*0.2)
 	near(t, "δ_hidden, αt = αf", delta[1], 0)
+	// Hidden loss: mean of (0.7 − 0.5)², (0.5 − 0.5)², (0.1 − 0.4)² = (0.04 + 0 + 0.09)/3.
+	near(t, "hidden loss", HiddenLoss([]float64{0.7, 0.5, 0.1}, []float64{0.5, 0.5, 0.4}), 0.13/3)
+	near(t, "hidden loss, empty layer", HiddenLoss(nil, nil), 0)
 	near(t, "δ_bp", paper.BackpropError(0.5, 3), 0.6/0.7*0.2*0.25*3)
 	// Feedback: (λmax σ(0) − 0.3) σ'(0) = (0.1 − 0.3)·0.25.
 	near(t, "ε", paper.FeedbackError(0.5, 0.3, 0), -0.05)

@@ -21,6 +21,10 @@ import (
 	"github.com/dendrite-lab/dendrite/rundir"
 )
 
+// HiddenLossFile is the record (under records/) of every hidden layer's
+// per-example loss, examples × hidden layers (docs/model.md#recorded-quantities).
+const HiddenLossFile = "hidden_layer_loss.npy"
+
 // VoltCols is the number of columns of a voltage row:
 // example, phase (0 forward, 1 target), step, time_ms, layer, neuron, A, B, C.
 const VoltCols = 9
@@ -28,8 +32,11 @@ const VoltCols = 9
 // Log is the in-memory record of a run.
 type Log struct {
 	Loss, BPAngle, JacEig, JacEigMeans, WeightEig []float64
-	Labels, Preds                                 []int64
-	PhaseTimes                                    []float64
+	// HiddenLoss holds, per example, one loss per hidden layer (row-major,
+	// len(PlateauN) columns).
+	HiddenLoss    []float64
+	Labels, Preds []int64
+	PhaseTimes    []float64
 	// Plateau[m] holds rows of PlateauN[m] plateau times of hidden layer m.
 	Plateau  [][]float64
 	PlateauN []int
@@ -54,6 +61,11 @@ func (l *Log) Checkpoint(w *checkpoint.Writer) {
 		"phase": l.PhaseTimes, "trainerr": l.TrainErrors, "full": l.FullTests, "quick": l.QuickTests, "volt": l.Volt}
 	for _, k := range sortedKeys(f) {
 		w.Float64s("rec/"+k, f[k])
+	}
+	// Written only when recorded, so a run without it checkpoints as the
+	// builds before it did.
+	if len(l.HiddenLoss) > 0 {
+		w.Float64s("rec/hloss", l.HiddenLoss)
 	}
 	w.Int64s("rec/labels", l.Labels)
 	w.Int64s("rec/preds", l.Preds)
@@ -94,6 +106,11 @@ func (l *Log) Restore(r *checkpoint.Reader) error {
 		return v
 	}
 	l.Loss, l.BPAngle, l.JacEig, l.JacEigMeans, l.WeightEig = get("loss"), get("bp"), get("jac"), get("jacm"), get("weig")
+	// Checkpoints of builds before the hidden-loss record have no section.
+	l.HiddenLoss = nil
+	if r.Has("rec/hloss") {
+		l.HiddenLoss = get("hloss")
+	}
 	l.PhaseTimes, l.TrainErrors, l.FullTests, l.QuickTests, l.Volt = get("phase"), get("trainerr"), get("full"), get("quick"), get("volt")
 	l.Labels, l.Preds, l.QuickAt = geti("labels"), geti("preds"), geti("quickat")
 	for m := range l.Plateau {
@@ -151,6 +168,11 @@ func (l *Log) Save(dir string) error {
 			return e
 		}
 	}
+	if h := len(l.PlateauN); h > 0 && len(l.HiddenLoss) > 0 {
+		if err := npy.WriteFile(filepath.Join(rd, HiddenLossFile), []int{len(l.HiddenLoss) / h, h}, l.HiddenLoss); err != nil {
+			return err
+		}
+	}
 	for m, p := range l.Plateau {
 		if len(p) == 0 {
 			continue
@@ -186,6 +208,13 @@ func (l *Log) saveLosses(path string) error {
 	if len(l.Loss) > n {
 		n = len(l.Loss)
 	}
+	nh := len(l.PlateauN)
+	if len(l.HiddenLoss) == 0 {
+		nh = 0
+	}
+	if nh > 0 && len(l.HiddenLoss)/nh > n {
+		n = len(l.HiddenLoss) / nh
+	}
 	if n == 0 {
 		return nil
 	}
@@ -196,6 +225,9 @@ func (l *Log) saveLosses(path string) error {
 		}
 		if len(l.JacEig) > 0 {
 			h = append(h, "max_jacobian_eigval")
+		}
+		for m := 0; m < nh; m++ {
+			h = append(h, fmt.Sprintf("hidden_loss_%d", m))
 		}
 		w.Write(h)
 		at := func(v []float64, i int) string {
@@ -217,6 +249,9 @@ func (l *Log) saveLosses(path string) error {
 			}
 			if len(l.JacEig) > 0 {
 				row = append(row, at(l.JacEig, i))
+			}
+			for m := 0; m < nh; m++ {
+				row = append(row, at(l.HiddenLoss, i*nh+m))
 			}
 			w.Write(row)
 		}

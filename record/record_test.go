@@ -73,3 +73,63 @@ func TestSave(t *testing.T) {
 		t.Errorf("labels %v %v", lab, err)
 	}
 }
+
+// The hidden loss of a two-hidden-layer run: one column per hidden layer in
+// the .npy record and in losses.csv, kept by a checkpoint round trip.
+func TestHiddenLoss(t *testing.T) {
+	l := NewLog([]int{3, 2})
+	l.Loss = []float64{0.1, 0.2}
+	l.HiddenLoss = []float64{0.01, 0.02, 0.03, 0.04} // example 0: layers 0, 1; example 1: layers 0, 1
+	w := checkpoint.NewWriter()
+	l.Checkpoint(w)
+	var b bytes.Buffer
+	w.WriteTo(&b)
+	r, err := checkpoint.Read(b.Bytes(), "x")
+	if err != nil {
+		t.Fatal(err)
+	}
+	back := NewLog([]int{3, 2})
+	if err := back.Restore(r); err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(back.HiddenLoss, l.HiddenLoss) {
+		t.Errorf("round trip: hidden loss %v, want %v", back.HiddenLoss, l.HiddenLoss)
+	}
+	dir := t.TempDir()
+	if err := back.Save(dir); err != nil {
+		t.Fatal(err)
+	}
+	a, err := npy.ReadFile(filepath.Join(dir, "records", HiddenLossFile))
+	if err != nil || !reflect.DeepEqual(a.Shape, []int{2, 2}) || !reflect.DeepEqual(a.Data, l.HiddenLoss) {
+		t.Errorf("%s: %v %v, want shape [2 2] and %v", HiddenLossFile, a, err, l.HiddenLoss)
+	}
+	c, _ := os.ReadFile(filepath.Join(dir, "records", "losses.csv"))
+	want := "example,label,prediction,loss,hidden_loss_0,hidden_loss_1\n0,,,0.1,0.01,0.02\n1,,,0.2,0.03,0.04\n"
+	if string(c) != want {
+		t.Errorf("losses.csv:\n%s\nwant\n%s", c, want)
+	}
+}
+
+// A checkpoint without the hidden-loss section (a run that does not record
+// it, or one of a build before it) restores with none.
+func TestRestoreWithoutHiddenLoss(t *testing.T) {
+	w := checkpoint.NewWriter()
+	sample().Checkpoint(w)
+	var b bytes.Buffer
+	w.WriteTo(&b)
+	r, err := checkpoint.Read(b.Bytes(), "x")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.Has("rec/hloss") {
+		t.Fatal("a log without hidden loss wrote the rec/hloss section")
+	}
+	back := NewLog([]int{3})
+	back.HiddenLoss = []float64{1}
+	if err := back.Restore(r); err != nil {
+		t.Fatal(err)
+	}
+	if len(back.HiddenLoss) != 0 {
+		t.Errorf("restored hidden loss %v, want none", back.HiddenLoss)
+	}
+}

@@ -15,6 +15,7 @@ import (
 	"github.com/dendrite-lab/dendrite/experiments"
 	"github.com/dendrite-lab/dendrite/npy"
 	"github.com/dendrite-lab/dendrite/plot"
+	"github.com/dendrite-lab/dendrite/record"
 	"github.com/dendrite-lab/dendrite/rundir"
 )
 
@@ -25,7 +26,7 @@ const (
 	bpAnglesRecord = "bp_angles.npy"
 	eigvalsRecord  = "max_jacobian_eigvals.npy"
 	lossRecord     = "final_layer_loss.npy"
-	hiddenLossRec  = "hidden_layer_loss.npy"
+	hiddenLossRec  = record.HiddenLossFile
 	labelsRecord   = "training_labels.npy"
 )
 
@@ -252,7 +253,7 @@ func collectRun(dir string) (files map[string][]byte, why string, err error) {
 		}
 		files[EigvalsFile] = eigvalsCSV(a[:min(len(a), perEpoch)])
 	}
-	hl, err := readVec(rec(hiddenLossRec))
+	hl, err := readColumn0(rec(hiddenLossRec))
 	if err != nil {
 		return nil, "", err
 	}
@@ -286,6 +287,27 @@ func readVec(path string) ([]float64, error) {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
 	return a.Data, nil
+}
+
+// readColumn0 reads the first column of an (examples, columns) .npy record
+// (hidden layer 0's loss L⁰ of the hidden-loss record; a 1-D record is its
+// own first column); nil, nil when it does not exist.
+func readColumn0(path string) ([]float64, error) {
+	a, err := npy.ReadFile(path)
+	if errors.Is(err, os.ErrNotExist) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	if len(a.Shape) != 2 || a.Shape[1] <= 1 {
+		return a.Data, nil
+	}
+	col := make([]float64, a.Shape[0])
+	for i := range col {
+		col[i] = a.Data[i*a.Shape[1]]
+	}
+	return col, nil
 }
 
 // fmtG formats v with at most 6 significant digits, deterministically.

@@ -227,3 +227,26 @@ func TestFieldsPairName(t *testing.T) {
 		t.Error(fieldsPair("seed-1", "seed-1"), fieldsPair("seed-2", "seed-1"))
 	}
 }
+
+// Collect correlates hidden layer 0's loss: the first column of a
+// two-hidden-layer record.
+func TestReadColumn0(t *testing.T) {
+	dir := t.TempDir()
+	two := filepath.Join(dir, "two.npy")
+	if err := npy.WriteFile(two, []int{3, 2}, []float64{1, 10, 2, 20, 3, 30}); err != nil {
+		t.Fatal(err)
+	}
+	one := filepath.Join(dir, "one.npy")
+	if err := npy.WriteFile(one, []int{3, 1}, []float64{4, 5, 6}); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		path string
+		want []float64
+	}{{two, []float64{1, 2, 3}}, {one, []float64{4, 5, 6}}, {filepath.Join(dir, "none.npy"), nil}} {
+		got, err := readColumn0(c.path)
+		if err != nil || fmt.Sprint(got) != fmt.Sprint(c.want) {
+			t.Errorf("%s: %v, %v; want %v", filepath.Base(c.path), got, err, c.want)
+		}
+	}
+}

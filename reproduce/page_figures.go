@@ -273,13 +273,20 @@ func (pg *page) fig7BC(b *strings.Builder) error {
 
 func (pg *page) fig5BC(b *strings.Builder) error {
 	b.WriteString("## Fig. 5B/C: correlation of the hidden-layer and output losses\n\n")
-	var xs, ys [][]float64
-	var labels []string
-	for _, r := range pg.runs["loss-correlation"] {
+	var groups []plot.Group
+	var table strings.Builder
+	runs := pg.runs["loss-correlation"]
+	for _, r := range runs {
 		rows, err := readCSV(filepath.Join(r.Dir, LossCorrelationFile))
 		if err != nil {
 			return err
 		}
+		// r per epoch for all images and for images of a 2 (the paper's Fig. 5B).
+		type cell struct {
+			r float64
+			n string
+		}
+		byEpoch := map[int]map[string]cell{}
 		for _, lab := range []string{"-1", "2"} {
 			var x, y []float64
 			for _, row := range rows {
@@ -287,32 +294,50 @@ func (pg *page) fig5BC(b *strings.Builder) error {
 					e, _ := strconv.ParseFloat(row["epoch"], 64)
 					v, _ := strconv.ParseFloat(row["r"], 64)
 					x, y = append(x, e), append(y, v)
+					if byEpoch[int(e)] == nil {
+						byEpoch[int(e)] = map[string]cell{}
+					}
+					byEpoch[int(e)][lab] = cell{v, row["n"]}
 				}
 			}
-			if len(x) > 0 {
-				xs, ys = append(xs, x), append(ys, y)
-				labels = append(labels, lab)
+			if len(x) == 0 {
+				continue
 			}
+			l := "all images"
+			if lab == "2" {
+				l = "images of a 2"
+			}
+			if len(runs) > 1 {
+				l += fmt.Sprintf(", seed %d", r.Seed)
+			}
+			groups = append(groups, plot.Group{Label: l, X: [][]float64{x}, Y: [][]float64{y}, Paper: math.NaN()})
+		}
+		epochs := make([]int, 0, len(byEpoch))
+		for e := range byEpoch {
+			epochs = append(epochs, e)
+		}
+		sort.Ints(epochs)
+		for _, e := range epochs {
+			all, two := byEpoch[e]["-1"], byEpoch[e]["2"]
+			fmt.Fprintf(&table, "| %d | %d | %.2f (%s) | %.2f (%s) |\n", r.Seed, e, all.r, all.n, two.r, two.n)
 		}
 	}
-	if len(ys) == 0 {
-		notRun(b, "the simulator does not record the hidden layer's loss yet (a `record_hidden_loss` switch and a short recording experiment are needed).")
+	if len(groups) == 0 {
+		notRun(b, "a one-hidden-layer run with `record_hidden_loss`, `record_loss` and `record_training_labels` (experiment loss-correlation).")
 		return nil
-	}
-	var groups []plot.Group
-	for i := range ys {
-		l := "all images"
-		if labels[i] == "2" {
-			l = "images of a 2"
-		}
-		groups = append(groups, plot.Group{Label: l, X: [][]float64{xs[i]}, Y: [][]float64{ys[i]}, Paper: math.NaN()})
 	}
 	fig, err := plot.Lines(groups, plot.LineOptions{Name: "fig5c_loss_correlation", Title: "Hidden vs output loss correlation (Fig. 5C)",
 		XLabel: "epoch", YLabel: "Pearson r", IntegerX: true, Ref: math.NaN(), YMin: math.NaN(), YMax: math.NaN()})
 	if err != nil {
 		return err
 	}
-	return pg.save(b, fig, "Pearson correlation of the per-example hidden and output losses within each epoch. The paper: r = 0.61 for 2s, 0.2–0.6 across epochs, lower in epoch 1.")
+	if err := pg.save(b, fig, "Pearson correlation of the per-example hidden and output losses within each epoch. The paper: r = 0.61 for 2s, 0.2–0.6 across epochs, lower in epoch 1."); err != nil {
+		return err
+	}
+	b.WriteString("| seed | epoch | r, all images (n) | r, images of a 2 (n) |\n|---|---|---|---|\n")
+	b.WriteString(table.String())
+	b.WriteString("\n")
+	return nil
 }
 
 func (pg *page) fig5S1(b *strings.Builder) error {

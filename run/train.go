@@ -673,6 +673,11 @@ func (t *trainer) recordExample(res *sim.Result) {
 	if cfg.RecordLoss {
 		t.log.Loss = append(t.log.Loss, res.Loss)
 	}
+	if cfg.RecordHiddenLoss {
+		for m := range len(cfg.Layers) - 1 {
+			t.log.HiddenLoss = append(t.log.HiddenLoss, t.sim.HiddenLoss(m))
+		}
+	}
 	if cfg.RecordTrainingLabels {
 		t.log.Labels = append(t.log.Labels, int64(res.Label))
 		t.log.Preds = append(t.log.Preds, int64(res.Pred))

@@ -360,6 +360,19 @@ func (s *Sim) PlateauTimes(l int) (forward, target []float64) {
 	return s.layers[l].plateauF, s.layers[l].plateauT
 }
 
+// HiddenLoss returns hidden layer l's loss for the example just trained,
+// model.HiddenLoss of its target- and forward-phase plateaus (the difference
+// its learning rule uses; docs/model.md#hidden-layers), and NaN when l is
+// not a hidden layer. It is computed only when called, so the training step
+// pays nothing unless a run records it.
+func (s *Sim) HiddenLoss(l int) float64 {
+	if l < 0 || l >= len(s.layers) || !s.layers[l].hidden {
+		return nan
+	}
+	ls := s.layers[l]
+	return model.HiddenLoss(ls.alphaT, ls.alphaF)
+}
+
 // Voltages returns views of layer l's apical, basal and somatic potentials of
 // the current step (A is nil for the output layer).
 func (s *Sim) Voltages(l int) (A, B, C []float64) {

@@ -118,4 +118,18 @@ func TestRateExampleByHand(t *testing.T) {
 		loss += (r1t[k] - r1f[k]) * (r1t[k] - r1f[k])
 	}
 	near("loss", res.Loss, loss/10)
+	// The hidden loss L⁰ = mean_i (αt_i − αf_i)² with α = σ(A), the plateau
+	// difference the W0 update above uses.
+	hidden := 0.0
+	for i := 0; i < 2; i++ {
+		e := sig(at[i]) - sig(af[i])
+		hidden += e * e
+	}
+	if hidden == 0 {
+		t.Fatal("hand network has equal plateaus: the hidden-loss check would be vacuous")
+	}
+	near("hidden loss", s.HiddenLoss(0), hidden/2)
+	if v := s.HiddenLoss(1); !math.IsNaN(v) {
+		t.Errorf("HiddenLoss(1) of the output layer = %g, want NaN", v)
+	}
 }
