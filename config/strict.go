@@ -295,8 +295,11 @@ func (w *walker) str() string {
 		w.i++
 	}
 	w.i++
-	if !esc {
-		return string(w.b[start+1 : w.i-1])
+	// Without escapes or invalid UTF-8 the bytes are the string; otherwise
+	// decode as encoding/json does (invalid bytes become U+FFFD), so that
+	// both walks see the same keys.
+	if raw := w.b[start+1 : w.i-1]; !esc && utf8.Valid(raw) {
+		return string(raw)
 	}
 	var s string
 	_ = json.Unmarshal(w.b[start:w.i], &s)
