@@ -283,6 +283,14 @@ func trainInto(ctx context.Context, cfg config.Config, dir string, opts Options,
 	if err := t.setup(); err != nil {
 		return nil, nil, err
 	}
+	sum, err := t.begin(&cfg, opts, func() (*rundir.Summary, error) { return t.guard(ctx) })
+	return t, sum, err
+}
+
+// begin starts the clock and the progress display of a set-up trainer, runs
+// body and closes the display: the part of a run that the folder and the
+// in-memory trainers share.
+func (t *trainer) begin(cfg *config.Config, opts Options, body func() (*rundir.Summary, error)) (*rundir.Summary, error) {
 	t.workers = cfg.Workers
 	if t.workers <= 0 {
 		t.workers = runtime.GOMAXPROCS(0)
@@ -290,11 +298,11 @@ func trainInto(ctx context.Context, cfg config.Config, dir string, opts Options,
 	if opts.OnStart != nil {
 		opts.OnStart()
 	}
-	t.prog = newProgress(opts, &cfg, t.nTrain)
+	t.prog = newProgress(opts, cfg, t.nTrain)
 	t.start = time.Now()
-	sum, err := t.guard(ctx)
+	s, err := body()
 	t.prog.done()
-	return t, sum, err
+	return s, err
 }
 
 // notice writes one line to Options.Notice (or Progress).

@@ -5,8 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"math"
-	"runtime"
-	"time"
 
 	"github.com/dendrite-lab/dendrite/config"
 	"github.com/dendrite-lab/dendrite/dataset"
@@ -175,17 +173,7 @@ func (tr *Trainer) Run(ctx context.Context) (*Result, error) {
 		}
 		t.sim = sim.New(t.par, t.net, cfg.Seed)
 	}
-	t.workers = cfg.Workers
-	if t.workers <= 0 {
-		t.workers = runtime.GOMAXPROCS(0)
-	}
-	if opts.OnStart != nil {
-		opts.OnStart()
-	}
-	t.prog = newProgress(opts, &cfg, t.nTrain)
-	t.start = time.Now()
-	s, err := t.loop(ctx)
-	t.prog.done()
+	s, err := t.begin(&cfg, opts, func() (*rundir.Summary, error) { return t.loop(ctx) })
 	return t.result(s), err
 }
 

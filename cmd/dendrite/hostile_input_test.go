@@ -27,36 +27,7 @@ func trainArgs(extra ...string) []string {
 // mnist returns a setup writing a tiny MNIST-format data set into dir/data
 // (30 training and 20 test images of 28x28) after mut changed its files.
 func mnist(mut func(files map[string][]byte)) func(t *testing.T, dir string) {
-	return func(t *testing.T, dir string) {
-		img := func(n int) []byte {
-			b := make([]byte, n*784)
-			for i := range b {
-				b[i] = byte(i * 7)
-			}
-			return b
-		}
-		lab := func(n int) []byte {
-			b := make([]byte, n)
-			for i := range b {
-				b[i] = byte(i % 10)
-			}
-			return b
-		}
-		files := map[string][]byte{
-			"train-images-idx3-ubyte.gz": gz(idx(0x803, []uint32{30, 28, 28}, img(30))),
-			"train-labels-idx1-ubyte.gz": gz(idx(0x801, []uint32{30}, lab(30))),
-			"t10k-images-idx3-ubyte.gz":  gz(idx(0x803, []uint32{20, 28, 28}, img(20))),
-			"t10k-labels-idx1-ubyte.gz":  gz(idx(0x801, []uint32{20}, lab(20))),
-		}
-		if mut != nil {
-			mut(files)
-		}
-		for name, b := range files {
-			if b != nil {
-				writeFile(t, dir, filepath.Join("data", name), b)
-			}
-		}
-	}
+	return func(t *testing.T, dir string) { writeData(t, filepath.Join(dir, "data"), mut) }
 }
 
 // both runs several setups in order.

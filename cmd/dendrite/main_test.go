@@ -32,9 +32,18 @@ func gz(b []byte) []byte {
 	return out.Bytes()
 }
 
-// dataDir writes a tiny MNIST-format data set (nTrain/nTest 28×28 images)
-// and lets mut replace any file's bytes.
+// dataDir writes a tiny MNIST-format data set (30 training and 20 test
+// 28×28 images) into a new temporary folder and lets mut replace any file's
+// bytes (nil: the file is not written).
 func dataDir(t *testing.T, mut func(files map[string][]byte)) string {
+	t.Helper()
+	dir := t.TempDir()
+	writeData(t, dir, mut)
+	return dir
+}
+
+// writeData writes dataDir's files into dir, creating it.
+func writeData(t *testing.T, dir string, mut func(files map[string][]byte)) {
 	t.Helper()
 	img := func(n int) []byte {
 		b := make([]byte, n*784)
@@ -59,7 +68,9 @@ func dataDir(t *testing.T, mut func(files map[string][]byte)) string {
 	if mut != nil {
 		mut(files)
 	}
-	dir := t.TempDir()
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
 	for name, b := range files {
 		if b == nil {
 			continue
@@ -68,7 +79,6 @@ func dataDir(t *testing.T, mut func(files map[string][]byte)) string {
 			t.Fatal(err)
 		}
 	}
-	return dir
 }
 
 func runCLI(args ...string) (code int, stdout, stderr string) {
