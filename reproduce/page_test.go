@@ -100,3 +100,36 @@ func TestPageDeterministic(t *testing.T) {
 		}
 	}
 }
+
+// The committed results page is what the generator makes from the committed
+// results/: nobody edited it by hand, and no result was added without it.
+func TestCommittedPageIsGenerated(t *testing.T) {
+	out := t.TempDir()
+	if err := Page(filepath.Join("..", "results"), out); err != nil {
+		t.Fatal(err)
+	}
+	gen, _ := os.ReadDir(filepath.Join(out, "results"))
+	have, _ := os.ReadDir(filepath.Join("..", "docs", "results"))
+	names := func(es []os.DirEntry) (s []string) {
+		for _, e := range es {
+			s = append(s, e.Name())
+		}
+		return s
+	}
+	if g, h := strings.Join(names(gen), " "), strings.Join(names(have), " "); g != h {
+		t.Errorf("docs/results/ holds %q, the generator writes %q: run dendrite reproduce --table", h, g)
+	}
+	for _, name := range append([]string{"results.md"}, names(gen)...) {
+		if name != "results.md" {
+			name = filepath.Join("results", name)
+		}
+		want, err := os.ReadFile(filepath.Join("..", "docs", name))
+		if err != nil {
+			t.Errorf("docs/%s: %v (run dendrite reproduce --table)", name, err)
+			continue
+		}
+		if !bytes.Equal(want, []byte(read(t, filepath.Join(out, name)))) {
+			t.Errorf("docs/%s is not what dendrite reproduce --table makes from results/", name)
+		}
+	}
+}
