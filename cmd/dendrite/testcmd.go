@@ -78,10 +78,6 @@ func testMain(args []string, stdout, stderr io.Writer) int {
 	if fi, err := os.Stat(wdir); err != nil || !fi.IsDir() {
 		wdir = rundir.Weights(runDir, *weights)
 	}
-	net := network.NewShape(sim.Pixels, cfg.Layers, cfg.Broadcast, cfg.FeedbackBias != option.BiasNone)
-	if err := net.Load(wdir); err != nil {
-		return fail(stderr, "test", err)
-	}
 	dataDir, prov, err := rundir.DataFor(runDir, *data)
 	if err != nil {
 		return fail(stderr, "test", err)
@@ -95,13 +91,22 @@ func testMain(args []string, stdout, stderr io.Writer) int {
 		}
 		fmt.Fprintf(stderr, "dendrite test: testing on other data than the run recorded (--allow-other-data): %v\n", err)
 	}
-	_, test, err := dataset.LoadMNIST(dataDir)
+	train, test, err := dataset.LoadMNIST(dataDir)
 	if err != nil {
 		return fail(stderr, "test", err)
 	}
 	if test.N == 0 {
 		return fail(stderr, "test", fmt.Errorf("data: the test set holds no images"))
 	}
+	// The network's input size and read-out groups come from the data, as
+	// they did when the run trained (not every data set is 28×28 in 10
+	// classes); the class count is the training set's, as in training.
+	net := network.NewShape(test.Pixels(), cfg.Layers, cfg.Broadcast, cfg.FeedbackBias != option.BiasNone)
+	if err := net.Load(wdir); err != nil {
+		return fail(stderr, "test", err)
+	}
+	par := cfg.Model()
+	par.Network.Classes = train.NumClasses()
 	count := *n
 	if count > test.N {
 		return fail(stderr, "test", usageErr{fmt.Sprintf("--test-examples: got %d, the test set holds %d images", count, test.N)})
@@ -122,7 +127,7 @@ func testMain(args []string, stdout, stderr io.Writer) int {
 	for r := 0; r < *repeat; r++ {
 		ts := s*0x9e3779b97f4a7c15 + uint64(r)*0x632be59bd9b4e019 + 0x7465737463
 		idx := rand.New(rand.NewPCG(ts, 0x54455354)).Perm(test.N)[:count]
-		ev, err := sim.EvaluateContext(ctx, cfg.Model(), net, testSet{test}, idx, ts, *workers, nil)
+		ev, err := sim.EvaluateContext(ctx, par, net, test, idx, ts, *workers, nil)
 		if err != nil && ctx.Err() == nil { // bad data, not an interrupt
 			return fail(stderr, "test", err)
 		}
@@ -139,7 +144,3 @@ func testMain(args []string, stdout, stderr io.Writer) int {
 	}
 	return exitOK
 }
-
-type testSet struct{ *dataset.Set }
-
-func (t testSet) Label(i int) int { return int(t.Set.Labels[i]) }
