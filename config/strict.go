@@ -117,16 +117,9 @@ func checkObjectDepth(dec *json.Decoder, path string, top bool, depth int) error
 			return fmt.Errorf("config: %w", err)
 		}
 		key, _ := tok.(string)
-		name := key
-		if path != "" {
-			name = path + "." + key
-		}
-		if seen[key] {
-			return fmt.Errorf("config: key %s appears twice", quote(name))
-		}
-		seen[key] = true
-		if _, legacy := legacyKeys[key]; top && fieldIndex(key) < 0 && !legacy {
-			return keyError(key)
+		name, err := objectKey(seen, path, key, top)
+		if err != nil {
+			return err
 		}
 		if err := checkValue(dec, name, depth); err != nil {
 			return err
@@ -322,17 +315,9 @@ func (w *walker) object(path string, top bool, depth int) error {
 			w.i++
 			w.ws()
 		}
-		key := w.str()
-		name := key
-		if path != "" {
-			name = path + "." + key
-		}
-		if seen[key] {
-			return fmt.Errorf("config: key %s appears twice", quote(name))
-		}
-		seen[key] = true
-		if _, legacy := legacyKeys[key]; top && fieldIndex(key) < 0 && !legacy {
-			return keyError(key)
+		name, err := objectKey(seen, path, w.str(), top)
+		if err != nil {
+			return err
 		}
 		w.ws()
 		w.i++ // ':'
@@ -392,4 +377,22 @@ func keyError(key string) error {
 		}
 	}
 	return fmt.Errorf("config: unknown key %s (see `dendrite train -h` for the keys)", quote(key))
+}
+
+// objectKey checks one key of an object for both walks: no key twice, and at
+// the top level only config keys (or keys of older builds). It returns the
+// key's dotted path for later messages.
+func objectKey(seen map[string]bool, path, key string, top bool) (string, error) {
+	name := key
+	if path != "" {
+		name = path + "." + key
+	}
+	if seen[key] {
+		return "", fmt.Errorf("config: key %s appears twice", quote(name))
+	}
+	seen[key] = true
+	if _, legacy := legacyKeys[key]; top && fieldIndex(key) < 0 && !legacy {
+		return "", keyError(key)
+	}
+	return name, nil
 }
