@@ -36,7 +36,11 @@ func (s *Sim) forwardRate() {
 		} else {
 			s.par.Soma.OutputSteady(C, B)
 		}
-		sigmoids(ls.lam, C, s.lamMax)
+		if s.bio.rf != nil || s.bio.affine {
+			s.rateModeRates(ls.lam, C)
+		} else {
+			sigmoids(ls.lam, C, s.lamMax)
+		}
 	}
 }
 
