@@ -130,7 +130,15 @@ type Config struct {
 
 	// LambdaMax is the maximum rate λmax (spikes per 1-ms step).
 	LambdaMax float64 `json:"lambda_max"`
-	// TauS is the PSP kernel's short time constant τ_s (ms).
+	// RateSlope is the slope a of the rate function: a soma at potential C
+	// fires at λmax σ(a·(C − rate_offset)); 1 (with offset 0) is the paper's
+	// σ (docs/model.md#rate-function).
+	RateSlope float64 `json:"rate_slope"`
+	// RateOffset is the somatic potential at which the rate is half of
+	// λmax (0: the paper's σ).
+	RateOffset float64 `json:"rate_offset"`
+	// TauS is the PSP kernel's short time constant τ_s (ms); equal to tau_l
+	// it gives the alpha kernel (t/τ²)e^{−t/τ} (docs/model.md#psp-kernel).
 	TauS float64 `json:"tau_s"`
 	// TauL is the PSP kernel's long time constant τ_L (ms).
 	TauL float64 `json:"tau_l"`
@@ -216,7 +224,7 @@ func Default(profile option.Profile) Config {
 		PlateauJitterSD: 3, PlateauJitterMax: 5,
 		ForwardPhase: 50, TargetPhase: 50, TestPhase: 250, SettleTime: 30,
 		Window:    "fixed",
-		LambdaMax: 0.2, TauS: 3, TauL: 10, GL: 0.1, GB: 0.6, GD: 0.6, EE: 8, EI: -8, Mem: 10,
+		LambdaMax: 0.2, RateSlope: 1, RateOffset: 0, TauS: 3, TauL: 10, GL: 0.1, GB: 0.6, GD: 0.6, EE: 8, EI: -8, Mem: 10,
 		RecordLoss: true, RecordTrainingError: true, RecordTrainingLabels: true,
 		VoltageNeurons: []int{0, 1, 2}, VoltageExamples: []int{0, 3},
 		SaveEpochWeights: true,
@@ -470,10 +478,16 @@ func (c *Config) Diff() []string {
 	return out
 }
 
-// soma returns the config's somatic parameters.
+// soma returns the config's somatic parameters. The rate function is nil
+// (the paper's σ) for slope 1 and offset 0, so the defaults take exactly
+// the paper's code paths.
 func (c *Config) soma() model.Soma {
-	return model.Soma{GL: c.GL, GB: c.GB, GA: c.GA, GD: c.GD, EE: c.EE, EI: c.EI,
+	s := model.Soma{GL: c.GL, GB: c.GB, GA: c.GA, GD: c.GD, EE: c.EE, EI: c.EI,
 		LambdaMax: c.LambdaMax, Conductances: c.Conductances}
+	if c.RateSlope != 1 || c.RateOffset != 0 {
+		s.RateFunc = model.Sigmoid{Slope: c.RateSlope, Offset: c.RateOffset}
+	}
+	return s
 }
 
 // Model returns the parameters of the model that a simulation needs, built

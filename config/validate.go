@@ -118,9 +118,8 @@ func (c *Config) ValidateFor(classes int) error {
 	finite("lambda_max", c.LambdaMax, 0, 10, true)
 	finite("tau_s", c.TauS, 0, 1e6, true)
 	finite("tau_l", c.TauL, 0, 1e6, true)
-	if c.TauS == c.TauL {
-		bad("tau_s", c.TauS, "a value different from tau_l (the PSP kernel divides by tau_l − tau_s)")
-	}
+	finite("rate_slope", c.RateSlope, 0, 1000, true)
+	finite("rate_offset", c.RateOffset, -1000, 1000, false)
 	finite("g_l", c.GL, 0, 100, true)
 	finite("g_b", c.GB, 0, 100, true)
 	finite("g_d", c.GD, 0, 100, true)

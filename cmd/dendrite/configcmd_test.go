@@ -46,9 +46,18 @@ func TestConfigCommandExplain(t *testing.T) {
 		Value  json.RawMessage `json:"value"`
 		From   string          `json:"from"`
 		Detail string          `json:"detail"`
+		Help   string          `json:"help"`
 	}
 	if err := json.Unmarshal([]byte(out), &origins); err != nil {
 		t.Fatal(err)
+	}
+	for _, o := range origins {
+		if o.Help == "" {
+			t.Errorf("%s: no help", o.Key)
+		}
+		if o.Key == "rate_slope" && (!strings.Contains(o.Help, "λmax σ(a·(C − rate_offset))") || string(o.Value) != "1") {
+			t.Errorf("rate_slope: %+v, want value 1 and help naming the rate function", o)
+		}
 	}
 	want := map[string]string{
 		"epochs":        "flag --epochs 3",
