@@ -92,11 +92,15 @@ type Hooks struct {
 	Example func(Example)
 	// Test is called after every test with its outcome.
 	Test func(TestResult)
-	// Step is called after every simulation step of a training example in
-	// spiking mode (rate mode computes each phase in one go and has no
-	// steps), with the phase (sim.Forward, sim.Target) and the step; the
-	// Sim's views of the step (Sim.Voltages, Sim.Rates, Sim.Spikes,
-	// Sim.InputSpikes) are valid only during the call: copy what you keep.
+	// Step is called after every simulation step of a training example,
+	// with the phase (sim.Forward, sim.Target) and the step (0-based). Rate
+	// mode computes only the second of each phase's two steps, in closed
+	// form: Step is called once per phase there, as step 1 (its spikes are
+	// empty). The Sim's views of the step (Sim.Voltages, Sim.Rates,
+	// Sim.Spikes, Sim.InputSpikes) are valid only during the call: copy
+	// what you keep. Plateau potentials exist once per phase, not per step:
+	// Sim.Plateaus has them (in spiking mode from the end of the phase, so
+	// Hooks.Example is the place to read both of an example).
 	Step func(s *sim.Sim, phase, step int)
 }
 

@@ -109,7 +109,9 @@ type Sim struct {
 	noApical    bool
 	zeros, pnew []float64
 
-	// Trace, when set, is called after every training step (voltage recording).
+	// Trace, when set, is called after every training step (voltage
+	// recording); in rate mode once per phase, as its step 1 (see Plateaus
+	// and the views in views.go).
 	Trace func(s *Sim, phase int, step int)
 	eig   *eigState
 
