@@ -29,7 +29,7 @@ const Version = "0.1.0"
 
 // ErrInterrupted is returned when the context was cancelled (SIGINT/SIGTERM):
 // a checkpoint was written and the run can be resumed.
-var ErrInterrupted = errors.New("run interrupted; continue it with dendrite train --resume DIR")
+var ErrInterrupted = errors.New("run interrupted; continue it with Options.Resume")
 
 // ErrAborted is returned when a second interrupt (Options.Abort) stopped the
 // run before a consistent checkpoint could be written: the folder is marked
@@ -182,9 +182,11 @@ func (t *trainer) guard(ctx context.Context) (*Summary, error) {
 // Train runs the experiment cfg into dir (see the package doc).
 //
 // Everything the run needs is checked before the folder is touched: the
-// config, the paths (--out apart from --data and --init-weights), the data
-// and the initial weights. Only then is a folder replaced (--overwrite, and
-// only a run folder of ours) and the new run written.
+// config, the paths (dir apart from Options.DataDir and InitWeights), the
+// data and the initial weights. Only then is a folder replaced
+// (Options.Overwrite, and only a run folder of ours) and the new run
+// written. Errors name the Options and Config fields; the CLI words them as
+// its flags.
 //
 // The config is resolved first (config.Config.Resolve: empty Etas are the
 // paper's rates) and validated against the data's class count. To train
@@ -218,10 +220,10 @@ func trainInto(ctx context.Context, cfg config.Config, dir string, opts Options,
 	var clear bool
 	if opts.Resume {
 		if !rundir.HasCheckpoint(dir) {
-			return nil, nil, fmt.Errorf("--resume %s: no checkpoint (%s) to resume from", dir, rundir.CheckpointFile)
+			return nil, nil, fmt.Errorf("Options.Resume %s: no checkpoint (%s) to resume from", dir, rundir.CheckpointFile)
 		}
 		if s, err := rundir.ReadSummary(dir); err == nil && s.Status == rundir.Aborted {
-			return nil, nil, fmt.Errorf("--resume %s: the run was aborted by a second interrupt and cannot be resumed; start it again with --overwrite", dir)
+			return nil, nil, fmt.Errorf("Options.Resume %s: the run was aborted by a second interrupt and cannot be resumed; start it again with Options.Overwrite", dir)
 		}
 		data, prov, err := rundir.DataFor(dir, opts.DataDir)
 		if err != nil {
@@ -236,7 +238,7 @@ func trainInto(ctx context.Context, cfg config.Config, dir string, opts Options,
 	}
 	if err := t.loadData(); err != nil {
 		if opts.Resume && opts.DataDir == "" && t.prov != nil && t.opts.Train == nil {
-			err = fmt.Errorf("%w (the data recorded in %s; give --data to read a copy elsewhere)", err, rundir.ProvenanceFile)
+			err = fmt.Errorf("%w (the data recorded in %s; set Options.DataDir to read a copy elsewhere)", err, rundir.ProvenanceFile)
 		}
 		return nil, nil, err
 	}
@@ -250,11 +252,11 @@ func trainInto(ctx context.Context, cfg config.Config, dir string, opts Options,
 		if err != nil {
 			if !errors.Is(err, rundir.ErrOtherData) || !opts.AllowOtherData {
 				if errors.Is(err, rundir.ErrOtherData) {
-					err = fmt.Errorf("--resume %s: %w (pass --allow-other-data to continue on them anyway)", dir, err)
+					err = fmt.Errorf("Options.Resume %s: %w (set Options.AllowOtherData to continue on them anyway)", dir, err)
 				}
 				return nil, nil, err
 			}
-			t.notice("continuing on other data than the run recorded (--allow-other-data): %v", err)
+			t.notice("continuing on other data than the run recorded (Options.AllowOtherData): %v", err)
 		}
 	}
 	if err := t.build(); err != nil {
@@ -418,7 +420,7 @@ func testSeed(seed uint64, test int64) uint64 {
 	return seed*0x9e3779b97f4a7c15 ^ uint64(test+1)*0xbf58476d1ce4e5b9
 }
 
-// build makes the network and the simulator, loading --init-weights (which
+// build makes the network and the simulator, loading Options.InitWeights (which
 // validates them) for a new run.
 func (t *trainer) build() error {
 	cfg := t.cfg
@@ -741,7 +743,7 @@ func (t *trainer) blowUp() (*Summary, error) {
 		return s, err
 	}
 	err := fmt.Errorf("%w at training example %d (epoch %d, example %d of the epoch): %s. "+
-		"The learning rates are probably too large (etas = %v): try smaller --etas. The last good checkpoint (%s) was left as it was",
+		"The learning rates are probably too large (etas = %v): try smaller Config.Etas. The last good checkpoint (%s) was left as it was",
 		ErrBlowUp, t.examples+1, t.epoch, t.index+1, where, t.cfg.Etas, rundir.Path(t.dir, rundir.CheckpointFile))
 	s := t.summary(rundir.Failed)
 	s.Error = err.Error()

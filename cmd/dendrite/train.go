@@ -112,6 +112,9 @@ func trainMain(args []string, stdout, stderr io.Writer) int {
 	ctx, abort, stop := interrupts()
 	defer stop()
 	opts.Abort = abort
+	if opts.Progress != nil {
+		opts.Notice = flagWriter{opts.Progress} // run's notices name Options fields
+	}
 	sum, err := run.Train(ctx, cfg, dir, opts)
 	if errors.Is(err, run.ErrInterrupted) {
 		fmt.Fprintf(stderr, "dendrite train: interrupted after %d examples; checkpoint written. Continue with: dendrite train --resume %s\n", sum.ExamplesTrained, dir)
@@ -122,7 +125,7 @@ func trainMain(args []string, stdout, stderr io.Writer) int {
 		return exitInterrupted
 	}
 	if err != nil {
-		return failConfig(stderr, "train", err)
+		return failConfig(stderr, "train", asFlags(err))
 	}
 	e, _ := sum.TestError()
 	fmt.Fprintf(stdout, "test error %.2f%% on %d %s images after %d epoch(s) (%d examples, %.1f s, %.0f examples/s); run folder %s\n",
