@@ -47,7 +47,9 @@ type Options struct {
 	Overwrite bool
 	// InitWeights is a folder of .npy weights to start from.
 	InitWeights string
-	// DataDir holds the four IDX files ("" = MNIST from the Go module). On
+	// DataDir holds the four IDX files ("" = MNIST from the Go module),
+	// images of any size (the headers'; training and test alike) and
+	// labels 0…9. On
 	// resume, "" means the data recorded in the run's provenance.json.
 	DataDir string
 	// AllowOtherData lets a resumed run continue on data whose digests differ
@@ -345,7 +347,13 @@ func (t *trainer) loadData() error {
 	case train == nil && test != nil:
 		return errors.New("data: a test set without a training set; give both, or neither to load MNIST")
 	case train == nil:
-		tr, te, err := dataset.LoadMNIST(t.opts.DataDir)
+		// MNIST from the Go module, or any IDX data set: images of any
+		// size (the header's), labels 0…9.
+		load := dataset.LoadDir
+		if t.opts.DataDir == "" {
+			load = dataset.LoadMNIST
+		}
+		tr, te, err := load(t.opts.DataDir)
 		if err != nil {
 			return err
 		}
@@ -385,7 +393,7 @@ func (t *trainer) loadData() error {
 		t.nTrain = n
 	}
 	if n := t.cfg.TestExamples; n > test.Len() {
-		return fmt.Errorf("config field \"test_examples\": got %d, want at most the %d %s images", n, test.Len(), t.testName)
+		return fmt.Errorf("config field \"test_examples\": got %d, want at most the %d %s images (0 tests on all of them; the default, 10000, is MNIST's test set)", n, test.Len(), t.testName)
 	}
 	t.par = t.cfg.Model()
 	t.par.Network.Classes = train.NumClasses()
