@@ -86,10 +86,13 @@ type Soma struct {
 // is nil.
 func (s Soma) F() RateFunc {
 	if s.RateFunc == nil {
-		return Sigmoid{Slope: 1}
+		return paperSigmoid
 	}
 	return s.RateFunc
 }
+
+// paperSigmoid is σ as a RateFunc, made once (F allocates nothing).
+var paperSigmoid RateFunc = Sigmoid{Slope: 1}
 
 // PaperRate reports whether the rate function is the paper's σ (nil or
 // Sigmoid{Slope: 1, Offset: 0}): the equations then use σ' = σ(1−σ)

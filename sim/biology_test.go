@@ -282,3 +282,31 @@ type doubled struct{}
 
 func (doubled) At(x float64) float64    { return neuron.Sigmoid(x) }
 func (doubled) Deriv(x float64) float64 { return 2 * neuron.SigmoidPrime(x) }
+
+// The generic paths allocate nothing either once a Sim is warm: a rate
+// function called through the interface (with backprop, whose error uses
+// f'), an affine sigmoid, and a kernel summed over the ring.
+func TestGenericNoAllocations(t *testing.T) {
+	train, test := loadMNIST(t)
+	for _, mode := range []option.Mode{option.Spiking, option.Rate} {
+		for _, rf := range []model.RateFunc{plainSigma{}, model.Sigmoid{Slope: 2, Offset: 1}} {
+			cfg := newCfg(t, func(c *config.Config) { c.Mode = mode; c.Layers = []int{50, 20, 10}; c.RecordBPAngle = true })
+			p := cfg.Model()
+			p.Soma.RateFunc = rf
+			p.Kernel.Weights = p.Kernel.Values()
+			s := New(p, network.New(p, Pixels, randFor(1)), 2)
+			for i := 0; i < 3; i++ {
+				s.Train(train.Image(i), int(train.Labels[i]))
+				s.Classify(test.Image(i))
+			}
+			k := 3
+			if a := testing.AllocsPerRun(5, func() {
+				s.Train(train.Image(k), int(train.Labels[k]))
+				s.Classify(test.Image(k))
+				k++
+			}); a != 0 {
+				t.Errorf("%s %T: Train and Classify allocate %v times per call", mode, rf, a)
+			}
+		}
+	}
+}
