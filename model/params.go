@@ -6,6 +6,11 @@
 // these equations fast (event-driven sums, PSP traces, vector kernels) and
 // is tested against them; package model imports no other part of the
 // simulator but the option types.
+//
+// Where the model has a free functional choice it is pluggable: the rate
+// function (RateFunc; Sigmoid with a slope and an offset, or any monotone
+// function from NewRateFunc) and the PSP kernel (Kernel, with Weights or
+// KernelOf for any kernel over Mem steps); docs/model.md#rate-function.
 package model
 
 import "github.com/dendrite-lab/dendrite/option"
