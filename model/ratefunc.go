@@ -44,8 +44,8 @@ func (s Sigmoid) Paper() bool { return s.Slope == 1 && s.Offset == 0 }
 // funcRate is a RateFunc made of two functions (NewRateFunc).
 type funcRate struct{ f, df func(float64) float64 }
 
-func (r funcRate) At(x float64) float64    { return r.f(x) }
-func (r funcRate) Deriv(x float64) float64 { return r.df(x) }
+func (r *funcRate) At(x float64) float64    { return r.f(x) }
+func (r *funcRate) Deriv(x float64) float64 { return r.df(x) }
 
 // NewRateFunc returns the rate function f with derivative df, checked by
 // CheckRateFunc.
@@ -53,7 +53,7 @@ func NewRateFunc(f, df func(float64) float64) (RateFunc, error) {
 	if f == nil || df == nil {
 		return nil, fmt.Errorf("model: rate function: both f and its derivative are needed")
 	}
-	r := funcRate{f, df}
+	r := &funcRate{f, df} // a pointer: a Soma holding it stays comparable
 	if err := CheckRateFunc(r); err != nil {
 		return nil, err
 	}
