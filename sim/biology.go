@@ -33,7 +33,17 @@ type biology struct {
 // setBiology selects the paths for p and returns why p's rate function or
 // kernel cannot be simulated (nil: they can).
 func (s *Sim) setBiology(p *model.Params, scratch int) error {
-	b := &s.bio
+	return s.bio.set(p, scratch)
+}
+
+// checkBiology reports why p's rate function or kernel cannot be simulated.
+func checkBiology(p *model.Params) error {
+	var b biology
+	return b.set(p, 0)
+}
+
+// set selects the paths for p, with scratch room for scratch neurons.
+func (b *biology) set(p *model.Params, scratch int) error {
 	b.rfx = make([]float64, scratch)
 	b.ringKernel = !p.Kernel.Exponential()
 	if err := p.Kernel.Check(); err != nil {

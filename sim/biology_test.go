@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/dendrite-lab/dendrite/config"
+	"github.com/dendrite-lab/dendrite/dataset"
 	"github.com/dendrite-lab/dendrite/model"
 	"github.com/dendrite-lab/dendrite/network"
 	"github.com/dendrite-lab/dendrite/neuron"
@@ -253,6 +254,10 @@ func TestBadBiologyRefused(t *testing.T) {
 		}
 		if s.Classify([]uint8{1, 2, 3, 4}) != -1 {
 			t.Errorf("%s: Classify ran", tc.name)
+		}
+		set := &dataset.Set{Images: []uint8{1, 2, 3, 4}, Labels: []uint8{0}, N: 1, Rows: 2, Cols: 2, Classes: 2}
+		if ev := Evaluate(p, net, set, []int{0}, 1, 1, nil); ev.Err == nil || !strings.Contains(ev.Err.Error(), tc.want) {
+			t.Errorf("%s: Evaluate error %v, want one containing %q", tc.name, ev.Err, tc.want)
 		}
 	}
 }
