@@ -154,6 +154,11 @@ type Config struct {
 	EI float64 `json:"e_i"`
 	// Mem is the number of steps of spike history the PSP kernel sees.
 	Mem int `json:"mem"`
+	// Kernel is the PSP kernel given by its values, replacing the one of
+	// tau_s and tau_l when not empty: kernel[d] = κ(d+1) is the weight of a
+	// spike emitted d steps ago; one value per step of mem, finite, ≥ 0, not
+	// all zero. Spiking mode only (docs/model.md#psp-kernel).
+	Kernel []float64 `json:"kernel,omitempty"`
 
 	// RecordLoss records the per-example output loss.
 	RecordLoss bool `json:"record_loss"`
@@ -490,6 +495,15 @@ func (c *Config) soma() model.Soma {
 	return s
 }
 
+// kernel returns the config's PSP kernel.
+func (c *Config) kernel() model.Kernel {
+	k := model.Kernel{Mem: c.Mem, TauS: c.TauS, TauL: c.TauL}
+	if len(c.Kernel) > 0 {
+		k.Weights = append([]float64(nil), c.Kernel...)
+	}
+	return k
+}
+
 // Model returns the parameters of the model that a simulation needs, built
 // from the config (call it after Resolve and Validate). The slices are
 // copies, so the parameters do not change with the config.
@@ -498,7 +512,7 @@ func (c *Config) Model() model.Params {
 		Mode:               c.Mode,
 		Profile:            c.Profile,
 		Soma:               c.soma(),
-		Kernel:             model.Kernel{Mem: c.Mem, TauS: c.TauS, TauL: c.TauL},
+		Kernel:             c.kernel(),
 		Teaching:           c.Teaching,
 		SpikingFeedforward: c.SpikingFeedforward,
 		SpikingFeedback:    c.SpikingFeedback,

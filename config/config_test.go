@@ -128,6 +128,9 @@ func TestErrorsNameTheKey(t *testing.T) {
 		{`{"rate_slope": 0}`, `"rate_slope"`},
 		{`{"rate_slope": -2}`, `"rate_slope"`},
 		{`{"rate_offset": 1e9}`, `"rate_offset"`},
+		{`{"kernel": [0.1, 0.2]}`, `"kernel"`},
+		{`{"kernel": [0, 0], "mem": 2}`, `"kernel"`},
+		{`{"kernel": [0.1], "mem": 1, "mode": "rate"}`, `"kernel"`},
 		{`{"forward_phase": 20}`, `"forward_phase"`},
 		{`{"feedback_learning": true}`, `"feedback_etas"`},
 		{`{"record_voltages": true, "voltage_layer": 5}`, `"voltage_layer"`},
@@ -258,7 +261,20 @@ func TestBiologyKeys(t *testing.T) {
 	}
 	d := Default("paper")
 	d.Resolve()
-	if dp := d.Model(); dp.Soma.RateFunc != nil || !dp.Soma.PaperRate() {
-		t.Errorf("default rate function %#v, want nil (σ)", dp.Soma.RateFunc)
+	if dp := d.Model(); dp.Soma.RateFunc != nil || !dp.Soma.PaperRate() || dp.Kernel.Weights != nil || !dp.Kernel.Exponential() {
+		t.Errorf("default rate function %#v, kernel %+v; want nil (σ) and the exponentials", dp.Soma.RateFunc, dp.Kernel)
+	}
+	// A kernel by its values: one per step of mem, a copy in the model.
+	c, err = FromJSON([]byte(`{"kernel": [0.3, 0.2, 0.1], "mem": 3}`), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p = c.Model()
+	c.Kernel[0] = 9
+	if v := p.Kernel.Values(); len(v) != 3 || v[0] != 0.3 || v[2] != 0.1 {
+		t.Errorf("kernel values %v, want [0.3 0.2 0.1]", v)
+	}
+	if strings.Contains(string(d.JSON()), "kernel") {
+		t.Error("an empty kernel is written to config.json (old run folders would differ)")
 	}
 }

@@ -56,6 +56,7 @@ var help = map[string]string{
 	"e_e":                    "the excitatory reversal potential of the teaching conductance.",
 	"e_i":                    "the inhibitory reversal potential of the teaching conductance.",
 	"mem":                    "the number of steps of spike history the PSP kernel sees.",
+	"kernel":                 "the PSP kernel given by its values, replacing the one of tau_s and tau_l when not empty: kernel[d] = κ(d+1) is the weight of a spike emitted d steps ago; one value per step of mem, finite, ≥ 0, not all zero. Spiking mode only (docs/model.md#psp-kernel).",
 	"record_loss":            "records the per-example output loss.",
 	"record_hidden_loss":     "records every hidden layer's per-example loss mean_i (αt_i − αf_i)², the hidden-layer loss of docs/model.md#hidden-layers (paper Fig. 5B/C), one column per hidden layer.",
 	"record_training_error":  "records the per-epoch training error.",

@@ -50,8 +50,8 @@ func ExampleTrainer_rateFunction() {
 
 // Change the PSP kernel: a spike adds the same weight 0.05 to the
 // dendrite's input for 12 steps (a box instead of the paper's difference of
-// exponentials). len(Kernel) is the memory; the values must be finite,
-// ≥ 0 and not all zero.
+// exponentials). Config.Kernel (config key "kernel") holds one value per
+// step of Config.Mem; they must be finite, ≥ 0 and not all zero.
 func ExampleTrainer_kernel() {
 	cfg := config.Default("paper") // spiking mode
 	cfg.Layers, cfg.Epochs, cfg.TestExamples = []int{20, 8}, 2, 0
@@ -62,16 +62,21 @@ func ExampleTrainer_kernel() {
 	}
 	train, test := newImages(300, 6, 4, 1), newImages(100, 6, 4, 2)
 	for _, k := range [][]float64{nil, box} {
-		res, err := (&run.Trainer{Config: cfg, Train: train, Test: test, Kernel: k}).Run(context.Background())
+		c := cfg
+		if k != nil {
+			c.Kernel, c.Mem = k, len(k)
+		}
+		res, err := (&run.Trainer{Config: c, Train: train, Test: test}).Run(context.Background())
 		if err != nil {
 			log.Fatal(err)
 		}
-		fmt.Printf("kernel of %d steps: test errors %v\n", max(len(k), cfg.Mem), res.Summary.FullTestErrors)
+		fmt.Printf("kernel of %d steps: test errors %v\n", c.Mem, res.Summary.FullTestErrors)
 	}
-	_, err := (&run.Trainer{Config: cfg, Train: train, Test: test, Kernel: []float64{0.1, math.NaN()}}).Run(context.Background())
+	cfg.Kernel, cfg.Mem = []float64{0.1, -1}, 2
+	_, err := (&run.Trainer{Config: cfg, Train: train, Test: test}).Run(context.Background())
 	fmt.Println(err)
 	// Output:
 	// kernel of 10 steps: test errors [75 60 17]
 	// kernel of 12 steps: test errors [75 26 0]
-	// run: Trainer.Kernel: model: PSP kernel κ(2) = NaN, want a finite value ≥ 0
+	// config field "kernel": got [0.1 -1], want values that are finite, ≥ 0 and not all zero (PSP kernel κ(2) = -1, want a finite value ≥ 0)
 }

@@ -29,11 +29,11 @@ func TestTrainerBiologyRefused(t *testing.T) {
 		tr   Trainer
 		want string
 	}{
-		{"dir", Trainer{Config: spiking, RateFunc: model.Sigmoid{Slope: 2}, Dir: t.TempDir()}, "work in memory only"},
+		{"dir", Trainer{Config: spiking, RateFunc: model.Sigmoid{Slope: 2}, Dir: t.TempDir()}, "works in memory only"},
 		{"falling", Trainer{Config: spiking, RateFunc: fallingRate{}}, "Trainer.RateFunc: model: rate function"},
-		{"rate-mode-kernel", Trainer{Config: rate, Kernel: []float64{1}}, "rate mode has no PSP kernel"},
-		{"negative", Trainer{Config: spiking, Kernel: []float64{1, -1}}, "Trainer.Kernel: model: PSP kernel κ(2) = -1"},
-		{"empty", Trainer{Config: spiking, Kernel: []float64{}}, "Trainer.Kernel has 0 values"},
+		{"rate-mode-kernel", Trainer{Config: withKernel(rate, 1, 1)}, `config field "kernel"`},
+		{"negative", Trainer{Config: withKernel(spiking, 2, 1, -1)}, `config field "kernel": got [1 -1]`},
+		{"mem", Trainer{Config: withKernel(spiking, 10, 1, 2, 3)}, `want 10 values, one per step of mem`},
 	}
 	for _, c := range cases {
 		c.tr.Train, c.tr.Test = train, test
@@ -49,7 +49,7 @@ func TestTrainerBiologyRefused(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	b, err := (&Trainer{Config: spiking, Train: train, Test: test, Kernel: k.Values(), RateFunc: model.Sigmoid{Slope: 1}}).Run(context.Background())
+	b, err := (&Trainer{Config: withKernel(spiking, k.Mem, k.Values()...), Train: train, Test: test, RateFunc: model.Sigmoid{Slope: 1}}).Run(context.Background())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -59,4 +59,10 @@ func TestTrainerBiologyRefused(t *testing.T) {
 			t.Fatalf("W[%d]: %v with the paper's kernel, %v with its values", i, wa[i], wb[i])
 		}
 	}
+}
+
+// withKernel returns c with mem steps and the PSP kernel given by its values.
+func withKernel(c config.Config, mem int, k ...float64) config.Config {
+	c.Kernel, c.Mem = k, mem
+	return c
 }

@@ -68,12 +68,6 @@ type Trainer struct {
 	// (model.CheckRateFunc) before training. In memory only: a run folder's
 	// config cannot record a Go function.
 	RateFunc model.RateFunc
-	// Kernel, when set, replaces the PSP kernel of the config (tau_s, tau_l,
-	// mem): Kernel[d] = κ(d+1) is the weight of a spike emitted d steps ago
-	// and len(Kernel) the kernel's memory (docs/model.md#psp-kernel). Run
-	// checks it (model.Kernel.Check: finite, ≥ 0, not all zero). Spiking
-	// mode and in memory only.
-	Kernel []float64
 	// Hooks are called during training (all optional).
 	Hooks Hooks
 	// Dir, when set, is the run folder to write (see docs/run-folder.md).
@@ -153,8 +147,8 @@ func (tr *Trainer) Run(ctx context.Context) (*Result, error) {
 	opts := tr.Options
 	opts.Train, opts.Test = tr.Train, tr.Test
 	if tr.Dir != "" {
-		if tr.RateFunc != nil || tr.Kernel != nil {
-			return nil, errors.New("run: Trainer.RateFunc and Trainer.Kernel work in memory only (a run folder's config.json cannot record them); use rate_slope, rate_offset, tau_s, tau_l and mem, or leave Trainer.Dir empty")
+		if tr.RateFunc != nil {
+			return nil, errors.New("run: Trainer.RateFunc works in memory only (a run folder's config.json cannot record a Go function); use Config.RateSlope and RateOffset, or leave Trainer.Dir empty")
 		}
 		if tr.Init != nil {
 			return nil, errors.New("run: Trainer.Init works in memory only; with Dir give Options.InitWeights (a folder of .npy weights)")
@@ -170,10 +164,6 @@ func (tr *Trainer) Run(ctx context.Context) (*Result, error) {
 	}
 	cfg := tr.Config
 	cfg.Resolve()
-	kernel, err := tr.kernel(&cfg)
-	if err != nil {
-		return nil, err
-	}
 	if tr.RateFunc != nil {
 		if err := model.CheckRateFunc(tr.RateFunc); err != nil {
 			return nil, fmt.Errorf("run: Trainer.RateFunc: %w", err)
@@ -188,9 +178,6 @@ func (tr *Trainer) Run(ctx context.Context) (*Result, error) {
 	}
 	if tr.RateFunc != nil {
 		t.par.Soma.RateFunc = tr.RateFunc
-	}
-	if kernel != nil {
-		t.par.Kernel = *kernel
 	}
 	if err := t.build(); err != nil {
 		return nil, err
@@ -210,26 +197,6 @@ func (tr *Trainer) Run(ctx context.Context) (*Result, error) {
 	}
 	s, err := t.begin(&cfg, opts, func() (*rundir.Summary, error) { return t.loop(ctx) })
 	return t.result(s), err
-}
-
-// kernel checks Trainer.Kernel and returns it as the model's kernel (nil:
-// the config's), setting cfg.Mem to its length.
-func (tr *Trainer) kernel(cfg *config.Config) (*model.Kernel, error) {
-	if tr.Kernel == nil {
-		return nil, nil
-	}
-	if cfg.Rate() {
-		return nil, errors.New("run: Trainer.Kernel: rate mode has no PSP kernel (it feeds rates, not filtered spikes); leave it nil")
-	}
-	if n := len(tr.Kernel); n < 1 || n > 1000 {
-		return nil, fmt.Errorf("run: Trainer.Kernel has %d values, want 1 to 1000 (one per step of memory)", n)
-	}
-	k := model.Kernel{Mem: len(tr.Kernel), TauS: cfg.TauS, TauL: cfg.TauL, Weights: append([]float64(nil), tr.Kernel...)}
-	if err := k.Check(); err != nil {
-		return nil, fmt.Errorf("run: Trainer.Kernel: %w", err)
-	}
-	cfg.Mem = k.Mem
-	return &k, nil
 }
 
 // result packs a trainer's outcome (nil trainer: nil).
