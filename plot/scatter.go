@@ -1,11 +1,18 @@
 package plot
 
 import (
+	"image/color"
+
 	gplot "gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
+	"gonum.org/v1/plot/vg/vgimg"
 )
+
+// rasterPoints is the number of points above which [Scatter] makes a raster
+// figure: thousands of vector markers would make an SVG of megabytes.
+const rasterPoints = 1000
 
 // ScatterSet is one set of points of [Scatter].
 type ScatterSet struct {
@@ -23,6 +30,7 @@ type ScatterSet struct {
 func Scatter(name, title, xlabel, ylabel string, sets []ScatterSet) (*Figure, error) {
 	p := newPlot(title, xlabel, ylabel)
 	var items []legendItem
+	total := 0
 	for si, s := range sets {
 		pts := make(plotter.XYs, 0, len(s.X))
 		for i := range s.X {
@@ -33,6 +41,7 @@ func Scatter(name, title, xlabel, ylabel string, sets []ScatterSet) (*Figure, er
 		if len(pts) == 0 {
 			continue
 		}
+		total += len(pts)
 		sc, err := plotter.NewScatter(pts)
 		if err != nil {
 			return nil, err
@@ -54,5 +63,11 @@ func Scatter(name, title, xlabel, ylabel string, sets []ScatterSet) (*Figure, er
 	p.X.Tick.Marker = niceTicks{}
 	p.Y.Tick.Marker = niceTicks{}
 	p.Y.Max += 0.04 * (p.Y.Max - p.Y.Min)
-	return legendFigure(name, title, p, items), nil
+	f := legendFigure(name, title, p, items)
+	if total > rasterPoints {
+		c := vgimg.NewWith(vgimg.UseWH(f.Width, f.Height), vgimg.UseDPI(DPI), vgimg.UseBackgroundColor(color.White))
+		f.draw(draw.New(c))
+		f.raster, f.draw = c.Image(), nil
+	}
+	return f, nil
 }

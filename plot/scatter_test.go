@@ -36,3 +36,28 @@ func TestScatter(t *testing.T) {
 		t.Error("a set without finite points is in the legend")
 	}
 }
+
+// Thousands of points make a raster figure (an SVG of a few hundred kB,
+// not megabytes of markers); a few stay vector.
+func TestScatterRaster(t *testing.T) {
+	n := rasterPoints + 1
+	x, y := make([]float64, n), make([]float64, n)
+	for i := range x {
+		x[i], y[i] = float64(i), math.Sin(float64(i))
+	}
+	f, err := Scatter("big", "t", "x", "y", []ScatterSet{{Label: "many", X: x, Y: y}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if f.Raster() == nil {
+		t.Errorf("%d points: vector figure", n)
+	}
+	var svg bytes.Buffer
+	if err := f.WriteSVG(&svg); err != nil || !strings.Contains(svg.String(), "data:image/png;base64,") {
+		t.Errorf("raster SVG: %v", err)
+	}
+	f, err = Scatter("small", "t", "x", "y", []ScatterSet{{Label: "few", X: x[:rasterPoints], Y: y[:rasterPoints]}})
+	if err != nil || f.Raster() != nil {
+		t.Errorf("%d points: raster %v, err %v", rasterPoints, f.Raster() != nil, err)
+	}
+}
