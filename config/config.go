@@ -158,7 +158,7 @@ type Config struct {
 	// tau_s and tau_l when not empty: kernel[d] = κ(d+1) is the weight of a
 	// spike emitted d steps ago; one value per step of mem, finite, ≥ 0, not
 	// all zero. Spiking mode only (docs/model.md#psp-kernel).
-	Kernel []float64 `json:"kernel,omitempty"`
+	Kernel []float64 `json:"kernel"`
 
 	// RecordLoss records the per-example output loss.
 	RecordLoss bool `json:"record_loss"`
