@@ -59,14 +59,46 @@ func (r *rowSet) sumTo(dst, base []float64) {
 	if len(dst) != r.n || (base != nil && len(base) < r.n) {
 		panic("sim: destination length differs from the row set")
 	}
-	coef := r.coef[:len(r.ptr)]
+	sumRowsTo(dst, base, r.ptr, r.coef[:len(r.ptr)])
+}
+
+// sumSpikeRows sets dst = Σ_q cnt[q]·w[idx[q]·n : idx[q]·n+n] with n =
+// len(dst): the projection of one step's spikes, added in the order of idx
+// like rowSet.add and sumTo would, but with the row addresses computed in
+// one tight loop and the counts used in place as the coefficients.
+func (r *rowSet) sumSpikeRows(dst, w []float64, idx []int32, cnt []float64) {
+	n := len(dst)
+	if n == 0 || len(idx) == 0 {
+		clear(dst)
+		return
+	}
+	nr := uint(len(w) / n)
+	if cap(r.ptr) < len(idx) || len(cnt) < len(idx) {
+		panic("sim: more spikes than the row set holds")
+	}
+	ptr := r.ptr[:len(idx)]
+	base := unsafe.Pointer(unsafe.SliceData(w))
+	stride := uintptr(n) * 8
+	for q, j := range idx {
+		if uint(j) >= nr {
+			panic("sim: spike index outside the weight matrix")
+		}
+		ptr[q] = unsafe.Add(base, uintptr(j)*stride)
+	}
+	r.n, r.ptr, r.coef = n, ptr, r.coef[:0]
+	sumRowsTo(dst, nil, ptr, cnt[:len(idx)])
+}
+
+// sumRowsTo sets dst = base + Σ_k coef[k]·rows[k] (base nil: 0); every row
+// holds at least len(dst) values.
+func sumRowsTo(dst, base []float64, rows []unsafe.Pointer, coef []float64) {
 	// The one-pass kernel keeps a chunk of dst in registers while it visits
 	// every row: best for few rows. Many rows (rate mode's hundreds) stream
 	// better row by row, so rows past the first sumFirst are added by addRows.
 	const sumFirst = 12
-	k := min(len(r.ptr), sumFirst)
-	if sumRowsArch(dst, base, r.ptr[:k], coef[:k]) {
-		addRows(dst, r.ptr[k:], coef[k:])
+	k := min(len(rows), sumFirst)
+	if sumRowsArch(dst, base, rows[:k], coef[:k]) {
+		addRows(dst, rows[k:], coef[k:])
 		return
 	}
 	if base != nil {
@@ -74,8 +106,8 @@ func (r *rowSet) sumTo(dst, base []float64) {
 	} else {
 		clear(dst)
 	}
-	if len(r.ptr) > 0 {
-		addRowsGo(dst, r.ptr, coef)
+	if len(rows) > 0 {
+		addRowsGo(dst, rows, coef)
 	}
 }
 

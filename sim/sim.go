@@ -379,12 +379,8 @@ func (s *Sim) basal(l int, ls *layer, slot int) {
 	sl := &s.belowPop(l).ring[slot]
 	pn := s.zeros[:n]
 	if len(sl.idx) != 0 {
-		rs.begin(n)
-		for q, j := range sl.idx {
-			rs.add(ly.W[int(j)*n:int(j)*n+n], sl.cnt[q])
-		}
 		pn = s.pnew[:n]
-		rs.sumTo(pn, nil)
+		rs.sumSpikeRows(pn, ly.W, sl.idx, sl.cnt)
 		s.ctr.SynEvents += int64(len(sl.idx) * n)
 	}
 	traceStep(&s.tc, ls.x1, ls.x2, ls.B, ly.B, pn, ls.P[slot])
@@ -472,12 +468,8 @@ func (s *Sim) feedbackSpikes(l int, cur *spikeSlot, slot int) {
 		hn := hs.n
 		qn := s.zeros[:hn]
 		if len(cur.idx) != 0 {
-			rs.begin(hn)
-			for q, j := range cur.idx {
-				rs.add(hs.ly.Y[int(j)*hn:int(j)*hn+hn], cur.cnt[q])
-			}
 			qn = s.pnew[:hn]
-			rs.sumTo(qn, nil)
+			rs.sumSpikeRows(qn, hs.ly.Y, cur.idx, cur.cnt)
 			s.ctr.SynEvents += int64(len(cur.idx) * hn)
 		}
 		traceStep(&s.tc, hs.y1, hs.y2, hs.aNext, hs.apicalBias(s.zeros), qn, hs.Q[slot])
