@@ -106,7 +106,11 @@ type Sim struct {
 	tracesDirty bool
 	// noApical skips the apical input during a test when g_A = 0 (it then
 	// changes no soma, and a test reports only somatic averages and rates).
-	noApical    bool
+	noApical bool
+	// testing is set during a test phase (Classify): the step then skips
+	// what only training reads (hidden mean somata, the jittered-plateau
+	// ring) and, with noApical, the output's rates and spikes.
+	testing     bool
 	zeros, pnew []float64
 
 	// Trace, when set, is called after every training step (voltage recording).
@@ -326,7 +330,7 @@ func (s *Sim) step(o stepOpts) {
 		C, lam := ls.C[:n], ls.lam[:n]
 		if ls.hidden {
 			s.apical(l, ls, slot, acc && pfb)
-			if ls.aRing != nil {
+			if ls.aRing != nil && !s.testing {
 				// every step, not only the window's: a plateau d steps
 				// early averages A over steps before the window
 				copy(ls.aRing[ls.aStep%len(ls.aRing)], ls.A)
@@ -335,6 +339,18 @@ func (s *Sim) step(o stepOpts) {
 			s.hiddenSoma(ls)
 		} else {
 			s.outputSoma(ls, teach)
+			if s.testing && s.noApical {
+				// A test reads the output's mean soma only, and its
+				// spikes would reach only the apical input, which is
+				// off: no rates and no draws, but the draw's key is
+				// still taken so the stream stays that of every step.
+				s.SpikeSrc.Uint64()
+				ls.spikes.ring[slot].reset()
+				if acc {
+					addTo(ls.sumC[:n], C)
+				}
+				continue
+			}
 		}
 		rates(lam, C, s.tab, s.lamMax)
 		cur := &ls.spikes.ring[slot]
@@ -342,7 +358,11 @@ func (s *Sim) step(o stepOpts) {
 		drawSpikes(cur, lam, nil, s.SpikeSrc.Uint64(), s.u31, s.mask)
 		s.ctr.Spikes += int64(len(cur.idx))
 		if acc {
-			addTo(ls.sumC[:n], C)
+			if !s.testing || !ls.hidden {
+				// a test reports hidden layers' mean rates
+				// (HiddenRates), not their mean somata
+				addTo(ls.sumC[:n], C)
+			}
 			addTo(ls.sumLam[:n], lam)
 			if ls.hidden && !s.noApical {
 				addTo(ls.sumA, ls.A[:n])
