@@ -212,9 +212,16 @@ func rates(lam, C []float64, tab *neuron.RateTable, lamMax float64) {
 // units (about λ of them, the candidates) need r and the Poisson inversion.
 // spikeCand marks the candidates in mask (eight at a time in assembly with
 // AVX2); u31 and mask are scratch buffers (len ≥ len(lam), ≥ len(lam)/64+1).
+// With AVX2 and a mask of twice that length, spikeSettle first settles the
+// candidates in the vector kernel too (drawSettled).
 func drawSpikes(sl *spikeSlot, lam []float64, ids []int32, key uint64, u31 []uint32, mask []uint64) {
 	n := len(lam)
-	mask = mask[:(n+63)/64]
+	w := (n + 63) / 64
+	if useAVX && len(mask) >= 2*w {
+		drawSettled(sl, lam, ids, key, u31[:n], mask[:w], mask[w:2*w])
+		return
+	}
+	mask = mask[:w]
 	spikeCand(lam, u31[:n], mask, key)
 	idx, cnt := sl.idx, sl.cnt // locals: the appends need not go through sl
 	for w, m := range mask {
@@ -238,6 +245,64 @@ func drawSpikes(sl *spikeSlot, lam []float64, ids []int32, key uint64, u31 []uin
 		}
 	}
 	sl.idx, sl.cnt = idx, cnt
+}
+
+// drawSettled is drawSpikes with the candidates settled in bulk: after
+// spikeSettle, a mask bit is a spike of count 1 unless its hard bit asks for
+// the scalar path (countFromBits' bounds straddled, neuron.PoissonU). The
+// counts are the same as drawSpikes' loop finds (the same arithmetic
+// settles them), and the spikes are appended in the same order.
+func drawSettled(sl *spikeSlot, lam []float64, ids []int32, key uint64, u31 []uint32, mask, hard []uint64) {
+	spikeCand(lam, u31, mask, key)
+	spikeSettle(lam, u31, mask, hard)
+	idx, cnt := sl.idx, sl.cnt
+	for w, m := range mask {
+		h := hard[w]
+		for m != 0 {
+			b := bits.TrailingZeros64(m)
+			i := w*64 + b
+			m &= m - 1
+			c := 1
+			if h>>b&1 != 0 {
+				lm := lam[i]
+				var ok bool
+				if c, ok = countFromBits(u31[i], lm); !ok {
+					r := mix64(key+uint64(i+1)*golden) >> 42
+					c = neuron.PoissonU(float64(uint64(u31[i])<<22|r)*0x1p-53, lm)
+				}
+				if c == 0 {
+					continue
+				}
+			}
+			j := int32(i)
+			if ids != nil {
+				j = ids[i]
+			}
+			idx = append(idx, j)
+			cnt = append(cnt, float64(c))
+		}
+	}
+	sl.idx, sl.cnt = idx, cnt
+}
+
+// spikeSettle clears in mask the candidates that countFromBits settles as
+// count 0 and sets in hard (len(mask) words) those it settles neither as 0
+// nor as 1; the remaining mask bits are spikes of count 1. The assembly
+// kernel does eight units at a time with countFromBits' own arithmetic.
+func spikeSettle(lam []float64, u31 []uint32, mask, hard []uint64) {
+	clear(hard)
+	done := spikeSettleArch(lam, u31, mask, hard)
+	for i := done; i < len(lam); i++ {
+		if mask[i/64]>>(i%64)&1 == 0 {
+			continue
+		}
+		switch c, ok := countFromBits(u31[i], lam[i]); {
+		case !ok:
+			hard[i/64] |= 1 << (i % 64)
+		case c == 0:
+			mask[i/64] &^= 1 << (i % 64)
+		}
+	}
 }
 
 // countFromBits returns the Poisson(λ) count of every u in [b, b+1)·2⁻³¹

@@ -93,7 +93,8 @@ type Sim struct {
 	// the exact sigmoid; rate mode always computes it exactly).
 	tab *neuron.RateTable
 	// rows is the scratch list of weight rows for addRows; u31 and mask are
-	// drawSpikes' scratch, sig hiddenDelta's.
+	// drawSpikes' scratch (mask of twice the words a population needs, for
+	// the candidate and the hard masks of drawSettled), sig hiddenDelta's.
 	rows rowSet
 	u31  []uint32
 	mask []uint64
@@ -200,7 +201,7 @@ func New(p model.Params, net *network.Net, seed uint64) *Sim {
 	s.tc = newTraceCoef(s.mem, p.Kernel.TauS, p.Kernel.TauL)
 	s.tracesDirty = true
 	s.zeros, s.pnew = make([]float64, maxRows), make([]float64, maxRows)
-	s.u31, s.mask, s.sig = make([]uint32, maxRows), make([]uint64, maxRows/64+1), make([]float64, maxRows)
+	s.u31, s.mask, s.sig = make([]uint32, maxRows), make([]uint64, 2*(maxRows/64+1)), make([]float64, maxRows)
 	s.jitterRNG, s.noiseRNG = rand.New(s.JitterSrc), rand.New(s.NoiseSrc)
 	if p.RecordEigvals && L >= 2 {
 		s.eig = newEigState(s)
