@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"text/tabwriter"
 
@@ -19,6 +20,7 @@ const reproduceUsage = `usage: dendrite reproduce NAME [--seeds K] [--epochs E] 
        dendrite reproduce --list
        dendrite reproduce --collect RUNS [--results results]
        dendrite reproduce --table [--results results] [--docs docs]
+       dendrite reproduce --verify results/NAME/seed-K [--data DIR]
 
 Runs one of the paper's experiments for several seeds in parallel and compares
 the final test error with the paper's.
@@ -31,6 +33,12 @@ finished run already stored is an error, never overwritten.
 
 --table writes DOCS/results.md and its figures in DOCS/results/ from the
 results folder alone; the same results give the same bytes.
+
+--verify re-runs the first epoch of a stored result from its own config.json
+and seed (in a temporary folder it then removes) and compares the epoch-1 full
+test error with the stored one: equal with the same build and kernels, within
+2 points otherwise. The data's digests must match the stored provenance.json.
+Exit status 1 when they disagree.
 
 `
 
@@ -49,6 +57,8 @@ func reproduceMain(args []string, stdout, stderr io.Writer) int {
 	table := fs.Bool("table", false, "write the results page (--docs/results.md and --docs/results/) from --results")
 	results := fs.String("results", "results", "the results folder (--collect writes it, --table reads it)")
 	docs := fs.String("docs", "docs", "where --table writes results.md and results/")
+	verify := fs.String("verify", "", "re-run the first epoch of this stored result (results/NAME/seed-K) and compare")
+	otherData := fs.Bool("allow-other-data", false, "with --verify: compare even if the data's digests differ from the stored ones")
 	if done, code := parse(fs, interleave(fs, args), "reproduce", reproduceUsage, stdout, stderr); done {
 		return code
 	}
@@ -68,6 +78,12 @@ func reproduceMain(args []string, stdout, stderr io.Writer) int {
 		}
 		tw.Flush()
 		return exitOK
+	}
+	if *verify != "" {
+		if fs.NArg() != 0 || *collect != "" || *table {
+			return fail(stderr, "reproduce", usageErr{"--verify takes one stored result folder and no experiment name, --collect or --table"})
+		}
+		return verifyMain(*verify, *data, *otherData, *quiet, stdout, stderr)
 	}
 	if *collect != "" || *table {
 		if fs.NArg() != 0 {
@@ -148,5 +164,37 @@ func reproduceMain(args []string, stdout, stderr io.Writer) int {
 		return fail(stderr, "reproduce", err)
 	}
 	fmt.Fprintf(stdout, "results: %s, %s, plots in %s\n", filepath.Join(dir, "results.md"), filepath.Join(dir, "results.csv"), filepath.Join(dir, "plots"))
+	return exitOK
+}
+
+// verifyMain runs dendrite reproduce --verify DIR.
+func verifyMain(dir, data string, otherData, quiet bool, stdout, stderr io.Writer) int {
+	o := reproduce.VerifyOptions{DataDir: data, AllowOtherData: otherData}
+	if !quiet {
+		o.Progress = stderr
+	}
+	ctx, _, stop := interrupts()
+	defer stop()
+	v, err := reproduce.Verify(ctx, dir, o)
+	if err != nil {
+		if errors.Is(err, run.ErrInterrupted) || errors.Is(err, run.ErrAborted) {
+			fmt.Fprintf(stderr, "dendrite reproduce: interrupted; nothing was kept\n")
+			return exitInterrupted
+		}
+		return fail(stderr, "reproduce", err)
+	}
+	build := "another build or machine: must agree within " + strconv.FormatFloat(reproduce.VerifyTolerance, 'g', -1, 64) + " points"
+	if v.SameBuild {
+		build = "same build and kernels: must be equal"
+	}
+	verdict := "agrees"
+	if !v.OK() {
+		verdict = "DISAGREES"
+	}
+	fmt.Fprintf(stdout, "%s (seed %d): epoch-1 test error stored %.2f %%, re-run %.2f %% (%+.2f points; %s) — %s\n",
+		dir, v.Seed, v.Stored, v.Rerun, v.Diff(), build, verdict)
+	if !v.OK() {
+		return exitFail
+	}
 	return exitOK
 }

@@ -1,0 +1,147 @@
+package reproduce
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strconv"
+
+	"github.com/dendrite-lab/dendrite/config"
+	"github.com/dendrite-lab/dendrite/dataset"
+	"github.com/dendrite-lab/dendrite/run"
+	"github.com/dendrite-lab/dendrite/rundir"
+	"github.com/dendrite-lab/dendrite/sim"
+)
+
+// VerifyTolerance is how far, in percentage points, a re-run first epoch may
+// land from the stored one when the build or the machine differs. With the
+// same build and kernels a run is deterministic, so the errors must be equal.
+const VerifyTolerance = 2.0
+
+// VerifyOptions tune Verify.
+type VerifyOptions struct {
+	// DataDir is the folder of IDX files ("" = the bundled MNIST); its
+	// digests must equal the stored provenance's unless AllowOtherData.
+	DataDir        string
+	AllowOtherData bool
+	// Work is the parent folder of the temporary run folder ("" = the
+	// system's temporary folder). Verify removes only the folder it made.
+	Work     string
+	Progress io.Writer
+}
+
+// Verification is the outcome of re-running a stored result's first epoch.
+type Verification struct {
+	Dir            string
+	Seed           uint64
+	Stored, Rerun  float64 // epoch-1 full test error, %
+	Identical      bool    // the two errors are the same number
+	SameBuild      bool    // same revision (not modified) and kernels as the stored run
+	StoredRevision string
+	Seconds        float64
+}
+
+// Diff is Rerun − Stored in percentage points.
+func (v *Verification) Diff() float64 { return v.Rerun - v.Stored }
+
+// OK says whether the re-run agrees: to the bit with the same build, within
+// VerifyTolerance otherwise.
+func (v *Verification) OK() bool {
+	if v.SameBuild {
+		return v.Identical
+	}
+	return math.Abs(v.Diff()) <= VerifyTolerance
+}
+
+// Verify re-runs the first epoch of the stored result in dir (a
+// results/NAME/seed-K folder written by Collect, or a run folder) from its own
+// config.json — same seed, same quick tests, one epoch, no repeated tests —
+// and compares the epoch-1 full test error with the stored metrics.csv.
+func Verify(ctx context.Context, dir string, o VerifyOptions) (*Verification, error) {
+	raw, err := os.ReadFile(filepath.Join(dir, rundir.ConfigFile))
+	if err != nil {
+		return nil, fmt.Errorf("verify: %w", err)
+	}
+	stored, err := epochOneError(filepath.Join(dir, rundir.MetricsFile))
+	if err != nil {
+		return nil, err
+	}
+	prov, err := rundir.ReadProvenance(dir)
+	if errors.Is(err, os.ErrNotExist) {
+		prov = nil // an old run: no digests or build to compare
+	} else if err != nil {
+		return nil, err
+	}
+	cfg, err := config.FromJSON(raw, func(c *config.Config) error {
+		c.Epochs, c.RepeatTests = 1, 1 // 1 = only the final test, which is epoch 1's
+		// The result does not depend on the number of test workers.
+		c.Workers = runtime.GOMAXPROCS(0)
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", filepath.Join(dir, rundir.ConfigFile), err)
+	}
+	ds, err := rundir.DescribeData(o.DataDir)
+	if err != nil {
+		return nil, err
+	}
+	if err := rundir.CompareData(prov, ds); err != nil && !o.AllowOtherData {
+		return nil, fmt.Errorf("%s: %w (pass --allow-other-data to compare anyway)", dir, err)
+	}
+	train, test, err := dataset.LoadMNIST(o.DataDir)
+	if err != nil {
+		return nil, err
+	}
+	work, err := os.MkdirTemp(o.Work, "dendrite-verify-")
+	if err != nil {
+		return nil, err
+	}
+	defer os.RemoveAll(work) // made above: ours alone
+	runDir := filepath.Join(work, "run")
+	s, err := run.Train(ctx, cfg, runDir, run.Options{Train: train, Test: test, DataDir: o.DataDir, Data: &ds, Progress: o.Progress, LogEvery: 5000})
+	if err != nil {
+		return nil, err
+	}
+	rerun, err := epochOneError(filepath.Join(runDir, rundir.MetricsFile))
+	if err != nil {
+		return nil, err
+	}
+	v := &Verification{Dir: dir, Seed: cfg.Seed, Stored: stored, Rerun: rerun, Identical: stored == rerun, Seconds: s.Seconds}
+	if prov != nil {
+		this := rundir.ThisProgram()
+		v.StoredRevision = prov.Program.Revision
+		v.SameBuild = prov.Program.Revision != "" && prov.Program.Revision == this.Revision &&
+			!prov.Program.Modified && !this.Modified && prov.Kernels == sim.Kernels() &&
+			prov.Program.GOARCH == this.GOARCH
+	}
+	return v, nil
+}
+
+// epochOneError reads the full test error at the end of epoch 1 from a
+// metrics.csv.
+func epochOneError(path string) (float64, error) {
+	rows, err := readCSV(path)
+	if err != nil {
+		return 0, err
+	}
+	if rows == nil {
+		return 0, fmt.Errorf("%s: %w", path, os.ErrNotExist)
+	}
+	for _, r := range rows {
+		if r["kind"] == "full" && r["epoch"] == "1" {
+			x, err := strconv.ParseFloat(r["test_error"], 64)
+			if err != nil || math.IsNaN(x) {
+				return 0, fmt.Errorf("%s: epoch 1's test_error %q is not a number", path, r["test_error"])
+			}
+			return x, nil
+		}
+	}
+	return 0, fmt.Errorf("%s: %w", path, errNoEpochOne)
+}
+
+var errNoEpochOne = errors.New("no full test at the end of epoch 1 (kind full, epoch 1)")
