@@ -204,6 +204,27 @@ func rates(lam, C []float64, tab *neuron.RateTable, lamMax float64) {
 	sigmoids(lam, C, lamMax)
 }
 
+// drawScratch holds drawSpikes' scratch buffers, each for up to n units.
+type drawScratch struct {
+	u31  []uint32
+	mask []uint64
+	// the candidates packed: unit, rate and bits, and the settled masks
+	ci         []int32
+	cl         []float64
+	cb         []uint32
+	keep, hard []uint64
+	// oneByOne settles every candidate by itself (the reference path the
+	// tests compare the packed one with; always so without AVX2).
+	oneByOne bool
+}
+
+func newDrawScratch(n int) drawScratch {
+	w := n/64 + 1
+	return drawScratch{u31: make([]uint32, n), mask: make([]uint64, w),
+		ci: make([]int32, n), cl: make([]float64, n), cb: make([]uint32, n),
+		keep: make([]uint64, w), hard: make([]uint64, w)}
+}
+
 // drawSpikes appends to sl the units of lam that spike in this step; unit i
 // is reported as i, or as ids[i] when ids is non-nil. Unit i's uniform is the
 // 53-bit u = (b·2^22 + r)·2^−53 with b = unitBits(i, key) (31 bits) and r the
@@ -211,30 +232,58 @@ func rates(lam, C []float64, tab *neuron.RateTable, lamMax float64) {
 // units stay silent: u < (b+1)·2^−31 ≤ 1−λ means no spike; only the other
 // units (about λ of them, the candidates) need r and the Poisson inversion.
 // spikeCand marks the candidates in mask (eight at a time in assembly with
-// AVX2); u31 and mask are scratch buffers (len ≥ len(lam), ≥ len(lam)/64+1).
-// With AVX2 and a mask of twice that length, spikeSettle first settles the
-// candidates in the vector kernel too (drawSettled).
-func drawSpikes(sl *spikeSlot, lam []float64, ids []int32, key uint64, u31 []uint32, mask []uint64) {
+// AVX2). With AVX2 the candidates are then packed and settled eight at a
+// time too (spikeSettle); the counts and their order are the same either way.
+func drawSpikes(sl *spikeSlot, lam []float64, ids []int32, key uint64, d *drawScratch) {
 	n := len(lam)
-	w := (n + 63) / 64
-	if useAVX && len(mask) >= 2*w {
-		drawSettled(sl, lam, ids, key, u31[:n], mask[:w], mask[w:2*w])
+	mask := d.mask[:(n+63)/64]
+	u31 := d.u31[:n]
+	spikeCand(lam, u31, mask, key)
+	idx, cnt := sl.idx, sl.cnt // locals: the appends need not go through sl
+	if useAVX && !d.oneByOne {
+		// pack the candidates, settle them in bulk, then append
+		ci, cl, cb := d.ci[:n], d.cl[:n], d.cb[:n]
+		nc := 0
+		for w, m := range mask {
+			for m != 0 {
+				i := w*64 + bits.TrailingZeros64(m)
+				m &= m - 1
+				ci[nc], cl[nc], cb[nc] = int32(i), lam[i], u31[i]
+				nc++
+			}
+		}
+		kw := (nc + 63) / 64
+		keep, hard := d.keep[:kw], d.hard[:kw]
+		for w := range keep {
+			keep[w] = ^uint64(0)
+		}
+		spikeSettle(cl[:nc], cb[:nc], keep, hard)
+		for q := 0; q < nc; q++ {
+			if keep[q/64]>>(q%64)&1 == 0 {
+				continue
+			}
+			i := int(ci[q])
+			c := 1
+			if hard[q/64]>>(q%64)&1 != 0 {
+				if c = drawHard(u31[i], lam[i], i, key); c == 0 {
+					continue
+				}
+			}
+			j := int32(i)
+			if ids != nil {
+				j = ids[i]
+			}
+			idx = append(idx, j)
+			cnt = append(cnt, float64(c))
+		}
+		sl.idx, sl.cnt = idx, cnt
 		return
 	}
-	mask = mask[:w]
-	spikeCand(lam, u31[:n], mask, key)
-	idx, cnt := sl.idx, sl.cnt // locals: the appends need not go through sl
 	for w, m := range mask {
 		for m != 0 {
 			i := w*64 + bits.TrailingZeros64(m)
 			m &= m - 1
-			lm := lam[i]
-			c, ok := countFromBits(u31[i], lm)
-			if !ok {
-				r := mix64(key+uint64(i+1)*golden) >> 42
-				c = neuron.PoissonU(float64(uint64(u31[i])<<22|r)*0x1p-53, lm)
-			}
-			if c != 0 {
+			if c := drawHard(u31[i], lam[i], i, key); c != 0 {
 				j := int32(i)
 				if ids != nil {
 					j = ids[i]
@@ -247,48 +296,22 @@ func drawSpikes(sl *spikeSlot, lam []float64, ids []int32, key uint64, u31 []uin
 	sl.idx, sl.cnt = idx, cnt
 }
 
-// drawSettled is drawSpikes with the candidates settled in bulk: after
-// spikeSettle, a mask bit is a spike of count 1 unless its hard bit asks for
-// the scalar path (countFromBits' bounds straddled, neuron.PoissonU). The
-// counts are the same as drawSpikes' loop finds (the same arithmetic
-// settles them), and the spikes are appended in the same order.
-func drawSettled(sl *spikeSlot, lam []float64, ids []int32, key uint64, u31 []uint32, mask, hard []uint64) {
-	spikeCand(lam, u31, mask, key)
-	spikeSettle(lam, u31, mask, hard)
-	idx, cnt := sl.idx, sl.cnt
-	for w, m := range mask {
-		h := hard[w]
-		for m != 0 {
-			b := bits.TrailingZeros64(m)
-			i := w*64 + b
-			m &= m - 1
-			c := 1
-			if h>>b&1 != 0 {
-				lm := lam[i]
-				var ok bool
-				if c, ok = countFromBits(u31[i], lm); !ok {
-					r := mix64(key+uint64(i+1)*golden) >> 42
-					c = neuron.PoissonU(float64(uint64(u31[i])<<22|r)*0x1p-53, lm)
-				}
-				if c == 0 {
-					continue
-				}
-			}
-			j := int32(i)
-			if ids != nil {
-				j = ids[i]
-			}
-			idx = append(idx, j)
-			cnt = append(cnt, float64(c))
-		}
+// drawHard returns candidate i's count: from its bits b alone when
+// countFromBits settles it, otherwise by neuron.PoissonU with r.
+func drawHard(b uint32, lam float64, i int, key uint64) int {
+	c, ok := countFromBits(b, lam)
+	if !ok {
+		r := mix64(key+uint64(i+1)*golden) >> 42
+		c = neuron.PoissonU(float64(uint64(b)<<22|r)*0x1p-53, lam)
 	}
-	sl.idx, sl.cnt = idx, cnt
+	return c
 }
 
 // spikeSettle clears in mask the candidates that countFromBits settles as
 // count 0 and sets in hard (len(mask) words) those it settles neither as 0
-// nor as 1; the remaining mask bits are spikes of count 1. The assembly
-// kernel does eight units at a time with countFromBits' own arithmetic.
+// nor as 1; the remaining mask bits are spikes of count 1. lam and u31 may
+// be packed candidates (then mask starts all ones). The assembly kernel does
+// eight units at a time with countFromBits' own arithmetic.
 func spikeSettle(lam []float64, u31 []uint32, mask, hard []uint64) {
 	clear(hard)
 	done := spikeSettleArch(lam, u31, mask, hard)

@@ -200,14 +200,13 @@ func TestDrawSpikesPoisson(t *testing.T) {
 	sum := make([]float64, n)
 	sq := make([]float64, n)
 	var sl spikeSlot
-	u31 := make([]uint32, n)
-	mask := make([]uint64, 1)
+	d := newDrawScratch(n)
 	src := rand.NewPCG(11, 12)
 	prev := make([]float64, n)
 	var lagSum, neighSum float64
 	for st := 0; st < steps; st++ {
 		sl.reset()
-		drawSpikes(&sl, lam, nil, src.Uint64(), u31, mask)
+		drawSpikes(&sl, lam, nil, src.Uint64(), &d)
 		cnt := make([]float64, n)
 		for q, i := range sl.idx {
 			cnt[i] = sl.cnt[q]
@@ -510,13 +509,13 @@ func TestDrawSettledMatchesLoop(t *testing.T) {
 			lam[i] = 0.25 * r.Float64()
 			ids[i] = int32(3 * i)
 		}
-		u31 := make([]uint32, n)
-		w := (n + 63) / 64
+		one, bulk := newDrawScratch(n), newDrawScratch(n)
+		one.oneByOne = true
 		for st := 0; st < 200; st++ {
 			key := r.Uint64()
 			var a, b spikeSlot
-			drawSpikes(&a, lam, ids, key, u31, make([]uint64, w))   // one by one
-			drawSpikes(&b, lam, ids, key, u31, make([]uint64, 2*w)) // settled in bulk (with AVX2)
+			drawSpikes(&a, lam, ids, key, &one)
+			drawSpikes(&b, lam, ids, key, &bulk) // packed and settled in bulk (with AVX2)
 			if !slices.Equal(a.idx, b.idx) || !slices.Equal(a.cnt, b.cnt) {
 				t.Fatalf("n=%d step %d: %v %v, in bulk %v %v", n, st, a.idx, a.cnt, b.idx, b.cnt)
 			}

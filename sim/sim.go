@@ -92,12 +92,10 @@ type Sim struct {
 	// tab, when set, tabulates λmax σ(C) for the spiking neuron loops (nil:
 	// the exact sigmoid; rate mode always computes it exactly).
 	tab *neuron.RateTable
-	// rows is the scratch list of weight rows for addRows; u31 and mask are
-	// drawSpikes' scratch (mask of twice the words a population needs, for
-	// the candidate and the hard masks of drawSettled), sig hiddenDelta's.
+	// rows is the scratch list of weight rows for addRows; draw is
+	// drawSpikes' scratch, sig hiddenDelta's.
 	rows rowSet
-	u31  []uint32
-	mask []uint64
+	draw drawScratch
 	sig  []float64
 	// ctr counts steps, spikes and synaptic events (see Counters).
 	ctr Counters
@@ -201,7 +199,7 @@ func New(p model.Params, net *network.Net, seed uint64) *Sim {
 	s.tc = newTraceCoef(s.mem, p.Kernel.TauS, p.Kernel.TauL)
 	s.tracesDirty = true
 	s.zeros, s.pnew = make([]float64, maxRows), make([]float64, maxRows)
-	s.u31, s.mask, s.sig = make([]uint32, maxRows), make([]uint64, 2*(maxRows/64+1)), make([]float64, maxRows)
+	s.draw, s.sig = newDrawScratch(maxRows), make([]float64, maxRows)
 	s.jitterRNG, s.noiseRNG = rand.New(s.JitterSrc), rand.New(s.NoiseSrc)
 	if p.RecordEigvals && L >= 2 {
 		s.eig = newEigState(s)
@@ -322,7 +320,7 @@ func (s *Sim) step(o stepOpts) {
 	if s.spikingFF {
 		in := &s.input.ring[slot]
 		in.reset()
-		drawSpikes(in, s.inRate, s.inIdx, s.SpikeSrc.Uint64(), s.u31, s.mask)
+		drawSpikes(in, s.inRate, s.inIdx, s.SpikeSrc.Uint64(), &s.draw)
 		s.ctr.Spikes += int64(len(in.idx))
 	}
 	for l, ls := range s.layers {
@@ -356,7 +354,7 @@ func (s *Sim) step(o stepOpts) {
 		rates(lam, C, s.tab, s.lamMax)
 		cur := &ls.spikes.ring[slot]
 		cur.reset()
-		drawSpikes(cur, lam, nil, s.SpikeSrc.Uint64(), s.u31, s.mask)
+		drawSpikes(cur, lam, nil, s.SpikeSrc.Uint64(), &s.draw)
 		s.ctr.Spikes += int64(len(cur.idx))
 		if acc {
 			if !s.testing || !ls.hidden {
