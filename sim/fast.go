@@ -221,8 +221,8 @@ type drawScratch struct {
 func newDrawScratch(n int) drawScratch {
 	w := n/64 + 1
 	return drawScratch{u31: make([]uint32, n), mask: make([]uint64, w),
-		ci: make([]int32, n), cl: make([]float64, n), cb: make([]uint32, n),
-		keep: make([]uint64, w), hard: make([]uint64, w)}
+		ci: make([]int32, n+8), cl: make([]float64, n+8), cb: make([]uint32, n+8),
+		keep: make([]uint64, w+1), hard: make([]uint64, w+1)}
 }
 
 // drawSpikes appends to sl the units of lam that spike in this step; unit i
@@ -242,7 +242,7 @@ func drawSpikes(sl *spikeSlot, lam []float64, ids []int32, key uint64, d *drawSc
 	idx, cnt := sl.idx, sl.cnt // locals: the appends need not go through sl
 	if useAVX && !d.oneByOne {
 		// pack the candidates, settle them in bulk, then append
-		ci, cl, cb := d.ci[:n], d.cl[:n], d.cb[:n]
+		ci, cl, cb := d.ci[:n+8], d.cl[:n+8], d.cb[:n+8]
 		nc := 0
 		for w, m := range mask {
 			for m != 0 {
@@ -252,12 +252,18 @@ func drawSpikes(sl *spikeSlot, lam []float64, ids []int32, key uint64, d *drawSc
 				nc++
 			}
 		}
-		kw := (nc + 63) / 64
+		// pad to a multiple of eight with units that are no candidates
+		// (λ = 0), so that the vector kernel settles all of them
+		np := (nc + 7) &^ 7
+		for q := nc; q < np; q++ {
+			cl[q], cb[q] = 0, 0
+		}
+		kw := (np + 63) / 64
 		keep, hard := d.keep[:kw], d.hard[:kw]
 		for w := range keep {
 			keep[w] = ^uint64(0)
 		}
-		spikeSettle(cl[:nc], cb[:nc], keep, hard)
+		spikeSettle(cl[:np], cb[:np], keep, hard)
 		for q := 0; q < nc; q++ {
 			if keep[q/64]>>(q%64)&1 == 0 {
 				continue
