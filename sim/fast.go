@@ -263,26 +263,44 @@ func drawSpikes(sl *spikeSlot, lam []float64, ids []int32, key uint64, d *drawSc
 		for w := range keep {
 			keep[w] = ^uint64(0)
 		}
-		spikeSettle(cl[:np], cb[:np], keep, hard)
-		for q := 0; q < nc; q++ {
-			if keep[q/64]>>(q%64)&1 == 0 {
-				continue
-			}
-			i := int(ci[q])
-			c := 1
-			if hard[q/64]>>(q%64)&1 != 0 {
-				if c = drawHard(u31[i], lam[i], i, key); c == 0 {
-					continue
-				}
-			}
-			j := int32(i)
-			if ids != nil {
-				j = ids[i]
-			}
-			idx = append(idx, j)
-			cnt = append(cnt, float64(c))
+		if r := np % 64; r != 0 {
+			keep[kw-1] = 1<<r - 1 // no bits past the packed units
 		}
-		sl.idx, sl.cnt = idx, cnt
+		spikeSettle(cl[:np], cb[:np], keep, hard)
+		// at most nc spikes: written in place when the slot has room
+		// (a population's slots always have), appended otherwise
+		o := len(idx)
+		room := cap(idx)-o >= nc && cap(cnt)-o >= nc && len(cnt) == o
+		if room {
+			idx, cnt = idx[:o+nc], cnt[:o+nc]
+		}
+		m := o
+		for w, kw := range keep {
+			hw := hard[w]
+			for kw != 0 {
+				b := bits.TrailingZeros64(kw)
+				kw &= kw - 1
+				q := w*64 + b
+				i := int(ci[q])
+				c := 1
+				if hw>>b&1 != 0 {
+					if c = drawHard(u31[i], lam[i], i, key); c == 0 {
+						continue
+					}
+				}
+				j := int32(i)
+				if ids != nil {
+					j = ids[i]
+				}
+				if room {
+					idx[m], cnt[m] = j, float64(c)
+				} else {
+					idx, cnt = append(idx, j), append(cnt, float64(c))
+				}
+				m++
+			}
+		}
+		sl.idx, sl.cnt = idx[:m], cnt[:m]
 		return
 	}
 	for w, m := range mask {
