@@ -39,6 +39,9 @@ type LineOptions struct {
 	YMin, YMax float64
 	// IntegerX labels the x axis with integers (epochs).
 	IntegerX bool
+	// Markers marks each group's mean line at its points with the group's
+	// marker shape, so that many groups stay apart without colour.
+	Markers bool
 }
 
 // Lines draws groups of series against a shared x axis, the form of the
@@ -111,11 +114,21 @@ func Lines(groups []Group, o LineOptions) (*Figure, error) {
 		}
 		l.LineStyle = lineStyle(gi, 2)
 		top = append(top, l)
+		thumbs := []gplot.Thumbnailer{l}
+		if o.Markers {
+			s, err := plotter.NewScatter(pts)
+			if err != nil {
+				return nil, err
+			}
+			s.GlyphStyle = draw.GlyphStyle{Color: col, Radius: vg.Points(3.5), Shape: glyphs[gi%len(glyphs)]}
+			top = append(top, s)
+			thumbs = append(thumbs, s)
+		}
 		label := g.Label
 		if len(g.Y) > 1 {
 			label += " (mean ± s.d. of " + strconv.Itoa(len(g.Y)) + " seeds)"
 		}
-		items = append(items, legendItem{label, []gplot.Thumbnailer{l}})
+		items = append(items, legendItem{label, thumbs})
 		if finite(g.Paper) {
 			if finite(g.PaperX) {
 				s, err := plotter.NewScatter(plotter.XYs{{X: g.PaperX, Y: tr(g.Paper)}})

@@ -42,9 +42,14 @@ const (
 	// EigvalsFile is the largest eigenvalue during the first epoch, every
 	// EigvalStep examples: example,max_eigval,mean100,fraction_below_1.
 	EigvalsFile = "eigvals_first_epoch.csv"
-	// LossCorrelationFile is the Pearson correlation of the hidden and the
-	// output loss per epoch and label: epoch,label,n,r.
+	// LossCorrelationFile is the Pearson correlation of each hidden layer's
+	// loss with the output loss per epoch and label: layer,epoch,label,n,r
+	// (label -1 = all images).
 	LossCorrelationFile = "loss_correlation.csv"
+	// LossPairsFile holds the per-example losses of the images of
+	// LossPairsLabel in the run's last epoch, for the scatter of Fig. 5B:
+	// epoch,example,output_loss,hidden_loss_0[,hidden_loss_1,…].
+	LossPairsFile = "loss_pairs.csv"
 	// FieldsDir is the folder (results/FieldsDir) of the receptive-field
 	// comparison of Fig. 7B/C.
 	FieldsDir = "receptive-fields"
@@ -55,6 +60,8 @@ const (
 	BPAngleStep = 500
 	EigvalStep  = 100
 	slideWindow = 100
+	// LossPairsLabel is the digit whose losses Fig. 5B plots (the paper's 2s).
+	LossPairsLabel = 2
 )
 
 // The two experiments whose hidden-layer receptive fields Fig. 7B/C compares.
@@ -253,7 +260,7 @@ func collectRun(dir string) (files map[string][]byte, why string, err error) {
 		}
 		files[EigvalsFile] = eigvalsCSV(a[:min(len(a), perEpoch)])
 	}
-	hl, err := readColumn0(rec(hiddenLossRec))
+	hl, err := readColumns(rec(hiddenLossRec))
 	if err != nil {
 		return nil, "", err
 	}
@@ -266,7 +273,9 @@ func collectRun(dir string) (files map[string][]byte, why string, err error) {
 		return nil, "", err
 	}
 	if hl != nil && ol != nil && lab != nil && s.Epochs > 0 {
-		files[LossCorrelationFile] = lossCorrelationCSV(hl, ol, lab, int(s.ExamplesTrained)/s.Epochs)
+		perEpoch := int(s.ExamplesTrained) / s.Epochs
+		files[LossCorrelationFile] = lossCorrelationCSV(hl, ol, lab, perEpoch)
+		files[LossPairsFile] = lossPairsCSV(hl, ol, lab, perEpoch, LossPairsLabel)
 	}
 	for name, b := range files {
 		if len(b) > 1<<20 {
@@ -289,10 +298,10 @@ func readVec(path string) ([]float64, error) {
 	return a.Data, nil
 }
 
-// readColumn0 reads the first column of an (examples, columns) .npy record
-// (hidden layer 0's loss L⁰ of the hidden-loss record; a 1-D record is its
-// own first column); nil, nil when it does not exist.
-func readColumn0(path string) ([]float64, error) {
+// readColumns reads an (examples, columns) .npy record as one slice per
+// column (the hidden-loss record has one column per hidden layer; a 1-D
+// record is one column); nil, nil when it does not exist.
+func readColumns(path string) ([][]float64, error) {
 	a, err := npy.ReadFile(path)
 	if errors.Is(err, os.ErrNotExist) {
 		return nil, nil
@@ -301,13 +310,16 @@ func readColumn0(path string) ([]float64, error) {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
 	if len(a.Shape) != 2 || a.Shape[1] <= 1 {
-		return a.Data, nil
+		return [][]float64{a.Data}, nil
 	}
-	col := make([]float64, a.Shape[0])
-	for i := range col {
-		col[i] = a.Data[i*a.Shape[1]]
+	cols := make([][]float64, a.Shape[1])
+	for c := range cols {
+		cols[c] = make([]float64, a.Shape[0])
+		for i := range cols[c] {
+			cols[c][i] = a.Data[i*a.Shape[1]+c]
+		}
 	}
-	return col, nil
+	return cols, nil
 }
 
 // fmtG formats v with at most 6 significant digits, deterministically.
@@ -348,26 +360,61 @@ func eigvalsCSV(a []float64) []byte {
 	return []byte(b.String())
 }
 
-// lossCorrelationCSV is the Pearson correlation of hidden and output loss
-// per epoch (perEpoch examples each) and label (-1 = all labels).
-func lossCorrelationCSV(hidden, out, labels []float64, perEpoch int) []byte {
-	n := min(len(hidden), len(out), len(labels))
+// lossCorrelationCSV is the Pearson correlation of each hidden layer's loss
+// with the output loss, per epoch (perEpoch examples each) and label (-1 =
+// all labels). The paper's Fig. 5B/C is a one-hidden-layer network (layer 0
+// only); deeper networks get one block of rows per hidden layer.
+func lossCorrelationCSV(hidden [][]float64, out, labels []float64, perEpoch int) []byte {
 	var b strings.Builder
-	b.WriteString("epoch,label,n,r\n")
+	b.WriteString("layer,epoch,label,n,r\n")
 	if perEpoch <= 0 {
 		return []byte(b.String())
 	}
-	for e := 0; e*perEpoch < n; e++ {
-		lo, hi := e*perEpoch, min(n, (e+1)*perEpoch)
-		for label := -1; label < 10; label++ {
-			var x, y []float64
-			for i := lo; i < hi; i++ {
-				if label < 0 || int(labels[i]) == label {
-					x, y = append(x, hidden[i]), append(y, out[i])
+	for l, h := range hidden {
+		n := min(len(h), len(out), len(labels))
+		for e := 0; e*perEpoch < n; e++ {
+			lo, hi := e*perEpoch, min(n, (e+1)*perEpoch)
+			for label := -1; label < 10; label++ {
+				var x, y []float64
+				for i := lo; i < hi; i++ {
+					if label < 0 || int(labels[i]) == label {
+						x, y = append(x, h[i]), append(y, out[i])
+					}
 				}
+				fmt.Fprintf(&b, "%d,%d,%d,%d,%s\n", l, e+1, label, len(x), fmtG(pearson(x, y)))
 			}
-			fmt.Fprintf(&b, "%d,%d,%d,%s\n", e+1, label, len(x), fmtG(pearson(x, y)))
 		}
+	}
+	return []byte(b.String())
+}
+
+// lossPairsCSV lists, for every example of the given label in the last
+// epoch the records cover in full (or the only, partial one), its output
+// loss and every hidden layer's loss: the points of Fig. 5B. Four
+// significant digits keep a 60,000-example epoch's ≈ 6,000 rows near 200 kB.
+func lossPairsCSV(hidden [][]float64, out, labels []float64, perEpoch, label int) []byte {
+	var b strings.Builder
+	b.WriteString("epoch,example,output_loss")
+	n := min(len(out), len(labels))
+	for l, h := range hidden {
+		fmt.Fprintf(&b, ",hidden_loss_%d", l)
+		n = min(n, len(h))
+	}
+	b.WriteString("\n")
+	if perEpoch <= 0 || n == 0 {
+		return []byte(b.String())
+	}
+	e := max(n/perEpoch, 1) - 1 // the last complete epoch, 0-based
+	g := func(v float64) string { return strconv.FormatFloat(v, 'g', 4, 64) }
+	for i := e * perEpoch; i < min(n, (e+1)*perEpoch); i++ {
+		if int(labels[i]) != label {
+			continue
+		}
+		fmt.Fprintf(&b, "%d,%d,%s", e+1, i, g(out[i]))
+		for _, h := range hidden {
+			b.WriteString("," + g(h[i]))
+		}
+		b.WriteString("\n")
 	}
 	return []byte(b.String())
 }

@@ -176,11 +176,40 @@ func TestPearsonAndLossCorrelation(t *testing.T) {
 	hidden := []float64{1, 2, 3, 4, 1, 2, 3, 4}
 	out := []float64{1, 3, 2, 4, 4, 3, 2, 1}
 	labels := []float64{2, 2, 2, 2, 2, 2, 7, 7}
-	got := string(lossCorrelationCSV(hidden, out, labels, 4))
-	for _, want := range []string{"1,-1,4,0.8\n", "1,2,4,0.8\n", "2,-1,4,-1\n", "2,7,2,-1\n", "2,2,2,-1\n", "1,7,0,NaN\n"} {
+	// A second hidden layer whose loss is layer 0's reversed in epoch 1
+	// (r = −0.8 by the case above) and equal to the output loss in epoch 2.
+	hidden1 := []float64{4, 3, 2, 1, 4, 3, 2, 1}
+	got := string(lossCorrelationCSV([][]float64{hidden, hidden1}, out, labels, 4))
+	for _, want := range []string{"layer,epoch,label,n,r\n",
+		"0,1,-1,4,0.8\n", "0,1,2,4,0.8\n", "0,2,-1,4,-1\n", "0,2,7,2,-1\n", "0,2,2,2,-1\n", "0,1,7,0,NaN\n",
+		"1,1,-1,4,-0.8\n", "1,2,-1,4,1\n", "1,2,7,2,1\n"} {
 		if !strings.Contains(got, want) {
 			t.Errorf("lacks %q:\n%s", want, got)
 		}
+	}
+	if n := strings.Count(got, "\n"); n != 1+2*2*11 {
+		t.Errorf("%d lines, want a header and 2 layers × 2 epochs × 11 labels", n)
+	}
+}
+
+// Fig. 5B's points are the examples of one label in the last full epoch,
+// with the output loss and every hidden layer's loss.
+func TestLossPairs(t *testing.T) {
+	h0 := []float64{0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7}
+	h1 := []float64{1, 2, 3, 4, 5, 6, 7}
+	out := []float64{10, 20, 30, 40, 50, 60, 70}
+	labels := []float64{2, 3, 2, 2, 3, 2, 2}
+	// Three examples per epoch: epochs 1 and 2 complete, the 7th example
+	// starts a third one that the records do not cover in full.
+	got := string(lossPairsCSV([][]float64{h0, h1}, out, labels, 3, 2))
+	want := "epoch,example,output_loss,hidden_loss_0,hidden_loss_1\n2,3,40,0.4,4\n2,5,60,0.6,6\n"
+	if got != want {
+		t.Errorf("got\n%s\nwant\n%s", got, want)
+	}
+	// Fewer examples than one epoch: the partial epoch is used.
+	got = string(lossPairsCSV([][]float64{h0}, out[:2], labels[:2], 3, 2))
+	if want := "epoch,example,output_loss,hidden_loss_0\n1,0,10,0.1\n"; got != want {
+		t.Errorf("partial epoch: got\n%s\nwant\n%s", got, want)
 	}
 }
 
@@ -228,9 +257,9 @@ func TestFieldsPairName(t *testing.T) {
 	}
 }
 
-// Collect correlates hidden layer 0's loss: the first column of a
-// two-hidden-layer record.
-func TestReadColumn0(t *testing.T) {
+// Collect correlates every hidden layer's loss: the columns of the record,
+// one per hidden layer.
+func TestReadColumns(t *testing.T) {
 	dir := t.TempDir()
 	two := filepath.Join(dir, "two.npy")
 	if err := npy.WriteFile(two, []int{3, 2}, []float64{1, 10, 2, 20, 3, 30}); err != nil {
@@ -242,9 +271,9 @@ func TestReadColumn0(t *testing.T) {
 	}
 	for _, c := range []struct {
 		path string
-		want []float64
-	}{{two, []float64{1, 2, 3}}, {one, []float64{4, 5, 6}}, {filepath.Join(dir, "none.npy"), nil}} {
-		got, err := readColumn0(c.path)
+		want [][]float64
+	}{{two, [][]float64{{1, 2, 3}, {10, 20, 30}}}, {one, [][]float64{{4, 5, 6}}}, {filepath.Join(dir, "none.npy"), nil}} {
+		got, err := readColumns(c.path)
 		if err != nil || fmt.Sprint(got) != fmt.Sprint(c.want) {
 			t.Errorf("%s: %v, %v; want %v", filepath.Base(c.path), got, err, c.want)
 		}

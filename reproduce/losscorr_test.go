@@ -59,7 +59,7 @@ func TestLossCorrelationRun(t *testing.T) {
 		t.Fatal(err)
 	}
 	if len(rows) != 2*11 {
-		t.Fatalf("%d rows of %s, want 22 (2 epochs × all + 10 labels)", len(rows), LossCorrelationFile)
+		t.Fatalf("%d rows of %s, want 22 (1 hidden layer × 2 epochs × all + 10 labels)", len(rows), LossCorrelationFile)
 	}
 	// The all-labels r of epoch 2, recomputed here from the run's records.
 	want := pearson(hl[perEpoch:], ol[perEpoch:])
@@ -68,11 +68,33 @@ func TestLossCorrelationRun(t *testing.T) {
 	}
 	var got float64
 	for _, r := range rows {
-		if r["epoch"] == "2" && r["label"] == "-1" {
+		if r["layer"] == "0" && r["epoch"] == "2" && r["label"] == "-1" {
 			got, _ = strconv.ParseFloat(r["r"], 64)
 			if r["n"] != strconv.Itoa(perEpoch) || math.Abs(got-want) > 1e-5 {
 				t.Errorf("epoch 2, all labels: n %s r %g, want n %d r %.6g", r["n"], got, perEpoch, want)
 			}
+		}
+	}
+	// Fig. 5B's points: the 2s of epoch 2, with the recorded losses.
+	pairs, err := readCSV(filepath.Join(results, "loss-correlation", "seed-1", LossPairsFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var twos []int
+	for i := perEpoch; i < 2*perEpoch; i++ {
+		if lab[i] == 2 {
+			twos = append(twos, i)
+		}
+	}
+	if len(twos) == 0 || len(pairs) != len(twos) {
+		t.Fatalf("%s has %d rows, epoch 2 has %d images of a 2", LossPairsFile, len(pairs), len(twos))
+	}
+	for k, i := range twos {
+		p := pairs[k]
+		h, _ := strconv.ParseFloat(p["hidden_loss_0"], 64)
+		o, _ := strconv.ParseFloat(p["output_loss"], 64)
+		if p["epoch"] != "2" || p["example"] != strconv.Itoa(i) || math.Abs(h-hl[i]) > 1e-3*hl[i] || math.Abs(o-ol[i]) > 1e-3*ol[i] {
+			t.Errorf("pair %d: %v, want epoch 2, example %d, hidden %g, output %g", k, p, i, hl[i], ol[i])
 		}
 	}
 	if err := Page(results, out); err != nil {
@@ -87,10 +109,10 @@ func TestLossCorrelationRun(t *testing.T) {
 	if j := strings.Index(sec[1:], "\n## "); j >= 0 {
 		sec = sec[:j+1]
 	}
-	if strings.Contains(sec, "Not run yet") || !strings.Contains(sec, "fig5c_loss_correlation") {
+	if strings.Contains(sec, "Not run yet") || !strings.Contains(sec, "fig5c_loss_correlation") || !strings.Contains(sec, "fig5b_loss_scatter") {
 		t.Errorf("Fig. 5B/C not drawn from the collected run:\n%s", sec)
 	}
-	if row := fmt.Sprintf("| 1 | 2 | %.2f (%d) |", got, perEpoch); !strings.Contains(sec, row) {
+	if row := fmt.Sprintf("| 1 | 0 | 2 | %.2f (%d) |", got, perEpoch); !strings.Contains(sec, row) {
 		t.Errorf("Fig. 5B/C table lacks %q:\n%s", row, sec)
 	}
 }

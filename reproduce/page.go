@@ -59,7 +59,7 @@ func LoadResults(dir string) (map[string][]*Stored, error) {
 		return nil, err
 	}
 	for _, e := range exps {
-		if !e.IsDir() || e.Name() == FieldsDir {
+		if !e.IsDir() || e.Name() == FieldsDir || e.Name() == NotesDir {
 			continue
 		}
 		seeds, err := os.ReadDir(filepath.Join(dir, e.Name()))
@@ -254,10 +254,22 @@ func Page(results, out string) error {
 	if err := os.MkdirAll(figDir, 0o755); err != nil {
 		return err
 	}
-	pg := &page{runs: runs, exps: byName, figDir: figDir, results: results, written: map[string]bool{}}
+	known := map[string]bool{}
+	for _, c := range conds {
+		known[c.name] = true
+	}
+	notes, err := readNotes(results, known)
+	if err != nil {
+		return err
+	}
+	pg := &page{runs: runs, exps: byName, figDir: figDir, results: results, notes: notes, written: map[string]bool{}}
 	var b strings.Builder
 	pg.header(&b)
 	pg.table(&b, conds)
+	if err := pg.bars(&b); err != nil {
+		return err
+	}
+	pg.differences(&b, conds)
 	pg.tTests(&b)
 	if err := pg.figures(&b); err != nil {
 		return err
@@ -273,6 +285,7 @@ type page struct {
 	exps    map[string]experiments.Experiment
 	figDir  string
 	results string
+	notes   map[string]string // results/notes/NAME.md by condition
 	written map[string]bool
 }
 
@@ -388,16 +401,7 @@ func (pg *page) table(b *strings.Builder, conds []condition) {
 		if p := sortedInts(procs); len(p) == 1 && p[0] > 0 {
 			secs[0] += fmt.Sprintf(", GOMAXPROCS=%d", p[0])
 		}
-		verdict := "–"
-		if x.HasError {
-			m, _, _, _ := stats.Summary(finals)
-			d := m - x.PaperError
-			if s := spreadOf(rs); math.Abs(d) > s {
-				verdict = fmt.Sprintf("**differs**: %+.2f points (spread %.2f)", d, s)
-			} else {
-				verdict = fmt.Sprintf("agrees: %+.2f points (spread %.2f)", d, s)
-			}
-		}
+		verdict := pg.verdictOf(c.name).text
 		fmt.Fprintf(b, "| %s | %s | %s | %s | %s | %s | %s | %s |\n", c.name, c.figure, network, mdCell(paper), ours, strings.Join(eps, ", "), strings.Join(secs, ""), verdict)
 	}
 	b.WriteString(`

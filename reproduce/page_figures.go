@@ -271,73 +271,177 @@ func (pg *page) fig7BC(b *strings.Builder) error {
 	return pg.save(b, fig, fmt.Sprintf("For each of the %d hidden neurons, its largest Pearson correlation with any of the backprop network's fields, and the same against fields whose pixels were shuffled (%s; the table above has every pair).", len(r), s))
 }
 
+// lossCorrRow is one row of a run's loss_correlation.csv.
+type lossCorrRow struct {
+	layer, epoch, label, n int
+	r                      float64
+}
+
+// lossCorrRows reads a run's loss_correlation.csv (nil when it has none).
+// Files written before the layer column hold hidden layer 0 only.
+func lossCorrRows(dir string) ([]lossCorrRow, error) {
+	path := filepath.Join(dir, LossCorrelationFile)
+	rows, err := readCSV(path)
+	if err != nil {
+		return nil, err
+	}
+	var out []lossCorrRow
+	for i, row := range rows {
+		var c lossCorrRow
+		if row["layer"] == "" {
+			row["layer"] = "0"
+		}
+		for _, f := range []struct {
+			name string
+			v    *int
+		}{{"layer", &c.layer}, {"epoch", &c.epoch}, {"label", &c.label}, {"n", &c.n}} {
+			v, err := strconv.Atoi(row[f.name])
+			if err != nil {
+				return nil, fmt.Errorf("%s: row %d: %s %q is not an integer", path, i+2, f.name, row[f.name])
+			}
+			*f.v = v
+		}
+		v, err := strconv.ParseFloat(row["r"], 64)
+		if err != nil {
+			return nil, fmt.Errorf("%s: row %d: r %q is not a number", path, i+2, row["r"])
+		}
+		c.r = v
+		out = append(out, c)
+	}
+	return out, nil
+}
+
 func (pg *page) fig5BC(b *strings.Builder) error {
 	b.WriteString("## Fig. 5B/C: correlation of the hidden-layer and output losses\n\n")
-	var groups []plot.Group
-	var table strings.Builder
 	runs := pg.runs["loss-correlation"]
+	type runRows struct {
+		r    *Stored
+		rows []lossCorrRow
+	}
+	var have []runRows
 	for _, r := range runs {
-		rows, err := readCSV(filepath.Join(r.Dir, LossCorrelationFile))
+		rows, err := lossCorrRows(r.Dir)
 		if err != nil {
 			return err
 		}
-		// r per epoch for all images and for images of a 2 (the paper's Fig. 5B).
-		type cell struct {
-			r float64
-			n string
-		}
-		byEpoch := map[int]map[string]cell{}
-		for _, lab := range []string{"-1", "2"} {
-			var x, y []float64
-			for _, row := range rows {
-				if row["label"] == lab {
-					e, _ := strconv.ParseFloat(row["epoch"], 64)
-					v, _ := strconv.ParseFloat(row["r"], 64)
-					x, y = append(x, e), append(y, v)
-					if byEpoch[int(e)] == nil {
-						byEpoch[int(e)] = map[string]cell{}
-					}
-					byEpoch[int(e)][lab] = cell{v, row["n"]}
-				}
-			}
-			if len(x) == 0 {
-				continue
-			}
-			l := "all images"
-			if lab == "2" {
-				l = "images of a 2"
-			}
-			if len(runs) > 1 {
-				l += fmt.Sprintf(", seed %d", r.Seed)
-			}
-			groups = append(groups, plot.Group{Label: l, X: [][]float64{x}, Y: [][]float64{y}, Paper: math.NaN()})
-		}
-		epochs := make([]int, 0, len(byEpoch))
-		for e := range byEpoch {
-			epochs = append(epochs, e)
-		}
-		sort.Ints(epochs)
-		for _, e := range epochs {
-			all, two := byEpoch[e]["-1"], byEpoch[e]["2"]
-			fmt.Fprintf(&table, "| %d | %d | %.2f (%s) | %.2f (%s) |\n", r.Seed, e, all.r, all.n, two.r, two.n)
+		if len(rows) > 0 {
+			have = append(have, runRows{r, rows})
 		}
 	}
-	if len(groups) == 0 {
-		notRun(b, "a one-hidden-layer run with `record_hidden_loss`, `record_loss` and `record_training_labels` (experiment loss-correlation).")
+	if len(have) == 0 {
+		notRun(b, "not recorded yet: needs a one-hidden-layer run with `record_hidden_loss`, `record_loss` and `record_training_labels` (experiment loss-correlation).")
 		return nil
 	}
-	fig, err := plot.Lines(groups, plot.LineOptions{Name: "fig5c_loss_correlation", Title: "Hidden vs output loss correlation (Fig. 5C)",
-		XLabel: "epoch", YLabel: "Pearson r", IntegerX: true, Ref: math.NaN(), YMin: math.NaN(), YMax: math.NaN()})
+	if err := pg.fig5B(b, have[0].r, have[0].rows); err != nil {
+		return err
+	}
+	// Fig. 5C: r per epoch for each digit, hidden layer 0 (the paper's
+	// network has one hidden layer); several seeds give a mean ± s.d. band.
+	var groups []plot.Group
+	for label := 0; label < 10; label++ {
+		g := plot.Group{Label: fmt.Sprintf("images of a %d", label), Paper: math.NaN()}
+		for _, h := range have {
+			var x, y []float64
+			for _, c := range h.rows {
+				if c.layer == 0 && c.label == label {
+					x, y = append(x, float64(c.epoch)), append(y, c.r)
+				}
+			}
+			if len(x) > 0 {
+				g.X, g.Y = append(g.X, x), append(g.Y, y)
+			}
+		}
+		if len(g.Y) > 0 {
+			groups = append(groups, g)
+		}
+	}
+	if len(groups) > 0 {
+		fig, err := plot.Lines(groups, plot.LineOptions{Name: "fig5c_loss_correlation", Title: "Hidden vs output loss correlation per digit (Fig. 5C)",
+			XLabel: "epoch", YLabel: "Pearson r", IntegerX: true, Markers: true, Ref: 0, RefLabel: "r = 0", YMin: math.NaN(), YMax: math.NaN()})
+		if err != nil && !errors.Is(err, plot.ErrNoData) {
+			return err
+		}
+		if err == nil {
+			if err := pg.save(b, fig, "Pearson correlation of the per-example losses of hidden layer 0 and of the output layer, for the training images of each digit within each epoch. "+
+				"The paper: positive for every digit, r = 0.2–0.6 across epochs, lower in epoch 1."); err != nil {
+				return err
+			}
+		}
+	}
+	b.WriteString("| seed | hidden layer | epoch | r, all images (n) | r, images of a 2 (n) | r over the ten digits: min–max | digits with r ≤ 0 |\n|---|---|---|---|---|---|---|\n")
+	for _, h := range have {
+		type key struct{ layer, epoch int }
+		cells := map[key][]lossCorrRow{}
+		var keys []key
+		for _, c := range h.rows {
+			k := key{c.layer, c.epoch}
+			if cells[k] == nil {
+				keys = append(keys, k)
+			}
+			cells[k] = append(cells[k], c)
+		}
+		sort.Slice(keys, func(i, j int) bool {
+			if keys[i].layer != keys[j].layer {
+				return keys[i].layer < keys[j].layer
+			}
+			return keys[i].epoch < keys[j].epoch
+		})
+		for _, k := range keys {
+			all, two := "–", "–"
+			lo, hi := math.Inf(1), math.Inf(-1)
+			nonPos := 0
+			for _, c := range cells[k] {
+				switch {
+				case c.label == -1:
+					all = fmt.Sprintf("%.2f (%d)", c.r, c.n)
+				case c.label >= 0 && !math.IsNaN(c.r):
+					lo, hi = math.Min(lo, c.r), math.Max(hi, c.r)
+					if c.r <= 0 {
+						nonPos++
+					}
+				}
+				if c.label == 2 {
+					two = fmt.Sprintf("%.2f (%d)", c.r, c.n)
+				}
+			}
+			rng := "–"
+			if hi >= lo {
+				rng = fmt.Sprintf("%.2f–%.2f", lo, hi)
+			}
+			fmt.Fprintf(b, "| %d | %d | %d | %s | %s | %s | %d |\n", h.r.Seed, k.layer, k.epoch, all, two, rng, nonPos)
+		}
+	}
+	b.WriteString("\n")
+	return nil
+}
+
+// fig5B draws the paper's Fig. 5B from one run's loss_pairs.csv: every
+// image of a 2 in the run's last epoch, its output loss against hidden
+// layer 0's loss.
+func (pg *page) fig5B(b *strings.Builder, r *Stored, rows []lossCorrRow) error {
+	pairs, err := readCSV(filepath.Join(r.Dir, LossPairsFile))
 	if err != nil {
 		return err
 	}
-	if err := pg.save(b, fig, "Pearson correlation of the per-example hidden and output losses within each epoch. The paper: r = 0.61 for 2s, 0.2–0.6 across epochs, lower in epoch 1."); err != nil {
+	if len(pairs) == 0 {
+		notRun(b, fmt.Sprintf("Fig. 5B: seed %d has no %s (collected before it was derived; collect its run folder again).", r.Seed, LossPairsFile))
+		return nil
+	}
+	x, y := column(pairs, "output_loss"), column(pairs, "hidden_loss_0")
+	epoch := pairs[0]["epoch"]
+	rv := math.NaN()
+	for _, c := range rows {
+		if c.layer == 0 && c.label == LossPairsLabel && strconv.Itoa(c.epoch) == epoch {
+			rv = c.r
+		}
+	}
+	label := fmt.Sprintf("images of a %d, epoch %s (n = %d, r = %.2f)", LossPairsLabel, epoch, len(x), rv)
+	fig, err := plot.Scatter("fig5b_loss_scatter", fmt.Sprintf("Hidden vs output loss, images of a %d (Fig. 5B)", LossPairsLabel),
+		"output loss (L1)", "hidden-layer loss (L0)", []plot.ScatterSet{{Label: label, X: x, Y: y}})
+	if err != nil {
 		return err
 	}
-	b.WriteString("| seed | epoch | r, all images (n) | r, images of a 2 (n) |\n|---|---|---|---|\n")
-	b.WriteString(table.String())
-	b.WriteString("\n")
-	return nil
+	return pg.save(b, fig, fmt.Sprintf("Every training image of a %d in epoch %s of loss-correlation seed %d (the run's last epoch): its output-layer loss and its hidden-layer loss. The paper: r = 0.61.", LossPairsLabel, epoch, r.Seed))
 }
 
 func (pg *page) fig5S1(b *strings.Builder) error {
