@@ -34,7 +34,7 @@ func TestRunTiny(t *testing.T) {
 			t.Errorf("%s %s: %d steps for %d images of 250 steps", w.Name, w.Layers, w.Steps, w.N)
 		}
 	}
-	if g := rep.Workloads[0]; g.Target != 1000 || g.Aim != 2400 || g.Authors != 48 {
+	if g := rep.Workloads[0]; g.Target != 4000 || g.Aim != 6000 || g.Authors != 48 {
 		t.Errorf("spiking train goals %v %v %v", g.Target, g.Aim, g.Authors)
 	}
 	if rep.GOMAXPROCS < 1 || rep.GoVersion == "" || rep.CPU == "" {
@@ -46,11 +46,19 @@ func TestRunTiny(t *testing.T) {
 	if strings.Count(progress.String(), "\n") != 8 {
 		t.Errorf("progress:\n%s", progress.String())
 	}
+	if len(rep.Projections) != 2 || rep.Projections[0].Layers != "500,10" || rep.Projections[1].Layers != "500,100,10" {
+		t.Errorf("projections: %+v", rep.Projections)
+	}
+	for _, p := range rep.Projections {
+		if p.CoreMinutes <= 0 || p.WallMinutes <= 0 {
+			t.Errorf("projection %+v", p)
+		}
+	}
 	var tab bytes.Buffer
 	if err := rep.Table(&tab); err != nil {
 		t.Fatal(err)
 	}
-	for _, want := range []string{"spiking train", "rate test", "500,100,10", "must reach", "authors", "peak RSS", "ns/step"} {
+	for _, want := range []string{"spiking train", "rate test", "500,100,10", "must reach", "authors", "peak RSS", "ns/step", "60-epoch paper run (projected)", "per core"} {
 		if !strings.Contains(tab.String(), want) {
 			t.Errorf("table lacks %q:\n%s", want, tab.String())
 		}
@@ -91,9 +99,38 @@ func TestStatus(t *testing.T) {
 		{120, 150, 100, true, "ok"},
 		{200, 150, 100, true, "MISSED"},
 		{5, 0, 0, false, ""},
+		{540, 3000, 0, false, "MISSED"},
+		{3100, 3000, 0, false, "ok"},
 	} {
 		if got := status(c.v, c.target, c.aim, c.less); got != c.want {
 			t.Errorf("status(%v, %v, %v, %v) = %q, want %q", c.v, c.target, c.aim, c.less, got, c.want)
 		}
+	}
+}
+
+// The projection is 60 × (60,000 training examples + 16,000 test images) at
+// the measured rates: CPU-time rates for CoreMinutes, wall-clock rates (tests
+// per core) for WallMinutes.
+func TestProject(t *testing.T) {
+	train := Workload{Layers: "500,10", PerSecond: 1500, PerCPUSecond: 2000, Workers: 1}
+	test := Workload{Layers: "500,10", PerSecond: 2000, PerCPUSecond: 1000, Workers: 2}
+	p, ok := project(train, test)
+	if !ok {
+		t.Fatal("no projection")
+	}
+	// one core: 60000/2000 + 16000/1000 = 46 s per epoch, × 60 = 46 min;
+	// wall: 60000/1500 + 16000/(2000/2) = 56 s per epoch, × 60 = 56 min
+	if p.CoreMinutes != 46 || p.WallMinutes != 56 || p.Target != 20 || p.Aim != 13 {
+		t.Errorf("projection %+v, want 46 and 56 minutes, goals 20 and 13", p)
+	}
+	train.Layers = "500,100,10"
+	if p, _ := project(train, test); p.Target != 0 {
+		t.Errorf("500,100,10 has no stated goal: %+v", p)
+	}
+	if _, ok := project(train, Workload{}); ok {
+		t.Error("a projection without a test workload")
+	}
+	if s := status(46, 20, 13, true); s != "MISSED" {
+		t.Errorf("status of 46 min = %q", s)
 	}
 }

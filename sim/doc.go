@@ -71,7 +71,9 @@
 // fourth-order Taylor bounds on the CDF values at 0, 1 and 2: mostly from b
 // alone, whose whole interval lies between two bounds; otherwise with r by
 // neuron.PoissonU, which evaluates e^{−λ} only for u inside a bound
-// (probability ≈ λ³/6 + λ⁴/4).
+// (probability ≈ λ³/6 + λ⁴/4). With AVX2 the candidates are packed and
+// their bounds evaluated eight at a time in assembly, with the scalar
+// code's arithmetic, so the counts do not depend on the path.
 // Draws are independent of the order units are visited in and of the number
 // of test workers (each test image reseeds SpikeSrc).
 //
@@ -109,8 +111,12 @@
 // model.Kernel.Check rejects.
 //
 // With g_A = 0 (the paper's default) the apical potential does not act on the
-// soma, so a test, which reports only somatic averages and rates, skips it
-// (TestClassifyWithoutApicalIdentical checks that nothing changes).
+// soma, so a test, which reports only the output's mean soma and the hidden
+// layers' mean rates, skips it, and with it the output's rates and spikes,
+// which would only feed it (their random keys are still taken, so the
+// stream stays the same); it also skips the hidden layers' mean somata
+// (TestClassifyWithoutApicalIdentical checks that nothing a test reports
+// changes).
 //
 // Train and Classify allocate nothing once a Sim has run an example
 // (TestNoAllocations), unless eigenvalues are recorded. Counters reports the

@@ -341,8 +341,9 @@ func (s *Sim) Classify(img []uint8) int {
 	n := s.par.Phases.Test
 	win := s.par.Phases.Averaged(n, s.par.Phases.TestWindow())
 	s.noApical = s.gA == 0 // the apical input cannot reach the somata
+	s.testing = true
 	s.runPhase(phaseSpec{kind: Test, n: n, win: win})
-	s.noApical = false
+	s.noApical, s.testing = false, false
 	s.endPhase(true, n)
 	p := s.readout(s.out().cF)
 	s.Reset()

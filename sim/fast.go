@@ -59,14 +59,46 @@ func (r *rowSet) sumTo(dst, base []float64) {
 	if len(dst) != r.n || (base != nil && len(base) < r.n) {
 		panic("sim: destination length differs from the row set")
 	}
-	coef := r.coef[:len(r.ptr)]
+	sumRowsTo(dst, base, r.ptr, r.coef[:len(r.ptr)])
+}
+
+// sumSpikeRows sets dst = Σ_q cnt[q]·w[idx[q]·n : idx[q]·n+n] with n =
+// len(dst): the projection of one step's spikes, added in the order of idx
+// like rowSet.add and sumTo would, but with the row addresses computed in
+// one tight loop and the counts used in place as the coefficients.
+func (r *rowSet) sumSpikeRows(dst, w []float64, idx []int32, cnt []float64) {
+	n := len(dst)
+	if n == 0 || len(idx) == 0 {
+		clear(dst)
+		return
+	}
+	nr := uint(len(w) / n)
+	if cap(r.ptr) < len(idx) || len(cnt) < len(idx) {
+		panic("sim: more spikes than the row set holds")
+	}
+	ptr := r.ptr[:len(idx)]
+	base := unsafe.Pointer(unsafe.SliceData(w))
+	stride := uintptr(n) * 8
+	for q, j := range idx {
+		if uint(j) >= nr {
+			panic("sim: spike index outside the weight matrix")
+		}
+		ptr[q] = unsafe.Add(base, uintptr(j)*stride)
+	}
+	r.n, r.ptr, r.coef = n, ptr, r.coef[:0]
+	sumRowsTo(dst, nil, ptr, cnt[:len(idx)])
+}
+
+// sumRowsTo sets dst = base + Σ_k coef[k]·rows[k] (base nil: 0); every row
+// holds at least len(dst) values.
+func sumRowsTo(dst, base []float64, rows []unsafe.Pointer, coef []float64) {
 	// The one-pass kernel keeps a chunk of dst in registers while it visits
 	// every row: best for few rows. Many rows (rate mode's hundreds) stream
 	// better row by row, so rows past the first sumFirst are added by addRows.
 	const sumFirst = 12
-	k := min(len(r.ptr), sumFirst)
-	if sumRowsArch(dst, base, r.ptr[:k], coef[:k]) {
-		addRows(dst, r.ptr[k:], coef[k:])
+	k := min(len(rows), sumFirst)
+	if sumRowsArch(dst, base, rows[:k], coef[:k]) {
+		addRows(dst, rows[k:], coef[k:])
 		return
 	}
 	if base != nil {
@@ -74,8 +106,8 @@ func (r *rowSet) sumTo(dst, base []float64) {
 	} else {
 		clear(dst)
 	}
-	if len(r.ptr) > 0 {
-		addRowsGo(dst, r.ptr, coef)
+	if len(rows) > 0 {
+		addRowsGo(dst, rows, coef)
 	}
 }
 
@@ -172,6 +204,27 @@ func rates(lam, C []float64, tab *neuron.RateTable, lamMax float64) {
 	sigmoids(lam, C, lamMax)
 }
 
+// drawScratch holds drawSpikes' scratch buffers, each for up to n units.
+type drawScratch struct {
+	u31  []uint32
+	mask []uint64
+	// the candidates packed: unit, rate and bits, and the settled masks
+	ci         []int32
+	cl         []float64
+	cb         []uint32
+	keep, hard []uint64
+	// oneByOne settles every candidate by itself (the reference path the
+	// tests compare the packed one with; always so without AVX2).
+	oneByOne bool
+}
+
+func newDrawScratch(n int) drawScratch {
+	w := n/64 + 1
+	return drawScratch{u31: make([]uint32, n), mask: make([]uint64, w),
+		ci: make([]int32, n+8), cl: make([]float64, n+8), cb: make([]uint32, n+8),
+		keep: make([]uint64, w+1), hard: make([]uint64, w+1)}
+}
+
 // drawSpikes appends to sl the units of lam that spike in this step; unit i
 // is reported as i, or as ids[i] when ids is non-nil. Unit i's uniform is the
 // 53-bit u = (b·2^22 + r)·2^−53 with b = unitBits(i, key) (31 bits) and r the
@@ -179,23 +232,82 @@ func rates(lam, C []float64, tab *neuron.RateTable, lamMax float64) {
 // units stay silent: u < (b+1)·2^−31 ≤ 1−λ means no spike; only the other
 // units (about λ of them, the candidates) need r and the Poisson inversion.
 // spikeCand marks the candidates in mask (eight at a time in assembly with
-// AVX2); u31 and mask are scratch buffers (len ≥ len(lam), ≥ len(lam)/64+1).
-func drawSpikes(sl *spikeSlot, lam []float64, ids []int32, key uint64, u31 []uint32, mask []uint64) {
+// AVX2). With AVX2 the candidates are then packed and settled eight at a
+// time too (spikeSettle); the counts and their order are the same either way.
+func drawSpikes(sl *spikeSlot, lam []float64, ids []int32, key uint64, d *drawScratch) {
 	n := len(lam)
-	mask = mask[:(n+63)/64]
-	spikeCand(lam, u31[:n], mask, key)
+	mask := d.mask[:(n+63)/64]
+	u31 := d.u31[:n]
+	spikeCand(lam, u31, mask, key)
 	idx, cnt := sl.idx, sl.cnt // locals: the appends need not go through sl
+	if useAVX && !d.oneByOne {
+		// pack the candidates, settle them in bulk, then append
+		ci, cl, cb := d.ci[:n+8], d.cl[:n+8], d.cb[:n+8]
+		nc := 0
+		for w, m := range mask {
+			for m != 0 {
+				i := w*64 + bits.TrailingZeros64(m)
+				m &= m - 1
+				ci[nc], cl[nc], cb[nc] = int32(i), lam[i], u31[i]
+				nc++
+			}
+		}
+		// pad to a multiple of eight with units that are no candidates
+		// (λ = 0), so that the vector kernel settles all of them
+		np := (nc + 7) &^ 7
+		for q := nc; q < np; q++ {
+			cl[q], cb[q] = 0, 0
+		}
+		kw := (np + 63) / 64
+		keep, hard := d.keep[:kw], d.hard[:kw]
+		for w := range keep {
+			keep[w] = ^uint64(0)
+		}
+		if r := np % 64; r != 0 {
+			keep[kw-1] = 1<<r - 1 // no bits past the packed units
+		}
+		spikeSettle(cl[:np], cb[:np], keep, hard)
+		// at most nc spikes: written in place when the slot has room
+		// (a population's slots always have), appended otherwise
+		o := len(idx)
+		room := cap(idx)-o >= nc && cap(cnt)-o >= nc && len(cnt) == o
+		if room {
+			idx, cnt = idx[:o+nc], cnt[:o+nc]
+		}
+		m := o
+		for w, kw := range keep {
+			hw := hard[w]
+			for kw != 0 {
+				b := bits.TrailingZeros64(kw)
+				kw &= kw - 1
+				q := w*64 + b
+				i := int(ci[q])
+				c := 1
+				if hw>>b&1 != 0 {
+					if c = drawHard(u31[i], lam[i], i, key); c == 0 {
+						continue
+					}
+				}
+				j := int32(i)
+				if ids != nil {
+					j = ids[i]
+				}
+				if room {
+					idx[m], cnt[m] = j, float64(c)
+				} else {
+					idx, cnt = append(idx, j), append(cnt, float64(c))
+				}
+				m++
+			}
+		}
+		sl.idx, sl.cnt = idx[:m], cnt[:m]
+		return
+	}
 	for w, m := range mask {
 		for m != 0 {
 			i := w*64 + bits.TrailingZeros64(m)
 			m &= m - 1
-			lm := lam[i]
-			c, ok := countFromBits(u31[i], lm)
-			if !ok {
-				r := mix64(key+uint64(i+1)*golden) >> 42
-				c = neuron.PoissonU(float64(uint64(u31[i])<<22|r)*0x1p-53, lm)
-			}
-			if c != 0 {
+			if c := drawHard(u31[i], lam[i], i, key); c != 0 {
 				j := int32(i)
 				if ids != nil {
 					j = ids[i]
@@ -206,6 +318,38 @@ func drawSpikes(sl *spikeSlot, lam []float64, ids []int32, key uint64, u31 []uin
 		}
 	}
 	sl.idx, sl.cnt = idx, cnt
+}
+
+// drawHard returns candidate i's count: from its bits b alone when
+// countFromBits settles it, otherwise by neuron.PoissonU with r.
+func drawHard(b uint32, lam float64, i int, key uint64) int {
+	c, ok := countFromBits(b, lam)
+	if !ok {
+		r := mix64(key+uint64(i+1)*golden) >> 42
+		c = neuron.PoissonU(float64(uint64(b)<<22|r)*0x1p-53, lam)
+	}
+	return c
+}
+
+// spikeSettle clears in mask the candidates that countFromBits settles as
+// count 0 and sets in hard (len(mask) words) those it settles neither as 0
+// nor as 1; the remaining mask bits are spikes of count 1. lam and u31 may
+// be packed candidates (then mask starts all ones). The assembly kernel does
+// eight units at a time with countFromBits' own arithmetic.
+func spikeSettle(lam []float64, u31 []uint32, mask, hard []uint64) {
+	clear(hard)
+	done := spikeSettleArch(lam, u31, mask, hard)
+	for i := done; i < len(lam); i++ {
+		if mask[i/64]>>(i%64)&1 == 0 {
+			continue
+		}
+		switch c, ok := countFromBits(u31[i], lam[i]); {
+		case !ok:
+			hard[i/64] |= 1 << (i % 64)
+		case c == 0:
+			mask[i/64] &^= 1 << (i % 64)
+		}
+	}
 }
 
 // countFromBits returns the Poisson(λ) count of every u in [b, b+1)·2⁻³¹

@@ -18,6 +18,9 @@ func sumRowsAVX(dst, base *float64, n int, rows *unsafe.Pointer, coef *float64, 
 func spikeCandAVX(lam *float64, u31 *uint32, mask *byte, n int, kLo, kHi uint32)
 
 //go:noescape
+func spikeSettleAVX(lam *float64, u31 *uint32, mask, hard *byte, n int)
+
+//go:noescape
 func traceStepAVX(x1, x2, dst, base, pnew, slot *float64, n int, a1, a2, c1, c2, gain float64)
 
 //go:noescape
@@ -90,6 +93,18 @@ func spikeCandArch(lam []float64, u31 []uint32, mask []uint64, key uint64) int {
 	_ = u31[n-1]
 	_ = mask[(n-1)/64]
 	spikeCandAVX(&lam[0], &u31[0], (*byte)(unsafe.Pointer(&mask[0])), n, uint32(key), uint32(key>>32))
+	return n
+}
+
+// spikeSettleArch handles the first len(lam)&^7 units; it returns how many.
+func spikeSettleArch(lam []float64, u31 []uint32, mask, hard []uint64) int {
+	n := len(lam) &^ 7
+	if !useAVX || n == 0 {
+		return 0
+	}
+	_, _ = u31[n-1], mask[(n-1)/64]
+	_ = hard[(n-1)/64]
+	spikeSettleAVX(&lam[0], &u31[0], (*byte)(unsafe.Pointer(&mask[0])), (*byte)(unsafe.Pointer(&hard[0])), n)
 	return n
 }
 

@@ -917,3 +917,103 @@ onext:
 odone:
 	VZEROUPPER
 	RET
+
+// Constants of spikeSettleAVX (float64).
+DATA settleC<>+0(SB)/8, $0x3ff0000000000000  // 1
+DATA settleC<>+8(SB)/8, $0x41e0000000000000  // 2^31
+DATA settleC<>+16(SB)/8, $0x3e00000000000000 // 2^-31
+DATA settleC<>+24(SB)/8, $0x3fe0000000000000 // 0.5
+DATA settleC<>+32(SB)/8, $0x3fc5555555555555 // 1.0/6
+DATA settleC<>+40(SB)/8, $0x3fd5555555555555 // 1.0/3
+DATA settleC<>+48(SB)/8, $0x3fa5555555555555 // 1.0/24
+DATA settleC<>+56(SB)/8, $0x3cd0000000000000 // 2^-50
+DATA settleC<>+64(SB)/8, $0x3fc0000000000000 // 0.125
+GLOBL settleC<>(SB), RODATA|NOPTR, $72
+
+// SETTLE4 settles four units: lam at off8(SI), bits at off4(DI); it leaves
+// the keep bits (candidate and not settled as 0) in keep and the hard bits
+// (candidate, settled neither as 0 nor as 1) in hard. The arithmetic is
+// countFromBits' (fast.go), operation for operation, without fused
+// multiply-adds, so both settle every unit alike.
+#define SETTLE4(off4, off8, keep, hard) \
+	VCVTDQ2PD off4(DI)(AX*4), Y0 /* b */; \
+	VMOVUPD off8(SI)(AX*8), Y1 /* λ */; \
+	VADDPD Y8, Y0, Y2 /* b+1 */; \
+	VSUBPD Y1, Y8, Y3 /* 1−λ */; \
+	VMULPD Y9, Y3, Y3; \
+	VCMPPD $0x1e, Y3, Y2, Y2 /* candidate: b+1 > (1−λ)·2^31 */; \
+	VMULPD Y10, Y0, Y0 /* lo = b·2^−31 */; \
+	VMULPD Y1, Y1, Y3 /* l2 = λ² */; \
+	VMULPD Y12, Y1, Y4; \
+	VSUBPD Y4, Y11, Y4 /* 0.5 − λ/6 */; \
+	VMULPD Y4, Y3, Y4; \
+	VSUBPD Y1, Y8, Y5; \
+	VADDPD Y4, Y5, Y5 /* lo0 = (1−λ) + l2·(0.5−λ/6) */; \
+	VMULPD Y3, Y3, Y6 /* l2·l2 */; \
+	VMULPD Y14, Y6, Y4; \
+	VADDPD Y4, Y5, Y4; \
+	VADDPD Y15, Y4, Y4 /* lo0 + l2²/24 + 2^−50 */; \
+	VCMPPD $0x1d, Y4, Y0, Y4 /* lo ≥ that */; \
+	VADDPD Y10, Y0, Y0 /* hi = lo + 2^−31 */; \
+	VMULPD Y13, Y1, Y7; \
+	VSUBPD Y7, Y11, Y7 /* 0.5 − λ/3 */; \
+	VMULPD Y7, Y3, Y7; \
+	VSUBPD Y7, Y8, Y7 /* 1 − l2·(0.5−λ/3) */; \
+	VBROADCASTSD settleC<>+64(SB), Y3; \
+	VMULPD Y3, Y6, Y6; \
+	VSUBPD Y6, Y7, Y7; \
+	VSUBPD Y15, Y7, Y7 /* … − l2²/8 − 2^−50 */; \
+	VCMPPD $0x12, Y7, Y0, Y7 /* hi ≤ that */; \
+	VANDPD Y7, Y4, Y4 /* settled as 1 */; \
+	VSUBPD Y15, Y5, Y5; \
+	VCMPPD $0x12, Y5, Y0, Y5 /* settled as 0: hi ≤ lo0 − 2^−50 */; \
+	VANDNPD Y2, Y5, Y6 /* candidate, not 0 */; \
+	VANDNPD Y6, Y4, Y7 /* … and not 1: hard */; \
+	VANDPD Y2, Y4, Y4; \
+	VORPD Y4, Y6, Y6 /* keep: candidate and (1 or not 0) */; \
+	VMOVMSKPD Y6, keep; \
+	VMOVMSKPD Y7, hard
+
+// func spikeSettleAVX(lam *float64, u31 *uint32, mask, hard *byte, n int)
+//
+// For units i < n (n a multiple of 8), with b = u31[i] and λ = lam[i]: bit
+// i of mask = candidate (b+1 > (1−λ)·2^31) and not settled as count 0 by
+// countFromBits(b, λ); bit i of hard = candidate and settled neither as 0
+// nor as 1. A mask bit without a hard bit is a spike of count 1. One byte
+// of each per eight units. Needs AVX2.
+TEXT ·spikeSettleAVX(SB), NOSPLIT, $0-40
+	MOVQ lam+0(FP), SI
+	MOVQ u31+8(FP), DI
+	MOVQ mask+16(FP), DX
+	MOVQ hard+24(FP), BX
+	MOVQ n+32(FP), CX
+	VBROADCASTSD settleC<>+0(SB), Y8
+	VBROADCASTSD settleC<>+8(SB), Y9
+	VBROADCASTSD settleC<>+16(SB), Y10
+	VBROADCASTSD settleC<>+24(SB), Y11
+	VBROADCASTSD settleC<>+32(SB), Y12
+	VBROADCASTSD settleC<>+40(SB), Y13
+	VBROADCASTSD settleC<>+48(SB), Y14
+	VBROADCASTSD settleC<>+56(SB), Y15
+	XORQ AX, AX
+
+sloop:
+	CMPQ CX, $8
+	JL   sdone8
+	SETTLE4(0, 0, R8, R9)
+	SETTLE4(16, 32, R10, R11)
+	SHLQ $4, R10
+	ORQ  R10, R8
+	SHLQ $4, R11
+	ORQ  R11, R9
+	MOVQ AX, R12
+	SHRQ $3, R12
+	MOVB R8, (DX)(R12*1)
+	MOVB R9, (BX)(R12*1)
+	ADDQ $8, AX
+	SUBQ $8, CX
+	JMP  sloop
+
+sdone8:
+	VZEROUPPER
+	RET

@@ -24,6 +24,7 @@ func TestWithoutAVX(t *testing.T) {
 		{"kernels", TestAddRowsMatchesGo},
 		{"sigmoid", TestSigmoidsMatchExact},
 		{"candidates", TestSpikeCandMatchesGo},
+		{"settle", TestSpikeSettleMatchesCountFromBits},
 		{"trace", TestTraceStep},
 		{"soma", TestSomaMatchesGo},
 		{"outer", TestAddOuterMatchesGo},

@@ -3,6 +3,7 @@ package sim
 import (
 	"math"
 	"math/rand/v2"
+	"slices"
 	"testing"
 	"unsafe"
 
@@ -199,14 +200,13 @@ func TestDrawSpikesPoisson(t *testing.T) {
 	sum := make([]float64, n)
 	sq := make([]float64, n)
 	var sl spikeSlot
-	u31 := make([]uint32, n)
-	mask := make([]uint64, 1)
+	d := newDrawScratch(n)
 	src := rand.NewPCG(11, 12)
 	prev := make([]float64, n)
 	var lagSum, neighSum float64
 	for st := 0; st < steps; st++ {
 		sl.reset()
-		drawSpikes(&sl, lam, nil, src.Uint64(), u31, mask)
+		drawSpikes(&sl, lam, nil, src.Uint64(), &d)
 		cnt := make([]float64, n)
 		for q, i := range sl.idx {
 			cnt[i] = sl.cnt[q]
@@ -425,6 +425,100 @@ func TestAddOuterByHand(t *testing.T) {
 	for i := range w {
 		if w[i] != want[i] {
 			t.Fatalf("W = %v, want %v", w, want)
+		}
+	}
+}
+
+// spikeSettle keeps exactly the candidates whose count countFromBits does not
+// settle as 0, and marks as hard exactly those it does not settle; the
+// assembly kernel agrees with that unit for unit (also near the bounds and
+// for rates far above the paper's).
+func TestSpikeSettleMatchesCountFromBits(t *testing.T) {
+	r := rand.New(rand.NewPCG(21, 22))
+	for _, n := range []int{0, 1, 7, 8, 9, 63, 64, 65, 150, 500, 784} {
+		for rep := 0; rep < 20; rep++ {
+			lam := make([]float64, n)
+			for i := range lam {
+				switch i % 5 {
+				case 0:
+					lam[i] = 0.2 * r.Float64()
+				case 1:
+					lam[i] = 2 * r.Float64()
+				case 2:
+					lam[i] = 0
+				default:
+					lam[i] = 0.2 * r.Float64()
+				}
+			}
+			key := r.Uint64()
+			u31 := make([]uint32, n)
+			w := n/64 + 1
+			mask, hard := make([]uint64, w), make([]uint64, w)
+			spikeCand(lam, u31, mask, key)
+			for i := range u31 {
+				if l := lam[i]; l > 0 && i%2 == 0 {
+					// near the top, where the counts ≥ 1 are, or within
+					// a few grid steps of one of countFromBits' bounds
+					l2 := l * l
+					lo0 := 1 - l + l2*(0.5-l*(1.0/6))
+					b := (1 - 3*l*r.Float64()) * 0x1p31
+					switch r.IntN(4) {
+					case 0:
+						b = math.Floor(lo0*0x1p31) + float64(r.IntN(5)-3)
+					case 1:
+						b = math.Floor((lo0+l2*l2/24)*0x1p31) + float64(r.IntN(5)-2)
+					case 2:
+						b = math.Floor((1-l2*(0.5-l/3)-l2*l2/8)*0x1p31) + float64(r.IntN(5)-3)
+					}
+					if b >= 0 && b < 0x1p31 {
+						u31[i] = uint32(b)
+						if float64(u31[i])+1 > (1-lam[i])*0x1p31 {
+							mask[i/64] |= 1 << (i % 64)
+						} else {
+							mask[i/64] &^= 1 << (i % 64)
+						}
+					}
+				}
+			}
+			cand := append([]uint64(nil), mask...)
+			spikeSettle(lam, u31, mask, hard)
+			for i := range lam {
+				isCand := cand[i/64]>>(i%64)&1 == 1
+				c, ok := countFromBits(u31[i], lam[i])
+				wantKeep := isCand && (!ok || c != 0)
+				wantHard := isCand && !ok
+				if got := mask[i/64]>>(i%64)&1 == 1; got != wantKeep {
+					t.Fatalf("n=%d unit %d (b=%d λ=%g): kept %v, want %v", n, i, u31[i], lam[i], got, wantKeep)
+				}
+				if got := hard[i/64]>>(i%64)&1 == 1; got != wantHard {
+					t.Fatalf("n=%d unit %d (b=%d λ=%g): hard %v, want %v", n, i, u31[i], lam[i], got, wantHard)
+				}
+			}
+		}
+	}
+}
+
+// Settling the candidates in bulk draws the same spikes, in the same order,
+// as settling them one by one.
+func TestDrawSettledMatchesLoop(t *testing.T) {
+	r := rand.New(rand.NewPCG(23, 24))
+	for _, n := range []int{1, 9, 150, 500, 784} {
+		lam := make([]float64, n)
+		ids := make([]int32, n)
+		for i := range lam {
+			lam[i] = 0.25 * r.Float64()
+			ids[i] = int32(3 * i)
+		}
+		one, bulk := newDrawScratch(n), newDrawScratch(n)
+		one.oneByOne = true
+		for st := 0; st < 200; st++ {
+			key := r.Uint64()
+			var a, b spikeSlot
+			drawSpikes(&a, lam, ids, key, &one)
+			drawSpikes(&b, lam, ids, key, &bulk) // packed and settled in bulk (with AVX2)
+			if !slices.Equal(a.idx, b.idx) || !slices.Equal(a.cnt, b.cnt) {
+				t.Fatalf("n=%d step %d: %v %v, in bulk %v %v", n, st, a.idx, a.cnt, b.idx, b.cnt)
+			}
 		}
 	}
 }

@@ -92,11 +92,10 @@ type Sim struct {
 	// tab, when set, tabulates λmax σ(C) for the spiking neuron loops (nil:
 	// the exact sigmoid; rate mode always computes it exactly).
 	tab *neuron.RateTable
-	// rows is the scratch list of weight rows for addRows; u31 and mask are
+	// rows is the scratch list of weight rows for addRows; draw is
 	// drawSpikes' scratch, sig hiddenDelta's.
 	rows rowSet
-	u31  []uint32
-	mask []uint64
+	draw drawScratch
 	sig  []float64
 	// ctr counts steps, spikes and synaptic events (see Counters).
 	ctr Counters
@@ -106,7 +105,11 @@ type Sim struct {
 	tracesDirty bool
 	// noApical skips the apical input during a test when g_A = 0 (it then
 	// changes no soma, and a test reports only somatic averages and rates).
-	noApical    bool
+	noApical bool
+	// testing is set during a test phase (Classify): the step then skips
+	// what only training reads (hidden mean somata, the jittered-plateau
+	// ring) and, with noApical, the output's rates and spikes.
+	testing     bool
 	zeros, pnew []float64
 
 	// Trace, when set, is called after every training step (voltage
@@ -205,7 +208,7 @@ func New(p model.Params, net *network.Net, seed uint64) *Sim {
 	}
 	s.tracesDirty = true
 	s.zeros, s.pnew = make([]float64, maxRows), make([]float64, maxRows)
-	s.u31, s.mask, s.sig = make([]uint32, maxRows), make([]uint64, maxRows/64+1), make([]float64, maxRows)
+	s.draw, s.sig = newDrawScratch(maxRows), make([]float64, maxRows)
 	s.jitterRNG, s.noiseRNG = rand.New(s.JitterSrc), rand.New(s.NoiseSrc)
 	if p.RecordEigvals && L >= 2 {
 		s.eig = newEigState(s)
@@ -330,7 +333,7 @@ func (s *Sim) step(o stepOpts) {
 	if s.spikingFF {
 		in := &s.input.ring[slot]
 		in.reset()
-		drawSpikes(in, s.inRate, s.inIdx, s.SpikeSrc.Uint64(), s.u31, s.mask)
+		drawSpikes(in, s.inRate, s.inIdx, s.SpikeSrc.Uint64(), &s.draw)
 		s.ctr.Spikes += int64(len(in.idx))
 	}
 	for l, ls := range s.layers {
@@ -339,7 +342,7 @@ func (s *Sim) step(o stepOpts) {
 		C, lam := ls.C[:n], ls.lam[:n]
 		if ls.hidden {
 			s.apical(l, ls, slot, acc && pfb)
-			if ls.aRing != nil {
+			if ls.aRing != nil && !s.testing {
 				// every step, not only the window's: a plateau d steps
 				// early averages A over steps before the window
 				copy(ls.aRing[ls.aStep%len(ls.aRing)], ls.A)
@@ -348,14 +351,30 @@ func (s *Sim) step(o stepOpts) {
 			s.hiddenSoma(ls)
 		} else {
 			s.outputSoma(ls, teach)
+			if s.testing && s.noApical {
+				// A test reads the output's mean soma only, and its
+				// spikes would reach only the apical input, which is
+				// off: no rates and no draws, but the draw's key is
+				// still taken so the stream stays that of every step.
+				s.SpikeSrc.Uint64()
+				ls.spikes.ring[slot].reset()
+				if acc {
+					addTo(ls.sumC[:n], C)
+				}
+				continue
+			}
 		}
 		s.somaRates(lam, C)
 		cur := &ls.spikes.ring[slot]
 		cur.reset()
-		drawSpikes(cur, lam, nil, s.SpikeSrc.Uint64(), s.u31, s.mask)
+		drawSpikes(cur, lam, nil, s.SpikeSrc.Uint64(), &s.draw)
 		s.ctr.Spikes += int64(len(cur.idx))
 		if acc {
-			addTo(ls.sumC[:n], C)
+			if !s.testing || !ls.hidden {
+				// a test reports hidden layers' mean rates
+				// (HiddenRates), not their mean somata
+				addTo(ls.sumC[:n], C)
+			}
 			addTo(ls.sumLam[:n], lam)
 			if ls.hidden && !s.noApical {
 				addTo(ls.sumA, ls.A[:n])
@@ -392,12 +411,8 @@ func (s *Sim) basal(l int, ls *layer, slot int) {
 	sl := &s.belowPop(l).ring[slot]
 	pn := s.zeros[:n]
 	if len(sl.idx) != 0 {
-		rs.begin(n)
-		for q, j := range sl.idx {
-			rs.add(ly.W[int(j)*n:int(j)*n+n], sl.cnt[q])
-		}
 		pn = s.pnew[:n]
-		rs.sumTo(pn, nil)
+		rs.sumSpikeRows(pn, ly.W, sl.idx, sl.cnt)
 		s.ctr.SynEvents += int64(len(sl.idx) * n)
 	}
 	if s.bio.ringKernel {
@@ -489,12 +504,8 @@ func (s *Sim) feedbackSpikes(l int, cur *spikeSlot, slot int) {
 		hn := hs.n
 		qn := s.zeros[:hn]
 		if len(cur.idx) != 0 {
-			rs.begin(hn)
-			for q, j := range cur.idx {
-				rs.add(hs.ly.Y[int(j)*hn:int(j)*hn+hn], cur.cnt[q])
-			}
 			qn = s.pnew[:hn]
-			rs.sumTo(qn, nil)
+			rs.sumSpikeRows(qn, hs.ly.Y, cur.idx, cur.cnt)
 			s.ctr.SynEvents += int64(len(cur.idx) * hn)
 		}
 		if s.bio.ringKernel {

@@ -144,3 +144,8 @@ func BenchmarkTrainSpikingTable(b *testing.B) {
 	}
 	c.stop(b, "examples")
 }
+
+// One spiking test image of the two-hidden-layer network.
+func BenchmarkClassifySpiking500x100(b *testing.B) {
+	benchClassifyLoop(b, "spiking", []int{500, 100, 10})
+}
