@@ -183,8 +183,11 @@ var conditions = []condition{
 	{"bp-angle-rate-feedback", "Fig. 7A"},
 	{"eigenvalues-first-epoch", "Fig. 5—S1"},
 	{"loss-correlation", "Fig. 5B/C"},
-	{"rate-mode-one-hidden-layer", "not in the paper"},
+	{"rate-mode-one-hidden-layer", notInPaper},
 }
+
+// notInPaper is the figure of a condition the paper does not report.
+const notInPaper = "not in the paper"
 
 // tTest is one of the paper's two-tailed t-tests, t = (mean A − mean B) / se.
 type tTest struct {
@@ -270,7 +273,7 @@ func Page(results, out string) error {
 	var b strings.Builder
 	pg.header(&b)
 	pg.table(&b, conds)
-	if err := pg.bars(&b); err != nil {
+	if err := pg.bars(&b, conds); err != nil {
 		return err
 	}
 	pg.differences(&b, conds)
