@@ -352,14 +352,64 @@ func (pg *page) angleBar() (bar, error) {
 	return br, nil
 }
 
+// completeBar: every condition of the paper has a run of its full length.
+func (pg *page) completeBar(conds []condition) bar {
+	br := bar{what: "every experiment of the paper has a finished run of its full length"}
+	var missing []string
+	n := 0
+	for _, c := range conds {
+		if c.figure == notInPaper {
+			continue
+		}
+		n++
+		if rs, why := pg.finished(c.name); rs == nil {
+			missing = append(missing, why)
+		}
+	}
+	br.measured = fmt.Sprintf("%d of %d", n-len(missing), n)
+	if len(missing) > 0 {
+		br.measured += "; missing: " + strings.Join(missing, ", ")
+		br.status = barPending
+	} else {
+		br.status = barMet
+	}
+	return br
+}
+
+// seedsBar: the architectures of Fig. 6B have finished runs of seeds 1–3.
+func (pg *page) seedsBar() bar {
+	br := bar{what: "seeds 1, 2 and 3 of no-hidden-layer, one-hidden-layer and two-hidden-layers (the spread between networks)"}
+	var missing []string
+	for _, name := range []string{"no-hidden-layer", "one-hidden-layer", "two-hidden-layers"} {
+		rs, _ := pg.finished(name)
+		have := map[int]bool{}
+		for _, r := range rs {
+			have[r.Seed] = true
+		}
+		for k := 1; k <= 3; k++ {
+			if !have[k] {
+				missing = append(missing, fmt.Sprintf("%s seed %d", name, k))
+			}
+		}
+	}
+	br.measured = fmt.Sprintf("%d of 9", 9-len(missing))
+	if len(missing) > 0 {
+		br.measured += "; missing: " + strings.Join(missing, ", ")
+		br.status = barPending
+	} else {
+		br.status = barMet
+	}
+	return br
+}
+
 // bars writes the criteria by which the reproduction is judged, each met,
 // not met or pending, from results/ alone.
-func (pg *page) bars(b *strings.Builder) error {
+func (pg *page) bars(b *strings.Builder, conds []condition) error {
 	b.WriteString("## The reproduction's bars\n\n")
 	b.WriteString("What the reproduction must show, each judged from results/ only: **met**, **not met**, or pending (the\n" +
 		"runs it needs are not finished: a run counts when it ran its experiment's full number of epochs).\n\n")
 	b.WriteString("| bar | measured | status |\n|---|---|---|\n")
-	var bs []bar
+	bs := []bar{pg.completeBar(conds), pg.seedsBar()}
 	for _, e := range []struct {
 		name  string
 		limit float64
