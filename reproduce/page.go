@@ -31,6 +31,8 @@ type Stored struct {
 	Metrics    []plot.Metric
 	Repeats    []float64 // the repeated tests of the final weights (%)
 	Dir        string
+	// Verify is the stored re-run of its first epoch (verify.json), if any.
+	Verify *Verification
 }
 
 // Final is the run's final error: the mean of its repeated tests, or its
@@ -100,6 +102,9 @@ func loadStored(dir string) (*Stored, error) {
 		return nil, fmt.Errorf("%s: %w", filepath.Join(dir, rundir.ConfigFile), err)
 	}
 	if r.Metrics, err = plot.ReadMetricsFile(filepath.Join(dir, metricsFile)); err != nil {
+		return nil, err
+	}
+	if r.Verify, err = ReadVerification(dir); err != nil {
 		return nil, err
 	}
 	rows, err := readCSV(filepath.Join(dir, RepeatedTestsFile))

@@ -402,6 +402,51 @@ func (pg *page) seedsBar() bar {
 	return br
 }
 
+// verifyBar: re-running the first epoch of each stored run from its config
+// and seed (dendrite reproduce --verify --save) gives its epoch-1 error,
+// equal with the same build, within VerifyTolerance otherwise.
+func (pg *page) verifyBar() bar {
+	br := bar{what: fmt.Sprintf("re-running epoch 1 of a stored run from its config and seed gives its epoch-1 test error (to the bit with the same build, within %g points otherwise; `dendrite reproduce --verify DIR --save`)", VerifyTolerance)}
+	var checked, bad, unchecked []string
+	for _, name := range sortedKeys(pg.runs) {
+		for _, r := range pg.runs[name] {
+			id := fmt.Sprintf("%s seed %d", name, r.Seed)
+			switch v := r.Verify; {
+			case v == nil:
+				unchecked = append(unchecked, id)
+			case !v.OK():
+				bad = append(bad, fmt.Sprintf("%s: stored %.2f %%, re-run %.2f %%", id, v.Stored, v.Rerun))
+			default:
+				how := "identical"
+				if !v.Identical {
+					how = fmt.Sprintf("%+.2f points", v.Diff())
+				}
+				checked = append(checked, fmt.Sprintf("%s (%.2f %%, %s)", id, v.Stored, how))
+			}
+		}
+	}
+	n := len(checked) + len(bad) + len(unchecked)
+	br.measured = fmt.Sprintf("%d of %d stored runs checked", len(checked)+len(bad), n)
+	if len(bad) > 0 {
+		br.measured += "; disagree: " + strings.Join(bad, ", ")
+	}
+	if len(checked) > 0 {
+		br.measured += "; agree: " + strings.Join(checked, ", ")
+	}
+	if len(unchecked) > 0 {
+		br.measured += fmt.Sprintf("; not checked yet: %d", len(unchecked))
+	}
+	switch {
+	case len(bad) > 0:
+		br.status = barNotMet
+	case len(unchecked) > 0 || n == 0:
+		br.status = barPending
+	default:
+		br.status = barMet
+	}
+	return br
+}
+
 // bars writes the criteria by which the reproduction is judged, each met,
 // not met or pending, from results/ alone.
 func (pg *page) bars(b *strings.Builder, conds []condition) error {
@@ -424,7 +469,7 @@ func (pg *page) bars(b *strings.Builder, conds []condition) error {
 	if err != nil {
 		return err
 	}
-	bs = append(bs, ab)
+	bs = append(bs, ab, pg.verifyBar())
 	for _, br := range bs {
 		fmt.Fprintf(b, "| %s | %s | %s |\n", mdCell(br.what), mdCell(br.measured), br.status)
 	}

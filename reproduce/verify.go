@@ -2,6 +2,7 @@ package reproduce
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -10,6 +11,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"strconv"
+	"time"
 
 	"github.com/dendrite-lab/dendrite/config"
 	"github.com/dendrite-lab/dendrite/dataset"
@@ -35,15 +37,45 @@ type VerifyOptions struct {
 	Progress io.Writer
 }
 
+// VerifyFile is where Verification.Save writes the outcome, beside the
+// stored result (the results page reads it).
+const VerifyFile = "verify.json"
+
 // Verification is the outcome of re-running a stored result's first epoch.
 type Verification struct {
-	Dir            string
-	Seed           uint64
-	Stored, Rerun  float64 // epoch-1 full test error, %
-	Identical      bool    // the two errors are the same number
-	SameBuild      bool    // same revision (not modified) and kernels as the stored run
-	StoredRevision string
-	Seconds        float64
+	Dir            string  `json:"-"`
+	Seed           uint64  `json:"seed"`
+	Stored         float64 `json:"stored_epoch1_test_error"` // %
+	Rerun          float64 `json:"rerun_epoch1_test_error"`  // %
+	Identical      bool    `json:"identical"`                // the two errors are the same number
+	SameBuild      bool    `json:"same_build"`               // same revision (not modified) and kernels as the stored run
+	StoredRevision string  `json:"stored_revision,omitempty"`
+	// Program and Kernels are the build that re-ran it.
+	Program rundir.Program `json:"program"`
+	Kernels string         `json:"kernels"`
+	Seconds float64        `json:"seconds"`
+	Created string         `json:"created"`
+}
+
+// Save writes v as dir/verify.json.
+func (v *Verification) Save(dir string) error {
+	return rundir.WriteJSON(filepath.Join(dir, VerifyFile), v)
+}
+
+// ReadVerification reads dir/verify.json; nil, nil when there is none.
+func ReadVerification(dir string) (*Verification, error) {
+	b, err := os.ReadFile(filepath.Join(dir, VerifyFile))
+	if errors.Is(err, os.ErrNotExist) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	v := &Verification{Dir: dir}
+	if err := json.Unmarshal(b, v); err != nil {
+		return nil, fmt.Errorf("%s: %w", filepath.Join(dir, VerifyFile), err)
+	}
+	return v, nil
 }
 
 // Diff is Rerun − Stored in percentage points.
@@ -111,9 +143,10 @@ func Verify(ctx context.Context, dir string, o VerifyOptions) (*Verification, er
 	if err != nil {
 		return nil, err
 	}
-	v := &Verification{Dir: dir, Seed: cfg.Seed, Stored: stored, Rerun: rerun, Identical: stored == rerun, Seconds: s.Seconds}
+	this := rundir.ThisProgram()
+	v := &Verification{Dir: dir, Seed: cfg.Seed, Stored: stored, Rerun: rerun, Identical: stored == rerun,
+		Program: this, Kernels: sim.Kernels(), Seconds: s.Seconds, Created: time.Now().UTC().Format(time.RFC3339)}
 	if prov != nil {
-		this := rundir.ThisProgram()
 		v.StoredRevision = prov.Program.Revision
 		v.SameBuild = prov.Program.Revision != "" && prov.Program.Revision == this.Revision &&
 			!prov.Program.Modified && !this.Modified && prov.Kernels == sim.Kernels() &&

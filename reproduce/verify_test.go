@@ -37,6 +37,14 @@ func TestVerifyRerunsTheFirstEpoch(t *testing.T) {
 		t.Fatalf("re-run of the same build: %+v, want identical epoch-1 errors for seed 7", v)
 	}
 
+	if err := v.Save(dir); err != nil {
+		t.Fatal(err)
+	}
+	back, err := ReadVerification(dir)
+	if err != nil || back == nil || back.Rerun != v.Rerun || back.Seed != 7 || !back.OK() {
+		t.Fatalf("verify.json round trip: %+v, %v; want %+v", back, err, v)
+	}
+
 	// A stored error 5 points off is not within the tolerance.
 	metrics := filepath.Join(dir, rundir.MetricsFile)
 	b, err := os.ReadFile(metrics)
@@ -99,5 +107,27 @@ func TestVerifyBadStore(t *testing.T) {
 	os.WriteFile(filepath.Join(dir, rundir.MetricsFile), []byte("kind,epoch,examples,test_error\nfull,1,1000,x\n"), 0o644)
 	if _, err := Verify(context.Background(), dir, VerifyOptions{}); err == nil || !strings.Contains(err.Error(), `test_error "x" is not a number`) {
 		t.Fatalf("bad number: got %v", err)
+	}
+}
+
+func TestVerifyBar(t *testing.T) {
+	same := &Verification{Stored: 10.43, Rerun: 10.43, Identical: true}
+	near := &Verification{Stored: 10.43, Rerun: 11.9}
+	pg := &page{runs: map[string][]*Stored{
+		"a": {{Experiment: "a", Seed: 1, Verify: same}, {Experiment: "a", Seed: 2, Verify: near}},
+	}}
+	if br := pg.verifyBar(); br.status != barMet || !strings.Contains(br.measured, "2 of 2 stored runs checked") || !strings.Contains(br.measured, "a seed 2 (10.43 %, +1.47 points)") {
+		t.Errorf("all agree: %+v", br)
+	}
+	pg.runs["b"] = []*Stored{{Experiment: "b", Seed: 1}}
+	if br := pg.verifyBar(); br.status != barPending || !strings.Contains(br.measured, "not checked yet: 1") {
+		t.Errorf("one unchecked: %+v", br)
+	}
+	// Beyond 2 points, or any difference with the same build, disagrees.
+	pg.runs["b"][0].Verify = &Verification{Stored: 10, Rerun: 12.5}
+	pg.runs["a"][0].Verify = &Verification{Stored: 10, Rerun: 10.01, SameBuild: true}
+	br := pg.verifyBar()
+	if br.status != barNotMet || !strings.Contains(br.measured, "b seed 1: stored 10.00 %, re-run 12.50 %") || !strings.Contains(br.measured, "a seed 1: stored 10.00 %, re-run 10.01 %") {
+		t.Errorf("disagreements: %+v", br)
 	}
 }

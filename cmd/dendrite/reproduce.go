@@ -20,7 +20,7 @@ const reproduceUsage = `usage: dendrite reproduce NAME [--seeds K] [--epochs E] 
        dendrite reproduce --list
        dendrite reproduce --collect RUNS [--results results]
        dendrite reproduce --table [--results results] [--docs docs]
-       dendrite reproduce --verify results/NAME/seed-K [--data DIR]
+       dendrite reproduce --verify results/NAME/seed-K [--save] [--data DIR]
 
 Runs one of the paper's experiments for several seeds in parallel and compares
 the final test error with the paper's.
@@ -38,7 +38,8 @@ results folder alone; the same results give the same bytes.
 and seed (in a temporary folder it then removes) and compares the epoch-1 full
 test error with the stored one: equal with the same build and kernels, within
 2 points otherwise. The data's digests must match the stored provenance.json.
-Exit status 1 when they disagree.
+Exit status 1 when they disagree. --save writes the outcome to verify.json in
+that folder, where the results page reads it.
 
 `
 
@@ -58,6 +59,7 @@ func reproduceMain(args []string, stdout, stderr io.Writer) int {
 	results := fs.String("results", "results", "the results folder (--collect writes it, --table reads it)")
 	docs := fs.String("docs", "docs", "where --table writes results.md and results/")
 	verify := fs.String("verify", "", "re-run the first epoch of this stored result (results/NAME/seed-K) and compare")
+	save := fs.Bool("save", false, "with --verify: write the outcome to verify.json in the stored folder (the results page shows it)")
 	otherData := fs.Bool("allow-other-data", false, "with --verify: compare even if the data's digests differ from the stored ones")
 	if done, code := parse(fs, interleave(fs, args), "reproduce", reproduceUsage, stdout, stderr); done {
 		return code
@@ -83,7 +85,7 @@ func reproduceMain(args []string, stdout, stderr io.Writer) int {
 		if fs.NArg() != 0 || *collect != "" || *table {
 			return fail(stderr, "reproduce", usageErr{"--verify takes one stored result folder and no experiment name, --collect or --table"})
 		}
-		return verifyMain(*verify, *data, *otherData, *quiet, stdout, stderr)
+		return verifyMain(*verify, *data, *otherData, *save, *quiet, stdout, stderr)
 	}
 	if *collect != "" || *table {
 		if fs.NArg() != 0 {
@@ -168,7 +170,7 @@ func reproduceMain(args []string, stdout, stderr io.Writer) int {
 }
 
 // verifyMain runs dendrite reproduce --verify DIR.
-func verifyMain(dir, data string, otherData, quiet bool, stdout, stderr io.Writer) int {
+func verifyMain(dir, data string, otherData, save, quiet bool, stdout, stderr io.Writer) int {
 	o := reproduce.VerifyOptions{DataDir: data, AllowOtherData: otherData}
 	if !quiet {
 		o.Progress = stderr
@@ -182,6 +184,11 @@ func verifyMain(dir, data string, otherData, quiet bool, stdout, stderr io.Write
 			return exitInterrupted
 		}
 		return fail(stderr, "reproduce", err)
+	}
+	if save {
+		if err := v.Save(dir); err != nil {
+			return fail(stderr, "reproduce", err)
+		}
 	}
 	build := "another build or machine: must agree within " + strconv.FormatFloat(reproduce.VerifyTolerance, 'g', -1, 64) + " points"
 	if v.SameBuild {
