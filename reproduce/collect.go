@@ -140,7 +140,7 @@ func Collect(runs, results string) (*CollectReport, error) {
 // It is false when dst has no result yet, and an error when dst holds a
 // different finished run.
 func sameRun(dst string, summary []byte) (bool, error) {
-	old, err := os.ReadFile(filepath.Join(dst, rundir.SummaryFile))
+	old, err := readStored(filepath.Join(dst, rundir.SummaryFile))
 	if errors.Is(err, os.ErrNotExist) {
 		return false, nil
 	}
@@ -162,7 +162,7 @@ func writeFiles(dir string, files map[string][]byte) (bool, error) {
 	changed := false
 	for _, name := range sortedKeys(files) {
 		p := filepath.Join(dir, name)
-		if old, err := os.ReadFile(p); err == nil && bytes.Equal(old, files[name]) {
+		if old, err := readStored(p); err == nil && bytes.Equal(old, files[name]) {
 			continue
 		}
 		if err := os.WriteFile(p, files[name], 0o644); err != nil {
@@ -185,7 +185,7 @@ func sortedKeys[V any](m map[string]V) []string {
 // collectRun returns the files to store for the run folder dir, or a reason
 // (why) not to collect it.
 func collectRun(dir string) (files map[string][]byte, why string, err error) {
-	sb, err := os.ReadFile(filepath.Join(dir, rundir.SummaryFile))
+	sb, err := readStored(filepath.Join(dir, rundir.SummaryFile))
 	if errors.Is(err, os.ErrNotExist) {
 		return nil, "not finished (no " + rundir.SummaryFile + ")", nil
 	}
@@ -199,7 +199,7 @@ func collectRun(dir string) (files map[string][]byte, why string, err error) {
 	if s.Status != rundir.Complete {
 		return nil, fmt.Sprintf("not finished (status %q)", s.Status), nil
 	}
-	cb, err := os.ReadFile(filepath.Join(dir, rundir.ConfigFile))
+	cb, err := readStored(filepath.Join(dir, rundir.ConfigFile))
 	if err != nil {
 		return nil, "", err
 	}
@@ -207,7 +207,7 @@ func collectRun(dir string) (files map[string][]byte, why string, err error) {
 	if err != nil {
 		return nil, "", fmt.Errorf("%s: %w", filepath.Join(dir, rundir.ConfigFile), err)
 	}
-	mb, err := os.ReadFile(filepath.Join(dir, metricsFile))
+	mb, err := readStored(filepath.Join(dir, metricsFile))
 	if err != nil {
 		return nil, "", err
 	}
@@ -219,7 +219,7 @@ func collectRun(dir string) (files map[string][]byte, why string, err error) {
 	// What the run ran on (data digests, build, kernels), so that a stored
 	// result can be re-run and checked from its own files. Runs of builds
 	// older than the provenance record have none.
-	if pb, err := os.ReadFile(filepath.Join(dir, rundir.ProvenanceFile)); err == nil {
+	if pb, err := readStored(filepath.Join(dir, rundir.ProvenanceFile)); err == nil {
 		files[rundir.ProvenanceFile] = pb
 	} else if !errors.Is(err, os.ErrNotExist) {
 		return nil, "", err

@@ -87,14 +87,14 @@ func LoadResults(dir string) (map[string][]*Stored, error) {
 
 func loadStored(dir string) (*Stored, error) {
 	r := &Stored{Dir: dir}
-	sb, err := os.ReadFile(filepath.Join(dir, rundir.SummaryFile))
+	sb, err := readStored(filepath.Join(dir, rundir.SummaryFile))
 	if err != nil {
 		return nil, err
 	}
 	if err := json.Unmarshal(sb, &r.Summary); err != nil {
 		return nil, fmt.Errorf("%s: %w", filepath.Join(dir, rundir.SummaryFile), err)
 	}
-	cb, err := os.ReadFile(filepath.Join(dir, rundir.ConfigFile))
+	cb, err := readStored(filepath.Join(dir, rundir.ConfigFile))
 	if err != nil {
 		return nil, err
 	}
@@ -124,7 +124,7 @@ func loadStored(dir string) (*Stored, error) {
 // readCSV reads a CSV file with a header into one map per row; nil, nil when
 // the file does not exist.
 func readCSV(path string) ([]map[string]string, error) {
-	b, err := os.ReadFile(path)
+	b, err := readStored(path)
 	if errors.Is(err, os.ErrNotExist) {
 		return nil, nil
 	}
@@ -302,7 +302,7 @@ type page struct {
 }
 
 func writeIfChanged(path string, b []byte) error {
-	if old, err := os.ReadFile(path); err == nil && bytes.Equal(old, b) {
+	if old, err := readStored(path); err == nil && bytes.Equal(old, b) {
 		return nil
 	}
 	return os.WriteFile(path, b, 0o644)

@@ -41,7 +41,7 @@ func readNotes(results string, known map[string]bool) (map[string]string, error)
 		if !known[name] {
 			return nil, fmt.Errorf("%s: %q is not an experiment (dendrite reproduce --list)", filepath.Join(dir, e.Name()), name)
 		}
-		b, err := os.ReadFile(filepath.Join(dir, e.Name()))
+		b, err := readStored(filepath.Join(dir, e.Name()))
 		if err != nil {
 			return nil, err
 		}

@@ -15,6 +15,7 @@ import (
 
 	"github.com/dendrite-lab/dendrite/config"
 	"github.com/dendrite-lab/dendrite/dataset"
+	"github.com/dendrite-lab/dendrite/internal/iox"
 	"github.com/dendrite-lab/dendrite/run"
 	"github.com/dendrite-lab/dendrite/rundir"
 	"github.com/dendrite-lab/dendrite/sim"
@@ -64,7 +65,7 @@ func (v *Verification) Save(dir string) error {
 
 // ReadVerification reads dir/verify.json; nil, nil when there is none.
 func ReadVerification(dir string) (*Verification, error) {
-	b, err := os.ReadFile(filepath.Join(dir, VerifyFile))
+	b, err := readStored(filepath.Join(dir, VerifyFile))
 	if errors.Is(err, os.ErrNotExist) {
 		return nil, nil
 	}
@@ -95,7 +96,7 @@ func (v *Verification) OK() bool {
 // config.json — same seed, same quick tests, one epoch, no repeated tests —
 // and compares the epoch-1 full test error with the stored metrics.csv.
 func Verify(ctx context.Context, dir string, o VerifyOptions) (*Verification, error) {
-	raw, err := os.ReadFile(filepath.Join(dir, rundir.ConfigFile))
+	raw, err := readStored(filepath.Join(dir, rundir.ConfigFile))
 	if err != nil {
 		return nil, fmt.Errorf("verify: %w", err)
 	}
@@ -178,3 +179,19 @@ func epochOneError(path string) (float64, error) {
 }
 
 var errNoEpochOne = errors.New("no full test at the end of epoch 1 (kind full, epoch 1)")
+
+// maxStoredFile bounds each file read from a run or results folder: they are
+// small (a 60-epoch run's metrics.csv is about 300 kB), and a bound keeps a
+// wrong path (a disk image, a device) from being read into memory.
+const maxStoredFile = 64 << 20
+
+// readStored reads a regular file of a run or results folder, refusing
+// FIFOs, devices and folders before opening them; errors name the file, and
+// a missing file wraps os.ErrNotExist.
+func readStored(path string) ([]byte, error) {
+	b, err := iox.ReadFile(path, "a regular file", maxStoredFile)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	return b, nil
+}

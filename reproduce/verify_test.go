@@ -99,6 +99,12 @@ func TestVerifyBadStore(t *testing.T) {
 	if _, err := Verify(context.Background(), dir, VerifyOptions{}); err == nil || !strings.Contains(err.Error(), "config.json") {
 		t.Fatalf("empty folder: got %v, want an error naming config.json", err)
 	}
+	// Not a regular file: refused before it is opened (a FIFO would block).
+	os.Mkdir(filepath.Join(dir, rundir.ConfigFile), 0o755)
+	if _, err := Verify(context.Background(), dir, VerifyOptions{}); err == nil || !strings.Contains(err.Error(), "config.json: is a directory, want a regular file") {
+		t.Fatalf("folder as config.json: got %v", err)
+	}
+	os.Remove(filepath.Join(dir, rundir.ConfigFile))
 	os.WriteFile(filepath.Join(dir, rundir.ConfigFile), []byte(`{"epochs": 3}`), 0o644)
 	os.WriteFile(filepath.Join(dir, rundir.MetricsFile), []byte("kind,epoch,examples,test_error\nquick,1,1000,20\n"), 0o644)
 	if _, err := Verify(context.Background(), dir, VerifyOptions{}); !errors.Is(err, errNoEpochOne) {
