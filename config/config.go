@@ -130,7 +130,15 @@ type Config struct {
 
 	// LambdaMax is the maximum rate λmax (spikes per 1-ms step).
 	LambdaMax float64 `json:"lambda_max"`
-	// TauS is the PSP kernel's short time constant τ_s (ms).
+	// RateSlope is the slope a of the rate function: a soma at potential C
+	// fires at λmax σ(a·(C − rate_offset)); 1 (with offset 0) is the paper's
+	// σ (docs/model.md#rate-function).
+	RateSlope float64 `json:"rate_slope"`
+	// RateOffset is the somatic potential at which the rate is half of
+	// λmax (0: the paper's σ).
+	RateOffset float64 `json:"rate_offset"`
+	// TauS is the PSP kernel's short time constant τ_s (ms); equal to tau_l
+	// it gives the alpha kernel (t/τ²)e^{−t/τ} (docs/model.md#psp-kernel).
 	TauS float64 `json:"tau_s"`
 	// TauL is the PSP kernel's long time constant τ_L (ms).
 	TauL float64 `json:"tau_l"`
@@ -146,6 +154,11 @@ type Config struct {
 	EI float64 `json:"e_i"`
 	// Mem is the number of steps of spike history the PSP kernel sees.
 	Mem int `json:"mem"`
+	// Kernel is the PSP kernel given by its values, replacing the one of
+	// tau_s and tau_l when not empty: kernel[d] = κ(d+1) is the weight of a
+	// spike emitted d steps ago; one value per step of mem, finite, ≥ 0, not
+	// all zero. Spiking mode only (docs/model.md#psp-kernel).
+	Kernel []float64 `json:"kernel"`
 
 	// RecordLoss records the per-example output loss.
 	RecordLoss bool `json:"record_loss"`
@@ -216,7 +229,7 @@ func Default(profile option.Profile) Config {
 		PlateauJitterSD: 3, PlateauJitterMax: 5,
 		ForwardPhase: 50, TargetPhase: 50, TestPhase: 250, SettleTime: 30,
 		Window:    "fixed",
-		LambdaMax: 0.2, TauS: 3, TauL: 10, GL: 0.1, GB: 0.6, GD: 0.6, EE: 8, EI: -8, Mem: 10,
+		LambdaMax: 0.2, RateSlope: 1, RateOffset: 0, TauS: 3, TauL: 10, GL: 0.1, GB: 0.6, GD: 0.6, EE: 8, EI: -8, Mem: 10,
 		RecordLoss: true, RecordTrainingError: true, RecordTrainingLabels: true,
 		VoltageNeurons: []int{0, 1, 2}, VoltageExamples: []int{0, 3},
 		SaveEpochWeights: true,
@@ -470,10 +483,25 @@ func (c *Config) Diff() []string {
 	return out
 }
 
-// soma returns the config's somatic parameters.
+// soma returns the config's somatic parameters. The rate function is nil
+// (the paper's σ) for slope 1 and offset 0, so the defaults take exactly
+// the paper's code paths.
 func (c *Config) soma() model.Soma {
-	return model.Soma{GL: c.GL, GB: c.GB, GA: c.GA, GD: c.GD, EE: c.EE, EI: c.EI,
+	s := model.Soma{GL: c.GL, GB: c.GB, GA: c.GA, GD: c.GD, EE: c.EE, EI: c.EI,
 		LambdaMax: c.LambdaMax, Conductances: c.Conductances}
+	if c.RateSlope != 1 || c.RateOffset != 0 {
+		s.RateFunc = model.Sigmoid{Slope: c.RateSlope, Offset: c.RateOffset}
+	}
+	return s
+}
+
+// kernel returns the config's PSP kernel.
+func (c *Config) kernel() model.Kernel {
+	k := model.Kernel{Mem: c.Mem, TauS: c.TauS, TauL: c.TauL}
+	if len(c.Kernel) > 0 {
+		k.Weights = append([]float64(nil), c.Kernel...)
+	}
+	return k
 }
 
 // Model returns the parameters of the model that a simulation needs, built
@@ -484,7 +512,7 @@ func (c *Config) Model() model.Params {
 		Mode:               c.Mode,
 		Profile:            c.Profile,
 		Soma:               c.soma(),
-		Kernel:             model.Kernel{Mem: c.Mem, TauS: c.TauS, TauL: c.TauL},
+		Kernel:             c.kernel(),
 		Teaching:           c.Teaching,
 		SpikingFeedforward: c.SpikingFeedforward,
 		SpikingFeedback:    c.SpikingFeedback,

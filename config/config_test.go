@@ -4,12 +4,14 @@ import (
 	"errors"
 	"flag"
 	"io"
+	"math"
 	"os"
 	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
 
+	"github.com/dendrite-lab/dendrite/model"
 	"github.com/dendrite-lab/dendrite/option"
 )
 
@@ -122,7 +124,13 @@ func TestErrorsNameTheKey(t *testing.T) {
 		{`{"mode": "x"}`, `"mode"`},
 		{`{"g_a": -1}`, `"g_a"`},
 		{`{"lambda_max": 0}`, `"lambda_max"`},
-		{`{"tau_s": 10}`, `"tau_s"`},
+		{`{"tau_s": 0}`, `"tau_s"`},
+		{`{"rate_slope": 0}`, `"rate_slope"`},
+		{`{"rate_slope": -2}`, `"rate_slope"`},
+		{`{"rate_offset": 1e9}`, `"rate_offset"`},
+		{`{"kernel": [0.1, 0.2]}`, `"kernel"`},
+		{`{"kernel": [0, 0], "mem": 2}`, `"kernel"`},
+		{`{"kernel": [0.1], "mem": 1, "mode": "rate"}`, `"kernel"`},
 		{`{"forward_phase": 20}`, `"forward_phase"`},
 		{`{"feedback_learning": true}`, `"feedback_etas"`},
 		{`{"record_voltages": true, "voltage_layer": 5}`, `"voltage_layer"`},
@@ -231,5 +239,44 @@ func TestModelParams(t *testing.T) {
 	p.Learning.Etas[0] = 99
 	if c.Etas[0] == 99 {
 		t.Fatal("Model shares the learning rates with the config")
+	}
+}
+
+// Equal kernel time constants are the alpha kernel, not an error (its
+// values are finite); slope 1 and offset 0 are the paper's σ (no rate
+// function set), any other slope or offset a model.Sigmoid.
+func TestBiologyKeys(t *testing.T) {
+	c, err := FromJSON([]byte(`{"tau_s": 10, "rate_slope": 2, "rate_offset": -0.5}`), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := c.Model()
+	for _, v := range p.Kernel.Values() {
+		if math.IsNaN(v) || v <= 0 {
+			t.Fatalf("alpha kernel values %v", p.Kernel.Values())
+		}
+	}
+	if sg, ok := p.Soma.RateFunc.(model.Sigmoid); !ok || sg.Slope != 2 || sg.Offset != -0.5 {
+		t.Errorf("rate function %#v, want model.Sigmoid{2, -0.5}", p.Soma.RateFunc)
+	}
+	d := Default("paper")
+	d.Resolve()
+	if dp := d.Model(); dp.Soma.RateFunc != nil || !dp.Soma.PaperRate() || dp.Kernel.Weights != nil || !dp.Kernel.Exponential() {
+		t.Errorf("default rate function %#v, kernel %+v; want nil (σ) and the exponentials", dp.Soma.RateFunc, dp.Kernel)
+	}
+	// A kernel by its values: one per step of mem, a copy in the model.
+	c, err = FromJSON([]byte(`{"kernel": [0.3, 0.2, 0.1], "mem": 3}`), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p = c.Model()
+	c.Kernel[0] = 9
+	if v := p.Kernel.Values(); len(v) != 3 || v[0] != 0.3 || v[2] != 0.1 {
+		t.Errorf("kernel values %v, want [0.3 0.2 0.1]", v)
+	}
+	// An old config without the key reads as no kernel, like the default.
+	old, err := FromJSON([]byte(`{"epochs": 2}`), nil)
+	if err != nil || old.Kernel != nil || !strings.Contains(string(d.JSON()), `"kernel": null`) {
+		t.Errorf("old config: kernel %v (err %v); default JSON %s", old.Kernel, err, d.JSON())
 	}
 }

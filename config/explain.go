@@ -21,6 +21,9 @@ type Origin struct {
 	From string `json:"from"`
 	// Detail names the file, the flag or the keys a value was derived from.
 	Detail string `json:"detail,omitempty"`
+	// Help says what the key means (its doc comment, as `dendrite train -h`
+	// shows it).
+	Help string `json:"help,omitempty"`
 }
 
 // FlagKey returns the config key a command-line flag sets (flag
@@ -64,7 +67,7 @@ func Explain(raw []byte, file string, override func(*Config) error, flags []stri
 	preF, final := jsonFields(pre), jsonFields(c)
 	var out []Origin
 	for _, k := range Keys() {
-		o := Origin{Key: k, Value: final[k]}
+		o := Origin{Key: k, Value: final[k], Help: help[k]}
 		switch {
 		case !bytes.Equal(final[k], preF[k]):
 			o.From = "derived"

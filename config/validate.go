@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"strings"
 
 	"github.com/dendrite-lab/dendrite/option"
 )
@@ -118,9 +119,8 @@ func (c *Config) ValidateFor(classes int) error {
 	finite("lambda_max", c.LambdaMax, 0, 10, true)
 	finite("tau_s", c.TauS, 0, 1e6, true)
 	finite("tau_l", c.TauL, 0, 1e6, true)
-	if c.TauS == c.TauL {
-		bad("tau_s", c.TauS, "a value different from tau_l (the PSP kernel divides by tau_l − tau_s)")
-	}
+	finite("rate_slope", c.RateSlope, 0, 1000, true)
+	finite("rate_offset", c.RateOffset, -1000, 1000, false)
 	finite("g_l", c.GL, 0, 100, true)
 	finite("g_b", c.GB, 0, 100, true)
 	finite("g_d", c.GD, 0, 100, true)
@@ -128,6 +128,17 @@ func (c *Config) ValidateFor(classes int) error {
 	finite("e_i", c.EI, -1000, 1000, false)
 	if c.Mem < 1 || c.Mem > 1000 {
 		bad("mem", c.Mem, "an integer in [1, 1000]")
+	}
+	switch k := c.kernel(); {
+	case len(c.Kernel) == 0:
+	case c.Rate():
+		bad("kernel", c.Kernel, "[] in rate mode (it feeds rates, not filtered spikes: there is no PSP kernel)")
+	case len(c.Kernel) != c.Mem:
+		bad("kernel", c.Kernel, fmt.Sprintf("%d values, one per step of mem (or set mem to %d)", c.Mem, len(c.Kernel)))
+	default:
+		if err := k.Check(); err != nil {
+			bad("kernel", c.Kernel, "values that are finite, ≥ 0 and not all zero ("+strings.TrimPrefix(err.Error(), "model: ")+")")
+		}
 	}
 	if c.SettleTime < 0 {
 		bad("settle_time", c.SettleTime, "an integer ≥ 0")

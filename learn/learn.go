@@ -17,8 +17,17 @@ import (
 // OutputDelta sets δ_out = k_D λmax σ'(C̄f) ⊙ (λ̄t − λmax σ(C̄f)) (paper
 // Eq. 23, 28–29, docs/model.md#output-layer; model.Soma.OutputError per
 // neuron) and returns the
-// recorded loss mean_i (λ̄t_i − λmax σ(C̄f_i))².
+// recorded loss mean_i (λ̄t_i − λmax σ(C̄f_i))². With another rate function
+// f (soma.RateFunc) f and f' replace σ and σ' (model.Soma.OutputErrorF).
 func OutputDelta(delta, cf, lamT []float64, soma model.Soma) (loss float64) {
+	if !soma.PaperRate() {
+		for i, c := range cf {
+			d, sq := soma.OutputErrorF(c, lamT[i])
+			delta[i] = d
+			loss += sq
+		}
+		return loss / float64(len(cf))
+	}
 	for i, c := range cf {
 		d, sq := soma.OutputError(neuron.Sigmoid(c), lamT[i])
 		delta[i] = d
@@ -29,22 +38,36 @@ func OutputDelta(delta, cf, lamT []float64, soma model.Soma) (loss float64) {
 
 // BackpropDelta sets δ_ℓ = k_B λmax σ'(C̄f_ℓ) ⊙ (W_{ℓ+1}ᵀ δ_{ℓ+1}) where wUp is
 // W_{ℓ+1} in presynaptic-major storage (n_ℓ×n_{ℓ+1})
-// (docs/model.md#backprop-comparison; model.Soma.BackpropError per neuron).
+// (docs/model.md#backprop-comparison; model.Soma.BackpropError per neuron,
+// BackpropErrorF with f' for another rate function).
 func BackpropDelta(delta, cf, wUp, deltaUp []float64, soma model.Soma) {
 	nu := len(deltaUp)
+	paper, f := soma.PaperRate(), soma.F()
 	for j, c := range cf {
 		row := wUp[j*nu : (j+1)*nu]
 		s := 0.0
 		for i, d := range deltaUp {
 			s += row[i] * d
 		}
-		delta[j] = soma.BackpropError(neuron.Sigmoid(c), s)
+		if paper {
+			delta[j] = soma.BackpropError(neuron.Sigmoid(c), s)
+		} else {
+			delta[j] = soma.BackpropErrorF(f.Deriv(c), s)
+		}
 	}
 }
 
 // FeedbackError sets ε = (λmax σ(C̄f) − αf) ⊙ σ'(Āf)
-// (docs/model.md#feedback-learning; model.Soma.FeedbackError per neuron).
+// (docs/model.md#feedback-learning; model.Soma.FeedbackError per neuron);
+// with another rate function f, λmax f(C̄f) is the forward rate.
 func FeedbackError(eps, cf, alphaF, aF []float64, soma model.Soma) {
+	if !soma.PaperRate() {
+		f := soma.F()
+		for i, c := range cf {
+			eps[i] = soma.FeedbackError(f.At(c), alphaF[i], aF[i])
+		}
+		return
+	}
 	for i, c := range cf {
 		eps[i] = soma.FeedbackError(neuron.Sigmoid(c), alphaF[i], aF[i])
 	}

@@ -6,6 +6,11 @@
 // these equations fast (event-driven sums, PSP traces, vector kernels) and
 // is tested against them; package model imports no other part of the
 // simulator but the option types.
+//
+// Where the model has a free functional choice it is pluggable: the rate
+// function (RateFunc; Sigmoid with a slope and an offset, or any monotone
+// function from NewRateFunc) and the PSP kernel (Kernel, with Weights or
+// KernelOf for any kernel over Mem steps); docs/model.md#rate-function.
 package model
 
 import "github.com/dendrite-lab/dendrite/option"
@@ -77,6 +82,32 @@ type Soma struct {
 	// Conductances integrates the somata (Euler steps); false sets them to
 	// their steady states at once.
 	Conductances bool
+	// RateFunc is the rate nonlinearity f of the rate λmax·f(C); nil is the
+	// paper's σ (Sigmoid{Slope: 1}). See RateFunc and Soma.F.
+	RateFunc RateFunc
+}
+
+// F returns the soma's rate function: RateFunc, or the paper's σ when it
+// is nil.
+func (s Soma) F() RateFunc {
+	if s.RateFunc == nil {
+		return paperSigmoid
+	}
+	return s.RateFunc
+}
+
+// paperSigmoid is σ as a RateFunc, made once (F allocates nothing).
+var paperSigmoid RateFunc = Sigmoid{Slope: 1}
+
+// PaperRate reports whether the rate function is the paper's σ (nil or
+// Sigmoid{Slope: 1, Offset: 0}): the equations then use σ' = σ(1−σ)
+// exactly as the paper writes them.
+func (s Soma) PaperRate() bool {
+	if s.RateFunc == nil {
+		return true
+	}
+	sg, ok := s.RateFunc.(Sigmoid)
+	return ok && sg.Paper()
 }
 
 // KB is the hidden steady-state gain k_B = g_B/(g_L+g_B+g_A).
@@ -88,11 +119,17 @@ func (s Soma) KD() float64 { return s.GD / (s.GL + s.GD) }
 // KI is the output gain for an injected current, k_I = 1/(g_L+g_D).
 func (s Soma) KI() float64 { return 1 / (s.GL + s.GD) }
 
-// Kernel is the PSP kernel: a difference of exponentials with time
-// constants TauS < TauL (ms), truncated to the last Mem steps.
+// Kernel is the PSP kernel κ, truncated to the last Mem steps: the paper's
+// difference of exponentials with time constants TauS and TauL (ms), or,
+// when Weights is set, any kernel given by its values (see KernelOf and
+// docs/model.md#psp-kernel).
 type Kernel struct {
 	Mem        int
 	TauS, TauL float64
+	// Weights, when non-nil, replaces the difference of exponentials:
+	// Weights[d] = κ(d+1) is the weight of a spike emitted d steps ago
+	// (len(Weights) must be Mem). Check validates it.
+	Weights []float64
 }
 
 // Phases are the lengths of the phases of an example and its averaging window.

@@ -11,7 +11,7 @@
 // example and leaves the last good checkpoint.
 //
 // Nothing is written before the config, the paths, the data and the initial
-// weights have been checked; --overwrite (Options.Overwrite) replaces only a
+// weights have been checked; Options.Overwrite (the CLI's --overwrite) replaces only a
 // run folder of ours (package rundir owns the folder's names and formats).
 // Every new run records its inputs in provenance.json, and a resumed run
 // refuses data whose digests differ unless Options.AllowOtherData is set.

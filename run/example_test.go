@@ -220,6 +220,6 @@ func ExampleTrain_resume() {
 	}
 	fmt.Printf("resumed: %s after %d examples, test error %.1f%%\n", sum.Status, sum.ExamplesTrained, *sum.FinalTestError)
 	// Output:
-	// first part: run interrupted; continue it with dendrite train --resume DIR
+	// first part: run interrupted; continue it with Options.Resume
 	// resumed: complete after 2000 examples, test error 26.0%
 }

@@ -19,19 +19,21 @@ var ErrLocked = rundir.ErrLocked
 // ReadSummary reads dir's summary.json.
 func ReadSummary(dir string) (*Summary, error) { return rundir.ReadSummary(dir) }
 
-// checkPaths refuses an --out that is a file, or that equals, contains or
-// lies inside the data folder or the initial weights: a run (and an
-// --overwrite) must never write over its own inputs.
+// checkPaths refuses an output folder that is a file, or that equals,
+// contains or lies inside the data folder or the initial weights: a run
+// (and an overwrite) must never write over its own inputs. Its errors, like
+// every error of Train, name the Options fields (the CLI words them as its
+// flags).
 func checkPaths(dir string, opts *Options) error {
 	if st, err := os.Stat(dir); err == nil && !st.IsDir() {
-		return fmt.Errorf("--out %s exists and is not a directory", dir)
+		return fmt.Errorf("output folder %s exists and is not a directory", dir)
 	}
-	for _, in := range []struct{ flag, path string }{{"--data", opts.DataDir}, {"--init-weights", opts.InitWeights}} {
+	for _, in := range []struct{ flag, path string }{{"Options.DataDir", opts.DataDir}, {"Options.InitWeights", opts.InitWeights}} {
 		if in.path == "" {
 			continue
 		}
 		if overlap(dir, in.path) {
-			return fmt.Errorf("--out %s and %s %s overlap (one is inside the other); a run folder must be apart from its inputs", dir, in.flag, in.path)
+			return fmt.Errorf("output folder %s and %s %s overlap (one is inside the other); a run folder must be apart from its inputs", dir, in.flag, in.path)
 		}
 	}
 	return nil
@@ -72,7 +74,7 @@ func resolve(p string) string {
 }
 
 // checkNewFolder decides, before anything is written, whether a new run may
-// use dir: absent or empty, or with --overwrite a run folder of ours that no
+// use dir: absent or empty, or with Options.Overwrite a run folder of ours that no
 // live process holds. It returns whether dir must be cleared first.
 func checkNewFolder(dir string, overwrite bool) (clear bool, err error) {
 	ents, err := os.ReadDir(dir)
@@ -80,7 +82,7 @@ func checkNewFolder(dir string, overwrite bool) (clear bool, err error) {
 		return false, nil
 	}
 	if err != nil {
-		return false, fmt.Errorf("--out %s: %w", dir, err)
+		return false, fmt.Errorf("output folder %s: %w", dir, err)
 	}
 	if !overwrite {
 		what := "files that are not a dendrite run"
@@ -89,19 +91,19 @@ func checkNewFolder(dir string, overwrite bool) (clear bool, err error) {
 		case serr == nil && s.Status == rundir.Complete:
 			what = "a complete run"
 		case rundir.HasCheckpoint(dir) && (serr != nil || s.Status != rundir.Aborted):
-			what = "an interrupted run (continue it with dendrite train --resume " + dir + ")"
+			what = "an interrupted run (continue it: Options.Resume on " + dir + ")"
 		case serr == nil:
 			what = "a " + string(s.Status) + " run"
 		case rundir.IsRun(dir):
 			what = "an unfinished run"
 		}
 		if rundir.IsRun(dir) {
-			return false, fmt.Errorf("--out %s already holds %s; pass --overwrite to replace it or choose another --out", dir, what)
+			return false, fmt.Errorf("output folder %s already holds %s; set Options.Overwrite to replace it or choose another output folder", dir, what)
 		}
-		return false, fmt.Errorf("--out %s already holds %s; choose another --out", dir, what)
+		return false, fmt.Errorf("output folder %s already holds %s; choose another output folder", dir, what)
 	}
 	if !fileExists(rundir.Path(dir, rundir.MarkerFile)) {
-		return false, fmt.Errorf("--out %s: --overwrite refused: the folder holds files and was not created by dendrite train (no %s marker); nothing was deleted", dir, rundir.MarkerFile)
+		return false, fmt.Errorf("output folder %s: Options.Overwrite refused: the folder holds files and was not created by dendrite train (no %s marker); nothing was deleted", dir, rundir.MarkerFile)
 	}
 	if pid, host, held := rundir.LockHolder(dir); held {
 		return false, fmt.Errorf("%s: %w (pid %d on %s; remove %s if that process is gone)", dir, ErrLocked, pid, host, rundir.Path(dir, rundir.LockFile))
@@ -120,7 +122,7 @@ func fileExists(p string) bool {
 func (t *trainer) updateEpochs(saved int) error {
 	done := t.epoch - 1
 	if t.cfg.Epochs < done {
-		return fmt.Errorf("--epochs %d: the run in %s has already done %d epoch(s); give at least %d", t.cfg.Epochs, t.dir, done, done)
+		return fmt.Errorf("Config.Epochs %d: the run in %s has already done %d epoch(s); give at least %d", t.cfg.Epochs, t.dir, done, done)
 	}
 	path := rundir.Path(t.dir, rundir.ConfigFile)
 	old, _ := os.ReadFile(path)

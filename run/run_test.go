@@ -269,7 +269,7 @@ func TestInterruptByContext(t *testing.T) {
 		t.Error("no checkpoint after interruption")
 	}
 	// A new run into the folder is refused; resume works.
-	if _, err := Train(context.Background(), cfg, dir, opts(t)); err == nil || !strings.Contains(err.Error(), "--resume") {
+	if _, err := Train(context.Background(), cfg, dir, opts(t)); err == nil || !strings.Contains(err.Error(), "Options.Resume") || strings.Contains(err.Error(), "--") {
 		t.Errorf("new run into an interrupted folder: %v", err)
 	}
 	o := opts(t)
@@ -293,7 +293,7 @@ func TestBlowUpStopsWithMessage(t *testing.T) {
 		t.Fatalf("err = %v, want a blow-up", err)
 	}
 	msg := err.Error()
-	for _, want := range []string{"training example", "_", "--etas", "checkpoint"} {
+	for _, want := range []string{"training example", "_", "Config.Etas", "checkpoint"} {
 		if !strings.Contains(msg, want) {
 			t.Errorf("message lacks %q: %s", want, msg)
 		}
@@ -320,7 +320,7 @@ func TestFolderSafety(t *testing.T) {
 		t.Fatal(err)
 	}
 	_, err := Train(context.Background(), cfg, dir, opts(t))
-	if err == nil || !strings.Contains(err.Error(), "--overwrite") {
+	if err == nil || !strings.Contains(err.Error(), "Options.Overwrite") || strings.Contains(err.Error(), "--") {
 		t.Errorf("second run into a complete folder: %v", err)
 	}
 	// A live lock refuses a writer.

@@ -29,7 +29,7 @@ const Version = "0.1.0"
 
 // ErrInterrupted is returned when the context was cancelled (SIGINT/SIGTERM):
 // a checkpoint was written and the run can be resumed.
-var ErrInterrupted = errors.New("run interrupted; continue it with dendrite train --resume DIR")
+var ErrInterrupted = errors.New("run interrupted; continue it with Options.Resume")
 
 // ErrAborted is returned when a second interrupt (Options.Abort) stopped the
 // run before a consistent checkpoint could be written: the folder is marked
@@ -47,7 +47,9 @@ type Options struct {
 	Overwrite bool
 	// InitWeights is a folder of .npy weights to start from.
 	InitWeights string
-	// DataDir holds the four IDX files ("" = MNIST from the Go module). On
+	// DataDir holds the four IDX files ("" = MNIST from the Go module),
+	// images of any size (the headers'; training and test alike) and
+	// labels 0…9. On
 	// resume, "" means the data recorded in the run's provenance.json.
 	DataDir string
 	// AllowOtherData lets a resumed run continue on data whose digests differ
@@ -182,9 +184,11 @@ func (t *trainer) guard(ctx context.Context) (*Summary, error) {
 // Train runs the experiment cfg into dir (see the package doc).
 //
 // Everything the run needs is checked before the folder is touched: the
-// config, the paths (--out apart from --data and --init-weights), the data
-// and the initial weights. Only then is a folder replaced (--overwrite, and
-// only a run folder of ours) and the new run written.
+// config, the paths (dir apart from Options.DataDir and InitWeights), the
+// data and the initial weights. Only then is a folder replaced
+// (Options.Overwrite, and only a run folder of ours) and the new run
+// written. Errors name the Options and Config fields; the CLI words them as
+// its flags.
 //
 // The config is resolved first (config.Config.Resolve: empty Etas are the
 // paper's rates) and validated against the data's class count. To train
@@ -218,10 +222,10 @@ func trainInto(ctx context.Context, cfg config.Config, dir string, opts Options,
 	var clear bool
 	if opts.Resume {
 		if !rundir.HasCheckpoint(dir) {
-			return nil, nil, fmt.Errorf("--resume %s: no checkpoint (%s) to resume from", dir, rundir.CheckpointFile)
+			return nil, nil, fmt.Errorf("Options.Resume %s: no checkpoint (%s) to resume from", dir, rundir.CheckpointFile)
 		}
 		if s, err := rundir.ReadSummary(dir); err == nil && s.Status == rundir.Aborted {
-			return nil, nil, fmt.Errorf("--resume %s: the run was aborted by a second interrupt and cannot be resumed; start it again with --overwrite", dir)
+			return nil, nil, fmt.Errorf("Options.Resume %s: the run was aborted by a second interrupt and cannot be resumed; start it again with Options.Overwrite", dir)
 		}
 		data, prov, err := rundir.DataFor(dir, opts.DataDir)
 		if err != nil {
@@ -236,7 +240,7 @@ func trainInto(ctx context.Context, cfg config.Config, dir string, opts Options,
 	}
 	if err := t.loadData(); err != nil {
 		if opts.Resume && opts.DataDir == "" && t.prov != nil && t.opts.Train == nil {
-			err = fmt.Errorf("%w (the data recorded in %s; give --data to read a copy elsewhere)", err, rundir.ProvenanceFile)
+			err = fmt.Errorf("%w (the data recorded in %s; set Options.DataDir to read a copy elsewhere)", err, rundir.ProvenanceFile)
 		}
 		return nil, nil, err
 	}
@@ -250,11 +254,11 @@ func trainInto(ctx context.Context, cfg config.Config, dir string, opts Options,
 		if err != nil {
 			if !errors.Is(err, rundir.ErrOtherData) || !opts.AllowOtherData {
 				if errors.Is(err, rundir.ErrOtherData) {
-					err = fmt.Errorf("--resume %s: %w (pass --allow-other-data to continue on them anyway)", dir, err)
+					err = fmt.Errorf("Options.Resume %s: %w (set Options.AllowOtherData to continue on them anyway)", dir, err)
 				}
 				return nil, nil, err
 			}
-			t.notice("continuing on other data than the run recorded (--allow-other-data): %v", err)
+			t.notice("continuing on other data than the run recorded (Options.AllowOtherData): %v", err)
 		}
 	}
 	if err := t.build(); err != nil {
@@ -343,7 +347,13 @@ func (t *trainer) loadData() error {
 	case train == nil && test != nil:
 		return errors.New("data: a test set without a training set; give both, or neither to load MNIST")
 	case train == nil:
-		tr, te, err := dataset.LoadMNIST(t.opts.DataDir)
+		// MNIST from the Go module, or any IDX data set: images of any
+		// size (the header's), labels 0…9.
+		load := dataset.LoadDir
+		if t.opts.DataDir == "" {
+			load = dataset.LoadMNIST
+		}
+		tr, te, err := load(t.opts.DataDir)
 		if err != nil {
 			return err
 		}
@@ -383,7 +393,7 @@ func (t *trainer) loadData() error {
 		t.nTrain = n
 	}
 	if n := t.cfg.TestExamples; n > test.Len() {
-		return fmt.Errorf("config field \"test_examples\": got %d, want at most the %d %s images", n, test.Len(), t.testName)
+		return fmt.Errorf("config field \"test_examples\": got %d, want at most the %d %s images (0 tests on all of them; the default, 10000, is MNIST's test set)", n, test.Len(), t.testName)
 	}
 	t.par = t.cfg.Model()
 	t.par.Network.Classes = train.NumClasses()
@@ -418,7 +428,7 @@ func testSeed(seed uint64, test int64) uint64 {
 	return seed*0x9e3779b97f4a7c15 ^ uint64(test+1)*0xbf58476d1ce4e5b9
 }
 
-// build makes the network and the simulator, loading --init-weights (which
+// build makes the network and the simulator, loading Options.InitWeights (which
 // validates them) for a new run.
 func (t *trainer) build() error {
 	cfg := t.cfg
@@ -741,7 +751,7 @@ func (t *trainer) blowUp() (*Summary, error) {
 		return s, err
 	}
 	err := fmt.Errorf("%w at training example %d (epoch %d, example %d of the epoch): %s. "+
-		"The learning rates are probably too large (etas = %v): try smaller --etas. The last good checkpoint (%s) was left as it was",
+		"The learning rates are probably too large (etas = %v): try smaller Config.Etas. The last good checkpoint (%s) was left as it was",
 		ErrBlowUp, t.examples+1, t.epoch, t.index+1, where, t.cfg.Etas, rundir.Path(t.dir, rundir.CheckpointFile))
 	s := t.summary(rundir.Failed)
 	s.Error = err.Error()

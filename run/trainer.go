@@ -8,6 +8,7 @@ import (
 
 	"github.com/dendrite-lab/dendrite/config"
 	"github.com/dendrite-lab/dendrite/dataset"
+	"github.com/dendrite-lab/dendrite/model"
 	"github.com/dendrite-lab/dendrite/network"
 	"github.com/dendrite-lab/dendrite/record"
 	"github.com/dendrite-lab/dendrite/rundir"
@@ -61,6 +62,12 @@ type Trainer struct {
 	// have the shape Config.Layers on the data's input size. nil draws the
 	// weights from Config.Seed.
 	Init *network.Net
+	// RateFunc, when set, replaces the config's rate function (rate_slope,
+	// rate_offset): somata fire at λmax·RateFunc.At(C), and the learning
+	// rules use RateFunc.Deriv (docs/model.md#rate-function). Run checks it
+	// (model.CheckRateFunc) before training. In memory only: a run folder's
+	// config cannot record a Go function.
+	RateFunc model.RateFunc
 	// Hooks are called during training (all optional).
 	Hooks Hooks
 	// Dir, when set, is the run folder to write (see docs/run-folder.md).
@@ -79,11 +86,15 @@ type Hooks struct {
 	Example func(Example)
 	// Test is called after every test with its outcome.
 	Test func(TestResult)
-	// Step is called after every simulation step of a training example in
-	// spiking mode (rate mode computes each phase in one go and has no
-	// steps), with the phase (sim.Forward, sim.Target) and the step; the
-	// Sim's views of the step (Sim.Voltages, Sim.Rates, Sim.Spikes,
-	// Sim.InputSpikes) are valid only during the call: copy what you keep.
+	// Step is called after every simulation step of a training example,
+	// with the phase (sim.Forward, sim.Target) and the step (0-based). Rate
+	// mode computes only the second of each phase's two steps, in closed
+	// form: Step is called once per phase there, as step 1 (its spikes are
+	// empty). The Sim's views of the step (Sim.Voltages, Sim.Rates,
+	// Sim.Spikes, Sim.InputSpikes) are valid only during the call: copy
+	// what you keep. Plateau potentials exist once per phase, not per step:
+	// Sim.Plateaus has them (in spiking mode from the end of the phase, so
+	// Hooks.Example is the place to read both of an example).
 	Step func(s *sim.Sim, phase, step int)
 }
 
@@ -136,6 +147,9 @@ func (tr *Trainer) Run(ctx context.Context) (*Result, error) {
 	opts := tr.Options
 	opts.Train, opts.Test = tr.Train, tr.Test
 	if tr.Dir != "" {
+		if tr.RateFunc != nil {
+			return nil, errors.New("run: Trainer.RateFunc works in memory only (a run folder's config.json cannot record a Go function); use Config.RateSlope and RateOffset, or leave Trainer.Dir empty")
+		}
 		if tr.Init != nil {
 			return nil, errors.New("run: Trainer.Init works in memory only; with Dir give Options.InitWeights (a folder of .npy weights)")
 		}
@@ -150,12 +164,20 @@ func (tr *Trainer) Run(ctx context.Context) (*Result, error) {
 	}
 	cfg := tr.Config
 	cfg.Resolve()
+	if tr.RateFunc != nil {
+		if err := model.CheckRateFunc(tr.RateFunc); err != nil {
+			return nil, fmt.Errorf("run: Trainer.RateFunc: %w", err)
+		}
+	}
 	if err := cfg.ValidateFor(tr.Train.NumClasses()); err != nil {
 		return nil, err
 	}
 	t := &trainer{cfg: &cfg, opts: opts, lastQuick: math.NaN(), hooks: tr.Hooks}
 	if err := t.loadData(); err != nil {
 		return nil, err
+	}
+	if tr.RateFunc != nil {
+		t.par.Soma.RateFunc = tr.RateFunc
 	}
 	if err := t.build(); err != nil {
 		return nil, err

@@ -45,7 +45,11 @@ func TestTrainerMatchesFolder(t *testing.T) {
 			}
 		},
 		Test: func(r TestResult) { tests = append(tests, r) },
-		Step: func(s *sim.Sim, phase, step int) { steps++ },
+		Step: func(s *sim.Sim, phase, step int) {
+			if step == 1 && (phase == sim.Forward || phase == sim.Target) {
+				steps++
+			}
+		},
 	}}
 	res, err := tr.Run(context.Background())
 	if err != nil {
@@ -72,8 +76,8 @@ func TestTrainerMatchesFolder(t *testing.T) {
 	if len(examples) != 300 || examples[0] != 1 || examples[299] != 300 {
 		t.Errorf("Example hook saw %d examples (%v…)", len(examples), examples[:min(3, len(examples))])
 	}
-	if steps != 0 {
-		t.Errorf("Step hook called %d times in rate mode, which has no steps", steps)
+	if steps != 600 {
+		t.Errorf("Step hook called %d times as step 1 of a phase in rate mode, want once per phase (600)", steps)
 	}
 	if len(tests) != 1 || tests[0].Kind != rundir.KindFull || tests[0].Epoch != 1 || tests[0].Examples != 300 || tests[0].Error != sum.FullTestErrors[0] {
 		t.Errorf("Test hook saw %+v, want one full test of %v%%", tests, sum.FullTestErrors)
@@ -288,3 +292,60 @@ func TestTrainerStepViews(t *testing.T) {
 }
 
 func sigmoid(x float64) float64 { return 1 / (1 + math.Exp(-x)) }
+
+// In rate mode the Step hook sees each phase once, as its step 1, with the
+// views a spiking step has: rates λmax σ(C), the apical potentials whose σ
+// are the phase's plateaus, and the taught output in the target phase.
+func TestTrainerRateModeStepViews(t *testing.T) {
+	train, test := mnist(t)
+	cfg := smallCfg(func(c *config.Config) { c.TrainExamples, c.TestExamples = 5, 5 })
+	if cfg.Mode != "rate" {
+		t.Fatalf("smallCfg is %s mode", cfg.Mode)
+	}
+	var calls []int
+	bad := ""
+	check := func(what string, got, want float64) {
+		if math.Abs(got-want) > 1e-12 && bad == "" {
+			bad = fmt.Sprintf("%s: %g, want %g", what, got, want)
+		}
+	}
+	var outF []float64
+	_, err := (&Trainer{Config: cfg, Train: train, Test: test, Hooks: Hooks{
+		Step: func(s *sim.Sim, phase, step int) {
+			calls = append(calls, phase*10+step)
+			A, _, C := s.Voltages(0)
+			fw, tg := s.Plateaus(0)
+			al := fw
+			if phase == sim.Target {
+				al = tg
+			}
+			for i, r := range s.Rates(0) {
+				check("hidden rate", r, 0.2*sigmoid(C[i]))
+				check("plateau", al[i], sigmoid(A[i]))
+			}
+			_, _, Cout := s.Voltages(1)
+			if phase == sim.Forward {
+				outF = append(outF[:0], Cout...)
+			} else if Cout[0] == outF[0] {
+				bad = "target phase shows the forward output potential"
+			}
+			if idx, _ := s.Spikes(0); len(idx) != 0 {
+				bad = "spikes in rate mode"
+			}
+		},
+		Example: func(e Example) {
+			if f, tg := e.Sim.Plateaus(1); f != nil || tg != nil {
+				bad = "the output layer has plateaus"
+			}
+		},
+	}}).Run(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(calls) != 10 || calls[0] != 1 || calls[1] != 11 {
+		t.Errorf("calls (phase*10+step) %v, want 1, 11 per example", calls)
+	}
+	if bad != "" {
+		t.Error(bad)
+	}
+}

@@ -96,6 +96,20 @@
 // learns like one with the exact sigmoid. The unexported field Sim.tab
 // selects the table explicitly.
 //
+// # Other biology
+//
+// The rate function and the PSP kernel are pluggable (model.Soma.RateFunc,
+// model.Kernel.Weights; docs/model.md#rate-function). The kernels above
+// serve the paper's σ and difference of exponentials; a sigmoid with a
+// slope or an offset keeps the vector sigmoid on the argument a·(C − θ).
+// Any other rate function is called per neuron through the interface, and
+// any other kernel (the alpha kernel of equal time constants included) is
+// summed over the mem ring slots every step instead of the two traces.
+// TestGenericMatchesFast checks both generic paths, given the paper's σ
+// and κ, against the fast ones in both modes; New refuses (Result.Err) a
+// rate function that model.CheckRateFunc or a kernel that
+// model.Kernel.Check rejects.
+//
 // With g_A = 0 (the paper's default) the apical potential does not act on the
 // soma, so a test, which reports only the output's mean soma and the hidden
 // layers' mean rates, skips it, and with it the output's rates and spikes,

@@ -39,10 +39,11 @@ func (e *eigState) push(s *Sim) {
 	jb, jg := e.jb[e.count%eigFIFO], e.jg[e.count%eigFIFO]
 	no, nh := e.nOut, e.nH
 	rOut := make([]float64, no)
+	f := s.par.Soma.F() // σ(x) and σ'(x) bit for bit by default
 	for a := 0; a < no; a++ {
 		c := out.cF[a]
-		rOut[a] = s.lamMax * neuron.Sigmoid(c)
-		g := s.lamMax * neuron.SigmoidPrime(c) * s.kD
+		rOut[a] = s.lamMax * f.At(c)
+		g := s.lamMax * f.Deriv(c) * s.kD
 		for j := 0; j < nh; j++ {
 			jb[a*nh+j] = g * out.ly.W[j*no+a]
 		}

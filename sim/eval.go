@@ -54,6 +54,9 @@ func checkTest(p model.Params, net *network.Net, set Images, idx []int) error {
 	if err := checkShape(net, classes); err != nil {
 		return err
 	}
+	if err := checkBiology(&p); err != nil {
+		return err
+	}
 	if set == nil {
 		return fmt.Errorf("sim: Evaluate: no data set (nil)")
 	}

@@ -246,7 +246,11 @@ func (s *Sim) update() (loss, angle float64) {
 			ls.ly.ApplyMask(false)
 			s.recomputeQ(l)
 		}
-		hiddenDelta(ls.delta, ls.cF, ls.alphaT, ls.alphaF, s.sig, &s.par.Soma)
+		if s.par.Soma.PaperRate() {
+			hiddenDelta(ls.delta, ls.cF, ls.alphaT, ls.alphaF, s.sig, &s.par.Soma)
+		} else {
+			s.hiddenDeltaF(ls.delta, ls.cF, ls.alphaT, ls.alphaF)
+		}
 		if needBP && lr.BackpropOrder == option.OrderReference {
 			up := out.delta
 			if l < L-2 {

@@ -36,7 +36,11 @@ func (s *Sim) forwardRate() {
 		} else {
 			s.par.Soma.OutputSteady(C, B)
 		}
-		sigmoids(ls.lam, C, s.lamMax)
+		if s.bio.rf != nil || s.bio.affine {
+			s.rateModeRates(ls.lam, C)
+		} else {
+			sigmoids(ls.lam, C, s.lamMax)
+		}
 	}
 }
 
@@ -85,6 +89,7 @@ func (s *Sim) trainRate(img []uint8, label int) Result {
 	if s.eig != nil {
 		s.eig.push(s)
 	}
+	s.traceRate(Forward, func(ls *layer) []float64 { return ls.aF })
 	// target phase: only the output changes (hidden somata ignore the apical input)
 	s.setTarget(label)
 	so := &s.par.Soma
@@ -99,6 +104,7 @@ func (s *Sim) trainRate(img []uint8, label int) Result {
 		ls := s.layers[l]
 		s.apicalRate(l, ls.aT, ls.alphaT)
 	}
+	s.traceRate(Target, func(ls *layer) []float64 { return ls.aT })
 	s.now += 4
 	res.EndF, res.EndT = s.now-2, s.now
 	res.Loss, res.BPAngle = s.update()
@@ -107,4 +113,17 @@ func (s *Sim) trainRate(img []uint8, label int) Result {
 	}
 	res.Finite = s.finite(res.Loss)
 	return res
+}
+
+// traceRate calls Trace for a rate-mode phase: once, as its second step
+// (the one rate mode computes), with the views set as a spiking step sets
+// them (A from the phase's apical values; B, C and the rates are current).
+func (s *Sim) traceRate(phase int, apical func(*layer) []float64) {
+	if s.Trace == nil {
+		return
+	}
+	for _, ls := range s.layers[:len(s.layers)-1] {
+		copy(ls.A, apical(ls))
+	}
+	s.Trace(s, phase, 1)
 }

@@ -408,10 +408,17 @@ func (r *refSim) update() {
 		}
 		ls.delta = make([]float64, ls.ly.N)
 		sig := make([]float64, ls.ly.N)
-		for i, c := range ls.cF {
-			sig[i] = neuron.Sigmoid(c)
+		if so.PaperRate() {
+			for i, c := range ls.cF {
+				sig[i] = neuron.Sigmoid(c)
+			}
+			so.HiddenErrors(ls.delta, sig, ls.alphaT, ls.alphaF)
+		} else {
+			for i, c := range ls.cF {
+				sig[i] = so.F().Deriv(c)
+			}
+			so.HiddenErrorsF(ls.delta, sig, ls.alphaT, ls.alphaF)
 		}
-		so.HiddenErrors(ls.delta, sig, ls.alphaT, ls.alphaF)
 		if needBP && lr.BackpropOrder == option.OrderReference {
 			backprop(l)
 		}

@@ -112,7 +112,9 @@ type Sim struct {
 	testing     bool
 	zeros, pnew []float64
 
-	// Trace, when set, is called after every training step (voltage recording).
+	// Trace, when set, is called after every training step (voltage
+	// recording); in rate mode once per phase, as its step 1 (see Plateaus
+	// and the views in views.go).
 	Trace func(s *Sim, phase int, step int)
 	eig   *eigState
 
@@ -120,6 +122,8 @@ type Sim struct {
 	// setupErr says why the network cannot be simulated (nil: it can).
 	pixels, classes int
 	setupErr        error
+	// bio selects the fast or the generic rate function and kernel.
+	bio biology
 }
 
 // New returns a Sim of the model p for net (the weights are shared, not
@@ -196,7 +200,12 @@ func New(p model.Params, net *network.Net, seed uint64) *Sim {
 		maxRows = max(maxRows, ly.In+s.mem, ly.Src+s.mem, ly.N+s.mem)
 	}
 	s.rows = newRowSet(maxRows)
-	s.tc = newTraceCoef(s.mem, p.Kernel.TauS, p.Kernel.TauL)
+	if err := s.setBiology(&p, maxRows); err != nil && s.setupErr == nil {
+		s.setupErr = err
+	}
+	if !s.bio.ringKernel {
+		s.tc = newTraceCoef(s.mem, p.Kernel.TauS, p.Kernel.TauL)
+	}
 	s.tracesDirty = true
 	s.zeros, s.pnew = make([]float64, maxRows), make([]float64, maxRows)
 	s.draw, s.sig = newDrawScratch(maxRows), make([]float64, maxRows)
@@ -315,7 +324,11 @@ func (s *Sim) step(o stepOpts) {
 	teach, acc, pin, pfb := o.teach, o.acc, o.pin, o.pfb
 	slot := s.t % s.mem
 	if s.tracesDirty {
-		s.rebuildTraces()
+		if s.bio.ringKernel {
+			s.rebuildRing()
+		} else {
+			s.rebuildTraces()
+		}
 	}
 	if s.spikingFF {
 		in := &s.input.ring[slot]
@@ -351,7 +364,7 @@ func (s *Sim) step(o stepOpts) {
 				continue
 			}
 		}
-		rates(lam, C, s.tab, s.lamMax)
+		s.somaRates(lam, C)
 		cur := &ls.spikes.ring[slot]
 		cur.reset()
 		drawSpikes(cur, lam, nil, s.SpikeSrc.Uint64(), &s.draw)
@@ -401,6 +414,10 @@ func (s *Sim) basal(l int, ls *layer, slot int) {
 		pn = s.pnew[:n]
 		rs.sumSpikeRows(pn, ly.W, sl.idx, sl.cnt)
 		s.ctr.SynEvents += int64(len(sl.idx) * n)
+	}
+	if s.bio.ringKernel {
+		s.ringSum(ls.B[:n], ly.B, pn, ls.P, slot)
+		return
 	}
 	traceStep(&s.tc, ls.x1, ls.x2, ls.B, ly.B, pn, ls.P[slot])
 }
@@ -490,6 +507,10 @@ func (s *Sim) feedbackSpikes(l int, cur *spikeSlot, slot int) {
 			qn = s.pnew[:hn]
 			rs.sumSpikeRows(qn, hs.ly.Y, cur.idx, cur.cnt)
 			s.ctr.SynEvents += int64(len(cur.idx) * hn)
+		}
+		if s.bio.ringKernel {
+			s.ringSum(hs.aNext[:hn], hs.apicalBias(s.zeros), qn, hs.Q, slot)
+			continue
 		}
 		traceStep(&s.tc, hs.y1, hs.y2, hs.aNext, hs.apicalBias(s.zeros), qn, hs.Q[slot])
 	}

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"os"
 	"path/filepath"
 	"strings"
@@ -46,9 +47,18 @@ func TestConfigCommandExplain(t *testing.T) {
 		Value  json.RawMessage `json:"value"`
 		From   string          `json:"from"`
 		Detail string          `json:"detail"`
+		Help   string          `json:"help"`
 	}
 	if err := json.Unmarshal([]byte(out), &origins); err != nil {
 		t.Fatal(err)
+	}
+	for _, o := range origins {
+		if o.Help == "" {
+			t.Errorf("%s: no help", o.Key)
+		}
+		if o.Key == "rate_slope" && (!strings.Contains(o.Help, "λmax σ(a·(C − rate_offset))") || string(o.Value) != "1") {
+			t.Errorf("rate_slope: %+v, want value 1 and help naming the rate function", o)
+		}
 	}
 	want := map[string]string{
 		"epochs":        "flag --epochs 3",
@@ -94,5 +104,31 @@ func TestConfigCommandExplain(t *testing.T) {
 	code, _, se = runCLI("config", "--config", bad)
 	if code != 2 || !strings.Contains(se, "bad.json") || !strings.Contains(se, `"Epochs"`) || strings.Count(se, "\n") != 1 {
 		t.Errorf("bad config: %d %q", code, se)
+	}
+}
+
+// run.Train's errors name Options and Config fields; dendrite train words
+// them as its flags, and the reworded error still wraps the original.
+func TestFlagWords(t *testing.T) {
+	for _, c := range []struct{ in, want string }{
+		{"output folder /x already holds a complete run; set Options.Overwrite to replace it or choose another output folder",
+			"--out /x already holds a complete run; pass --overwrite to replace it or choose another --out"},
+		{"output folder /x already holds files that are not a dendrite run; choose another output folder",
+			"--out /x already holds files that are not a dendrite run; choose another --out"},
+		{"output folder /x: Options.Overwrite refused: the folder holds files", "--out /x: --overwrite refused: the folder holds files"},
+		{"output folder /x and Options.DataDir /d overlap", "--out /x and --data /d overlap"},
+		{"Options.Resume /x: no checkpoint", "--resume /x: no checkpoint"},
+		{"an interrupted run (continue it: Options.Resume on /x)", "an interrupted run (continue it with dendrite train --resume /x)"},
+		{"run interrupted; continue it with Options.Resume", "run interrupted; continue it with dendrite train --resume DIR"},
+		{"differ (set Options.AllowOtherData to continue on them anyway)", "differ (pass --allow-other-data to continue on them anyway)"},
+		{"recorded in provenance.json; set Options.DataDir to read a copy elsewhere", "recorded in provenance.json; give --data to read a copy elsewhere"},
+		{"Config.Epochs 1: the run in /x has already done 2 epoch(s)", "--epochs 1: the run in /x has already done 2 epoch(s)"},
+		{"try smaller Config.Etas.", "try smaller --etas."},
+	} {
+		orig := errors.New(c.in)
+		got := asFlags(orig)
+		if got.Error() != c.want || !errors.Is(got, orig) {
+			t.Errorf("%q → %q, want %q", c.in, got, c.want)
+		}
 	}
 }

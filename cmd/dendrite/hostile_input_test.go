@@ -166,9 +166,13 @@ func TestHostileData(t *testing.T) {
 		{name: "image count differs from labels", setup: mnist(func(f map[string][]byte) {
 			f["train-images-idx3-ubyte.gz"] = gz(idx(0x803, []uint32{1_000_000, 28, 28}, nil))
 		}), args: trainArgs(), code: 1, msg: `image/label count mismatch: .*train-images-idx3-ubyte.gz has 1000000 images but .*train-labels-idx1-ubyte.gz has 30 labels`},
-		{name: "images not 28x28", setup: mnist(func(f map[string][]byte) {
+		// --data takes any image size its headers give, with the same checks.
+		{name: "test images of a huge size without data", setup: mnist(func(f map[string][]byte) {
 			f["t10k-images-idx3-ubyte.gz"] = gz(idx(0x803, []uint32{20, 4000, 4000}, nil))
-		}), args: trainArgs(), code: 1, msg: `images are 4000x4000, want 28x28 for MNIST`},
+		}), args: trainArgs(), code: 1, msg: `t10k-images-idx3-ubyte.gz: truncated: header says 20 images of 4000x4000 = 320000000 bytes, got 0`},
+		{name: "test images of another size than training images", setup: mnist(func(f map[string][]byte) {
+			f["t10k-images-idx3-ubyte.gz"] = gz(idx(0x803, []uint32{20, 14, 14}, make([]byte, 20*196)))
+		}), args: trainArgs(), code: 1, msg: `image sizes differ: .*train-images-idx3-ubyte.gz holds 28x28 images but .*t10k-images-idx3-ubyte.gz holds 14x14`},
 		{name: "header beyond the cap", setup: mnist(func(f map[string][]byte) {
 			f["train-images-idx3-ubyte.gz"] = gz(idx(0x803, []uint32{10_000_000, 28, 28}, nil))
 			f["train-labels-idx1-ubyte.gz"] = gz(idx(0x801, []uint32{10_000_000}, make([]byte, 10_000_000)))
@@ -291,4 +295,36 @@ func yamlBomb() string {
 		prev = n
 	}
 	return b.String()
+}
+
+// --data trains on IDX images of any size: the network's input size is
+// the headers' (here 14×14 = 196 inputs), and dendrite test reads them too.
+func TestTrainOtherImageSize(t *testing.T) {
+	data := dataDir(t, func(f map[string][]byte) {
+		img := func(n int) []byte {
+			b := make([]byte, n*196)
+			for i := range b {
+				b[i] = byte((i * 11) % 256)
+			}
+			return b
+		}
+		f["train-images-idx3-ubyte.gz"] = gz(idx(0x803, []uint32{30, 14, 14}, img(30)))
+		f["t10k-images-idx3-ubyte.gz"] = gz(idx(0x803, []uint32{20, 14, 14}, img(20)))
+	})
+	out := filepath.Join(t.TempDir(), "run")
+	code, stdout, stderr := runCLI("train", "--data", data, "--out", out, "--mode", "rate", "--layers", "20,10",
+		"--train-examples", "10", "--test-examples", "5", "--quick-test-examples", "0", "--quiet")
+	if code != 0 || !strings.Contains(stdout, "test error") {
+		t.Fatalf("exit %d: %s%s", code, stdout, stderr)
+	}
+	w, err := npy.ReadFile(filepath.Join(out, "weights", "final", "W_0.npy"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(w.Data) != 196*20 {
+		t.Errorf("W0 holds %d weights, want 196×20", len(w.Data))
+	}
+	if code, stdout, stderr := runCLI("test", out); code != 0 || !strings.Contains(stdout, "%") {
+		t.Errorf("dendrite test: exit %d: %s%s", code, stdout, stderr)
+	}
 }

