@@ -19,5 +19,9 @@ for item in "$@"; do
     --repeat-tests 20 --resume --quiet
   rc=$?
   echo "== $(date -u +%FT%TZ) $name seed $seed exit $rc"
-  [ "$rc" = 3 ] && exit 3 # interrupted: stop the lane, resume later
+  if [ "$rc" = 3 ]; then exit 3; fi # interrupted: stop the lane, resume later
+  [ "$rc" = 0 ] || failed=1          # go on with the next item; report at the end
 done
+# 0 when every item finished (a last test like `[ "$rc" = 3 ]` would make the
+# lane's status 1 even then, and stop anything chained after it).
+exit "${failed:-0}"
