@@ -81,6 +81,9 @@ func runPair(t *testing.T, a, b *Sim, tol float64) {
 // equal the fast kernels (vector sigmoid, exponential traces) to rounding,
 // in both modes and under several options.
 func TestGenericMatchesFast(t *testing.T) {
+	if testing.Short() {
+		t.Skip("every option in both modes: skipped with -short (the plain go test runs it)")
+	}
 	for name, mut := range biologyOptions() {
 		for _, mode := range []option.Mode{option.Spiking, option.Rate} {
 			t.Run(name+"/"+string(mode), func(t *testing.T) {
@@ -114,6 +117,9 @@ func TestGenericMatchesFast(t *testing.T) {
 // constants and a kernel given as values all agree with the dense
 // reference stepper, which evaluates them through the model's equations.
 func TestCustomBiologyMatchesReference(t *testing.T) {
+	if testing.Short() {
+		t.Skip("32 dense-reference runs: skipped with -short (the plain go test runs it)")
+	}
 	cases := map[string]func(*model.Params){
 		"slope-offset": func(p *model.Params) { p.Soma.RateFunc = model.Sigmoid{Slope: 2.5, Offset: 0.7} },
 		"tanh":         func(p *model.Params) { p.Soma.RateFunc = halfTanh{} },
