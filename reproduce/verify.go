@@ -36,6 +36,9 @@ type VerifyOptions struct {
 	// system's temporary folder). Verify removes only the folder it made.
 	Work     string
 	Progress io.Writer
+	// Abort, when it closes (a second interrupt), stops the re-run at once
+	// (see run.Options.Abort).
+	Abort <-chan struct{}
 }
 
 // VerifyFile is where Verification.Save writes the outcome, beside the
@@ -136,7 +139,7 @@ func Verify(ctx context.Context, dir string, o VerifyOptions) (*Verification, er
 	}
 	defer os.RemoveAll(work) // made above: ours alone
 	runDir := filepath.Join(work, "run")
-	s, err := run.Train(ctx, cfg, runDir, run.Options{Train: train, Test: test, DataDir: o.DataDir, Data: &ds, Progress: o.Progress, LogEvery: 5000})
+	s, err := run.Train(ctx, cfg, runDir, run.Options{Train: train, Test: test, DataDir: o.DataDir, Data: &ds, Progress: o.Progress, LogEvery: 5000, Abort: o.Abort})
 	if err != nil {
 		return nil, err
 	}

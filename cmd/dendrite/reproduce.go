@@ -175,8 +175,9 @@ func verifyMain(dir, data string, otherData, save, quiet bool, stdout, stderr io
 	if !quiet {
 		o.Progress = stderr
 	}
-	ctx, _, stop := interrupts()
+	ctx, abort, stop := interrupts()
 	defer stop()
+	o.Abort = abort
 	v, err := reproduce.Verify(ctx, dir, o)
 	if err != nil {
 		if errors.Is(err, run.ErrInterrupted) || errors.Is(err, run.ErrAborted) {
