@@ -366,13 +366,7 @@ func (pg *page) completeBar(conds []condition) bar {
 			missing = append(missing, why)
 		}
 	}
-	br.measured = fmt.Sprintf("%d of %d", n-len(missing), n)
-	if len(missing) > 0 {
-		br.measured += "; missing: " + strings.Join(missing, ", ")
-		br.status = barPending
-	} else {
-		br.status = barMet
-	}
+	br.count(n, missing)
 	return br
 }
 
@@ -392,14 +386,20 @@ func (pg *page) seedsBar() bar {
 			}
 		}
 	}
-	br.measured = fmt.Sprintf("%d of 9", 9-len(missing))
+	br.count(9, missing)
+	return br
+}
+
+// count sets a bar that needs n things, of which missing are not there yet:
+// met when none is missing, pending otherwise.
+func (br *bar) count(n int, missing []string) {
+	br.measured = fmt.Sprintf("%d of %d", n-len(missing), n)
 	if len(missing) > 0 {
 		br.measured += "; missing: " + strings.Join(missing, ", ")
 		br.status = barPending
 	} else {
 		br.status = barMet
 	}
-	return br
 }
 
 // verifyBar: re-running the first epoch of each stored run from its config
