@@ -87,15 +87,7 @@ func TestGenericMatchesFast(t *testing.T) {
 	for name, mut := range biologyOptions() {
 		for _, mode := range []option.Mode{option.Spiking, option.Rate} {
 			t.Run(name+"/"+string(mode), func(t *testing.T) {
-				c := config.Default(option.Paper)
-				c.Layers = []int{30, 20, 10}
-				mut(&c)
-				c.Mode = mode
-				c.TestPhase = 60
-				c.Resolve()
-				if err := c.Validate(); err != nil {
-					t.Skipf("not a valid combination in %s mode: %v", mode, err)
-				}
+				c := smallConfig(t, mut, mode, true)
 				p := c.Model()
 				g := p
 				g.Soma.RateFunc = plainSigma{}
@@ -136,12 +128,7 @@ func TestCustomBiologyMatchesReference(t *testing.T) {
 		for _, opt := range []string{"default", "feedback-learning", "backprop", "no-conductances"} {
 			for _, mode := range []option.Mode{option.Spiking, option.Rate} {
 				t.Run(name+"/"+opt+"/"+string(mode), func(t *testing.T) {
-					c := config.Default(option.Paper)
-					c.Layers = []int{30, 20, 10}
-					biologyOptions()[opt](&c)
-					c.Mode = mode
-					c.TestPhase = 60
-					c.Resolve()
+					c := smallConfig(t, biologyOptions()[opt], mode, false)
 					p := c.Model()
 					mut(&p)
 					if mode == option.Rate && p.Kernel.Mem != 1 {

@@ -53,15 +53,7 @@ func TestEveryOption(t *testing.T) {
 	for name, mut := range everyOption() {
 		for _, mode := range []option.Mode{option.Spiking, option.Rate} {
 			t.Run(name+"/"+string(mode), func(t *testing.T) {
-				c := config.Default("paper")
-				c.Layers = []int{30, 20, 10}
-				mut(&c)
-				c.Mode = mode
-				c.TestPhase = 60
-				c.Resolve()
-				if err := c.Validate(); err != nil {
-					t.Skipf("not a valid combination in %s mode: %v", mode, err)
-				}
+				c := smallConfig(t, mut, mode, true)
 				net := network.New(c.Model(), Pixels, randFor(3))
 				s := New(c.Model(), net, 4)
 				for i := 0; i < 6; i++ {

@@ -523,15 +523,7 @@ func TestReferenceStepper(t *testing.T) {
 	for name, mut := range opts {
 		for _, mode := range []option.Mode{option.Spiking, option.Rate} {
 			t.Run(name+"/"+string(mode), func(t *testing.T) {
-				c := config.Default(option.Paper)
-				c.Layers = []int{30, 20, 10}
-				mut(&c)
-				c.Mode = mode
-				c.TestPhase = 60
-				c.Resolve()
-				if err := c.Validate(); err != nil {
-					t.Skipf("not a valid combination in %s mode: %v", mode, err)
-				}
+				c := smallConfig(t, mut, mode, true)
 				net := network.New(c.Model(), Pixels, randFor(3))
 				fast, ref := New(c.Model(), net.Clone(), 4), newRefSim(c.Model(), net.Clone(), 4)
 				fast.tab = nil // the exact rate function (see TestGoldenPaperTimestepped)
