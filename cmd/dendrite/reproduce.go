@@ -5,6 +5,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -175,6 +176,16 @@ func verifyMain(dir, data string, otherData, save, quiet bool, stdout, stderr io
 	if !quiet {
 		o.Progress = stderr
 	}
+	if save {
+		// Before the re-run, not after it: find out now that verify.json
+		// cannot be written (the probe file is ours and removed at once).
+		f, err := os.CreateTemp(dir, ".verify-probe-*")
+		if err != nil {
+			return fail(stderr, "reproduce", fmt.Errorf("--save: %w", err))
+		}
+		f.Close()
+		os.Remove(f.Name())
+	}
 	ctx, abort, stop := interrupts()
 	defer stop()
 	o.Abort = abort
@@ -186,11 +197,6 @@ func verifyMain(dir, data string, otherData, save, quiet bool, stdout, stderr io
 		}
 		return fail(stderr, "reproduce", err)
 	}
-	if save {
-		if err := v.Save(dir); err != nil {
-			return fail(stderr, "reproduce", err)
-		}
-	}
 	build := "another build or machine: must agree within " + strconv.FormatFloat(reproduce.VerifyTolerance, 'g', -1, 64) + " points"
 	if v.SameBuild {
 		build = "same build and kernels: must be equal"
@@ -201,6 +207,12 @@ func verifyMain(dir, data string, otherData, save, quiet bool, stdout, stderr io
 	}
 	fmt.Fprintf(stdout, "%s (seed %d): epoch-1 test error stored %.2f %%, re-run %.2f %% (%+.2f points; %s) — %s\n",
 		dir, v.Seed, v.Stored, v.Rerun, v.Diff(), build, verdict)
+	// Saved after the line is printed, so an unwritable folder loses no outcome.
+	if save {
+		if err := v.Save(dir); err != nil {
+			return fail(stderr, "reproduce", err)
+		}
+	}
 	if !v.OK() {
 		return exitFail
 	}
