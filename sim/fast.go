@@ -94,9 +94,14 @@ func (r *rowSet) sumSpikeRows(dst, w []float64, idx []int32, cnt []float64) {
 func sumRowsTo(dst, base []float64, rows []unsafe.Pointer, coef []float64) {
 	// The one-pass kernel keeps a chunk of dst in registers while it visits
 	// every row: best for few rows. Many rows (rate mode's hundreds) stream
-	// better row by row, so rows past the first sumFirst are added by addRows.
-	const sumFirst = 12
+	// better row by row, so rows past the first sumFirst are added by addRows
+	// — except into a dst that fits in registers whole (the output layer's
+	// 10 units), which then takes one pass over the rows instead of two.
+	const sumFirst, sumAll = 12, 16
 	k := min(len(rows), sumFirst)
+	if len(dst) <= sumAll {
+		k = len(rows)
+	}
 	if sumRowsArch(dst, base, rows[:k], coef[:k]) {
 		addRows(dst, rows[k:], coef[k:])
 		return
