@@ -620,3 +620,41 @@ func TestSumRowsBitExact(t *testing.T) {
 		}
 	}
 }
+
+// spikeCandPack packs exactly the candidates of the scalar test, in unit
+// order, with their values and bits, for every tail length and candidate
+// density (the kernel's permutations cover all 256 candidate bytes).
+func TestSpikeCandPackMatchesGo(t *testing.T) {
+	r := rand.New(rand.NewPCG(7, 8))
+	for _, n := range []int{0, 1, 7, 8, 9, 15, 16, 17, 63, 64, 65, 100, 500, 784} {
+		for _, lmax := range []float64{0, 0.01, 0.2, 0.5, 0.9, 1} {
+			d := newDrawScratch(n)
+			lam, val := make([]float64, n), make([]float64, n)
+			for i := range lam {
+				lam[i] = lmax * r.Float64()
+				if r.IntN(10) == 0 {
+					lam[i] = lmax
+				}
+				val[i] = r.NormFloat64()
+			}
+			key := r.Uint64()
+			var wantI []int32
+			var wantV []float64
+			var wantB []uint32
+			kLo, kHi := uint32(key), uint32(key>>32)
+			for i := range lam {
+				b := unitBits(uint32(i), kLo, kHi)
+				if float64(b)+1 > (1-lam[i])*0x1p31 {
+					wantI, wantV, wantB = append(wantI, int32(i)), append(wantV, val[i]), append(wantB, b)
+				}
+			}
+			nc := spikeCandPack(lam, val, key, &d)
+			if nc != len(wantI) {
+				t.Fatalf("n=%d λmax=%g: %d candidates, want %d", n, lmax, nc, len(wantI))
+			}
+			if !slices.Equal(d.ci[:nc], wantI) || !slices.Equal(d.cl[:nc], wantV) || !slices.Equal(d.cb[:nc], wantB) {
+				t.Fatalf("n=%d λmax=%g: packed %v %v %v, want %v %v %v", n, lmax, d.ci[:nc], d.cl[:nc], d.cb[:nc], wantI, wantV, wantB)
+			}
+		}
+	}
+}
