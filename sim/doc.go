@@ -116,7 +116,13 @@
 // which would only feed it (their random keys are still taken, so the
 // stream stays the same); it also skips the hidden layers' mean somata
 // (TestClassifyWithoutApicalIdentical checks that nothing a test reports
-// changes).
+// changes). When nothing reads the hidden layers' mean rates either (Evaluate
+// without an activity callback, Sim.LazyTestRates), their rates feed only the
+// spike draws, and a rate λ ≤ λmax cannot make a unit spike whose bits
+// settle "no spike" for λmax (b+1 ≤ (1−λmax)·2^31, about 1−λmax of the
+// units): a test computes σ only for the other units, on their packed
+// potentials with the same kernel, so every spike stays the same
+// (TestLazyRatesSameSpikes compares the two step by step).
 //
 // Train and Classify allocate nothing once a Sim has run an example
 // (TestNoAllocations), unless eigenvalues are recorded. Counters reports the

@@ -342,16 +342,34 @@ func (s *Sim) Classify(img []uint8) int {
 	win := s.par.Phases.Averaged(n, s.par.Phases.TestWindow())
 	s.noApical = s.gA == 0 // the apical input cannot reach the somata
 	s.testing = true
+	// Without the apical input the hidden rates reach only the spike draws
+	// (spiking feedforward) and HiddenRates: when the caller does not read
+	// them, compute them for the units that can spike. This needs rates
+	// bounded by λmax: the vector (or scalar) σ, not the table or another
+	// rate function.
+	s.lazyRates = s.LazyTestRates && s.noApical && s.spikingFF && s.bio.rf == nil && s.tab == nil
 	s.runPhase(phaseSpec{kind: Test, n: n, win: win})
 	s.noApical, s.testing = false, false
 	s.endPhase(true, n)
+	s.lazyRates = false
+	if s.LazyTestRates {
+		// not computed, or not on every machine (see LazyTestRates)
+		for _, ls := range s.layers {
+			if ls.hidden {
+				for i := range ls.lamF {
+					ls.lamF[i] = nan
+				}
+			}
+		}
+	}
 	p := s.readout(s.out().cF)
 	s.Reset()
 	return p
 }
 
 // HiddenRates returns the end-of-phase mean rates of hidden layer l after the
-// last Classify or Train call (a view; copy it to keep it).
+// last Classify or Train call (a view; copy it to keep it); NaN after a
+// spiking Classify with LazyTestRates set.
 func (s *Sim) HiddenRates(l int) []float64 {
 	if s.par.Rate() {
 		return s.layers[l].lam

@@ -325,6 +325,25 @@ func settlePacked(sl *spikeSlot, ids []int32, key uint64, d *drawScratch, nc int
 	sl.idx, sl.cnt = idx[:m], cnt[:m]
 }
 
+// drawSpikesFromSoma is drawSpikes for the rates λ = λmax σ(a·(C − θ))
+// (a, θ = 1, 0 unless affine) when nothing but the draws reads them: the
+// hidden layers in a test. Since λ ≤ λmax, a unit whose bits settle "no
+// spike" for λmax (b+1 ≤ (1−λmax)·2^31, about 1−λmax of them) spikes for
+// no λ and needs no rate; only the others' rates are computed, by the same
+// vector sigmoid on their packed potentials, so the spikes are those that
+// computing every rate first would give. lmax holds λmax for every unit.
+func drawSpikesFromSoma(sl *spikeSlot, C, lmax []float64, key uint64, d *drawScratch, lamMax float64, affine bool, slope, offset float64) {
+	nc := spikeCandPack(lmax[:len(C)], C, key, d)
+	x := d.cl[:nc]
+	if affine {
+		for q, c := range x {
+			x[q] = slope * (c - offset)
+		}
+	}
+	sigmoids(x, x, lamMax)
+	settlePacked(sl, nil, key, d, nc)
+}
+
 // drawHard returns candidate i's count: from its bits b alone when
 // countFromBits settles it, otherwise by neuron.PoissonU with r.
 func drawHard(b uint32, lam float64, i int, key uint64) int {
@@ -348,8 +367,9 @@ func spikeSettle(lam []float64, u31 []uint32, mask, hard []uint64) {
 		if mask[i/64]>>(i%64)&1 == 0 {
 			continue
 		}
-		if float64(u31[i])+1 <= (1-lam[i])*0x1p31 {
-			mask[i/64] &^= 1 << (i % 64) // no candidate (as in the kernel)
+		if !(float64(u31[i])+1 > (1-lam[i])*0x1p31) {
+			// no candidate (λ = NaN neither), as in the kernel
+			mask[i/64] &^= 1 << (i % 64)
 			continue
 		}
 		switch c, ok := countFromBits(u31[i], lam[i]); {

@@ -109,8 +109,22 @@ type Sim struct {
 	// testing is set during a test phase (Classify): the step then skips
 	// what only training reads (hidden mean somata, the jittered-plateau
 	// ring) and, with noApical, the output's rates and spikes.
-	testing     bool
+	testing bool
+	// lazyRates is set during a test that reads no hidden rate (see
+	// LazyTestRates): the hidden layers then compute a unit's rate only
+	// when its random bits could make it spike. lmax holds λmax per unit.
+	lazyRates   bool
+	lmax        []float64
 	zeros, pnew []float64
+
+	// LazyTestRates lets a spiking Classify compute the rate of a hidden
+	// unit only in the steps where the unit's random bits could make it
+	// spike at λmax, when nothing else reads the rates (g_A = 0, spiking
+	// feedforward, the sigmoid): the same spikes and prediction for less
+	// work. HiddenRates after such a Classify holds NaN. Evaluate sets it
+	// on its Sims when it has no activity callback (which could read
+	// HiddenRates).
+	LazyTestRates bool
 
 	// Trace, when set, is called after every training step (voltage
 	// recording); in rate mode once per phase, as its step 1 (see Plateaus
@@ -208,6 +222,10 @@ func New(p model.Params, net *network.Net, seed uint64) *Sim {
 	}
 	s.tracesDirty = true
 	s.zeros, s.pnew = make([]float64, maxRows), make([]float64, maxRows)
+	s.lmax = make([]float64, maxRows)
+	for i := range s.lmax {
+		s.lmax[i] = s.lamMax
+	}
 	s.draw, s.sig = newDrawScratch(maxRows), make([]float64, maxRows)
 	s.jitterRNG, s.noiseRNG = rand.New(s.JitterSrc), rand.New(s.NoiseSrc)
 	if p.RecordEigvals && L >= 2 {
@@ -349,6 +367,16 @@ func (s *Sim) step(o stepOpts) {
 				ls.aStep++
 			}
 			s.hiddenSoma(ls)
+			if s.lazyRates {
+				// a test's hidden rates feed only the draws: computed
+				// for the units that can spike (drawSpikesFromSoma)
+				cur := &ls.spikes.ring[slot]
+				cur.reset()
+				b := &s.bio
+				drawSpikesFromSoma(cur, C, s.lmax, s.SpikeSrc.Uint64(), &s.draw, s.lamMax, b.affine, b.slope, b.offset)
+				s.ctr.Spikes += int64(len(cur.idx))
+				continue
+			}
 		} else {
 			s.outputSoma(ls, teach)
 			if s.testing && s.noApical {

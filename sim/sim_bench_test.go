@@ -87,6 +87,7 @@ func benchTrainLoop(b *testing.B, mode option.Mode, layers []int) {
 func benchClassifyLoop(b *testing.B, mode option.Mode, layers []int) {
 	_, test := benchData(b)
 	s := benchSim(b, mode, layers)
+	s.LazyTestRates = true // as Evaluate's Sims without an activity callback
 	c := startCPU(b)
 	for i := 0; i < b.N; i++ {
 		k := i % benchImagesCount
