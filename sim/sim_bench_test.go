@@ -4,7 +4,6 @@ import (
 	"runtime"
 	"strconv"
 	"sync"
-	"syscall"
 	"testing"
 
 	"github.com/dendrite-lab/dendrite/config"
@@ -44,15 +43,6 @@ func benchSim(b *testing.B, mode option.Mode, layers []int) *Sim {
 	})
 	net := network.New(cfg.Model(), Pixels, randFor(1))
 	return New(cfg.Model(), net, 1)
-}
-
-// threadCPU returns the CPU time of the calling OS thread (the benchmarks
-// lock their goroutine to it), which, unlike wall time, does not count the
-// time other processes of a busy machine hold the core.
-func threadCPU() float64 {
-	var ru syscall.Rusage
-	_ = syscall.Getrusage(1 /* RUSAGE_THREAD */, &ru)
-	return float64(ru.Utime.Nano() + ru.Stime.Nano())
 }
 
 // cpuTimer reports cpu-ns/op next to the wall-clock ns/op.
