@@ -141,8 +141,9 @@ func (s *Sim) runPhase(ps phaseSpec) {
 	// when the window lies mem steps inside the phase, instead of per step.
 	fastPin := pin && s.spikingFF && n-win >= s.mem-1
 	fastPfb := pfb && s.spikingFB && n-win >= s.mem
+	lazy := phase != Test && win >= 1 && s.lazySteps()
 	for t := 0; t < n; t++ {
-		s.step(stepOpts{teach: teach, acc: t >= n-win, pin: pin && !fastPin, pfb: pfb && !fastPfb})
+		s.step(stepOpts{teach: teach, acc: t >= n-win, pin: pin && !fastPin, pfb: pfb && !fastPfb, lazy: lazy && t < n-win})
 		if fastPin || fastPfb {
 			s.addWindowSpikes(t, n, win, fastPin, fastPfb)
 		}
@@ -153,6 +154,17 @@ func (s *Sim) runPhase(ps phaseSpec) {
 			}
 		}
 	}
+}
+
+// lazySteps reports whether a training step before the averaging window
+// may compute the rates only where a unit can spike (drawSpikesFromSoma):
+// its rates then reach nothing but the spike draws, as long as the inputs
+// between layers are spikes (spiking feedforward and feedback), no Trace
+// hook reads them, and they come from σ, so bounded by λmax, and not from
+// the table. The window's steps, which end every phase, compute all rates,
+// so the rates a phase ends with (Rates, State) are the same either way.
+func (s *Sim) lazySteps() bool {
+	return s.Trace == nil && s.spikingFF && s.spikingFB && s.bio.rf == nil && s.tab == nil
 }
 
 // endPhase turns the window sums into the end-of-phase averages and plateaus.

@@ -2,6 +2,7 @@ package sim
 
 import (
 	"math"
+	"reflect"
 	"slices"
 	"testing"
 
@@ -182,5 +183,57 @@ func TestEvaluateRatesAndWork(t *testing.T) {
 	}
 	if want := int64(len(idx) * cfg.TestPhase); one.Work.Steps != want || one.Work.Spikes == 0 {
 		t.Fatalf("work %+v, want %d steps and some spikes", one.Work, want)
+	}
+}
+
+// Training steps before the averaging window compute rates only where a
+// unit can spike (lazySteps) and train bit-identically to steps that
+// compute every rate (forced here by a Trace hook, which reads them): the
+// same weights, counters and end-of-example state (rates included) after
+// every example, under every option of the generic-path comparisons (some
+// of which turn the lazy steps off) and with an affine sigmoid.
+func TestLazyTrainingStepsIdentical(t *testing.T) {
+	train, _ := loadMNIST(t)
+	opts := biologyOptions()
+	opts["slope-offset"] = nil
+	for name, mut := range opts {
+		t.Run(name, func(t *testing.T) {
+			cfg := newCfg(t, func(c *config.Config) {
+				c.Layers = []int{40, 20, 10}
+				if mut != nil {
+					mut(c)
+				}
+			})
+			p := cfg.Model()
+			if name == "slope-offset" {
+				p.Soma.RateFunc = model.Sigmoid{Slope: 2.5, Offset: 0.7}
+			}
+			netA := network.New(p, Pixels, randFor(11))
+			netB := netA.Clone()
+			lazy, full := New(p, netA, 12), New(p, netB, 12)
+			lazy.tab, full.tab = nil, nil
+			full.Trace = func(*Sim, int, int) {}
+			if lazy.lazySteps() != (p.SpikingFeedforward && p.SpikingFeedback) {
+				t.Fatalf("lazySteps %v with spiking feedforward %v, feedback %v", lazy.lazySteps(), p.SpikingFeedforward, p.SpikingFeedback)
+			}
+			for i := 0; i < 6; i++ {
+				ra := lazy.Train(train.Image(i), int(train.Labels[i]))
+				rb := full.Train(train.Image(i), int(train.Labels[i]))
+				if ra.Err != nil || rb.Err != nil {
+					t.Fatal(ra.Err, rb.Err)
+				}
+				if lazy.Counters() != full.Counters() {
+					t.Fatalf("example %d: counters %+v, with every rate %+v", i, lazy.Counters(), full.Counters())
+				}
+				if !reflect.DeepEqual(lazy.State(), full.State()) {
+					t.Fatalf("example %d: the states differ", i)
+				}
+				for l := range netA.Layers {
+					if !slices.Equal(netA.Layers[l].W, netB.Layers[l].W) || !slices.Equal(netA.Layers[l].B, netB.Layers[l].B) {
+						t.Fatalf("example %d layer %d: the weights differ", i, l)
+					}
+				}
+			}
+		})
 	}
 }

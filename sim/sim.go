@@ -332,6 +332,9 @@ type stepOpts struct {
 	acc   bool // the step is in the averaging window
 	pin   bool // the window also averages the presynaptic PSPs (forward phase)
 	pfb   bool // and the apical ones (forward phase with feedback learning)
+	// lazy: nothing reads this step's rates but the spike draws (see
+	// Sim.lazySteps), so they are computed only where a unit can spike
+	lazy bool
 }
 
 // step advances the spiking simulation by one 1-ms step, bottom to top
@@ -367,16 +370,6 @@ func (s *Sim) step(o stepOpts) {
 				ls.aStep++
 			}
 			s.hiddenSoma(ls)
-			if s.lazyRates {
-				// a test's hidden rates feed only the draws: computed
-				// for the units that can spike (drawSpikesFromSoma)
-				cur := &ls.spikes.ring[slot]
-				cur.reset()
-				b := &s.bio
-				drawSpikesFromSoma(cur, C, s.lmax, s.SpikeSrc.Uint64(), &s.draw, s.lamMax, b.affine, b.slope, b.offset)
-				s.ctr.Spikes += int64(len(cur.idx))
-				continue
-			}
 		} else {
 			s.outputSoma(ls, teach)
 			if s.testing && s.noApical {
@@ -392,9 +385,20 @@ func (s *Sim) step(o stepOpts) {
 				continue
 			}
 		}
-		s.somaRates(lam, C)
 		cur := &ls.spikes.ring[slot]
 		cur.reset()
+		if o.lazy || (s.lazyRates && ls.hidden) {
+			// the rates feed only the draws: computed for the units
+			// that can spike (drawSpikesFromSoma)
+			b := &s.bio
+			drawSpikesFromSoma(cur, C, s.lmax, s.SpikeSrc.Uint64(), &s.draw, s.lamMax, b.affine, b.slope, b.offset)
+			s.ctr.Spikes += int64(len(cur.idx))
+			if s.spikingFB && !s.noApical {
+				s.feedbackSpikes(l, cur, slot)
+			}
+			continue
+		}
+		s.somaRates(lam, C)
 		drawSpikes(cur, lam, nil, s.SpikeSrc.Uint64(), &s.draw)
 		s.ctr.Spikes += int64(len(cur.idx))
 		if acc {

@@ -188,3 +188,43 @@ func BenchmarkClassifyLockstep(b *testing.B) {
 		})
 	}
 }
+
+// One spiking step before the averaging window, whose rates feed only the
+// spike draws, and one test step (window, no apical input): with every
+// rate computed, and lazily (σ only for the units that can spike, as
+// training and Evaluate's tests do). Within one binary, so that the
+// variants compare on a busy machine.
+func BenchmarkStepRates(b *testing.B) {
+	for _, mode := range []string{"train-all", "train-lazy", "test-all", "test-lazy"} {
+		b.Run(mode, func(b *testing.B) {
+			train, _ := benchData(b)
+			s := benchSim(b, "spiking", []int{500, 10})
+			s.tab = nil
+			for i := 0; i < 20; i++ {
+				s.Train(train.Image(i), int(train.Labels[i]))
+			}
+			s.SetInput(train.Image(21))
+			for k := 0; k < 30; k++ {
+				s.step(stepOpts{})
+			}
+			var o stepOpts
+			switch mode {
+			case "train-lazy":
+				o.lazy = true
+			case "test-all", "test-lazy":
+				s.testing, s.noApical, s.lazyRates = true, true, mode == "test-lazy"
+				o.acc = true
+			}
+			c := startCPU(b)
+			for i := 0; i < b.N; i++ {
+				s.step(o)
+				if s.layers[0].nWin > 1<<20 {
+					for _, ls := range s.layers {
+						ls.clearWindow()
+					}
+				}
+			}
+			c.stop(b, "steps")
+		})
+	}
+}
