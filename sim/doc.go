@@ -122,7 +122,11 @@
 // settle "no spike" for λmax (b+1 ≤ (1−λmax)·2^31, about 1−λmax of the
 // units): a test computes σ only for the other units, on their packed
 // potentials with the same kernel, so every spike stays the same
-// (TestLazyRatesSameSpikes compares the two step by step).
+// (TestLazyRatesSameSpikes compares the two step by step). Training steps
+// before a phase's averaging window do the same for every layer, since their
+// rates feed only the draws there (spiking feedforward and feedback, no
+// Trace hook); the window's steps, which end each phase, compute all rates
+// (TestLazyTrainingStepsIdentical: the same weights and state bit for bit).
 //
 // Train and Classify allocate nothing once a Sim has run an example
 // (TestNoAllocations), unless eigenvalues are recorded. Counters reports the
