@@ -317,6 +317,7 @@ func newWorkload(cfg *config.Config, kind string, n, workers int, sec, cpu float
 // trainWorkload trains net on the first n training examples.
 func trainWorkload(cfg *config.Config, net *network.Net, train *dataset.Set, n int) Workload {
 	s := sim.New(cfg.Model(), net, 1)
+	s.LazyTrainRates = true // as a run's Sim without an Example hook
 	wrong := 0
 	t0, c0 := time.Now(), cpuSeconds()
 	for i := 0; i < n; i++ {

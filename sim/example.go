@@ -142,8 +142,13 @@ func (s *Sim) runPhase(ps phaseSpec) {
 	fastPin := pin && s.spikingFF && n-win >= s.mem-1
 	fastPfb := pfb && s.spikingFB && n-win >= s.mem
 	lazy := phase != Test && win >= 1 && s.lazySteps()
+	// with LazyTrainRates the window's hidden rates are lazy too, but for
+	// the phase's last step, so that the rates it ends with stay exact
+	lazyWin := lazy && s.LazyTrainRates
+	s.noMeanRates = lazyWin
 	for t := 0; t < n; t++ {
-		s.step(stepOpts{teach: teach, acc: t >= n-win, pin: pin && !fastPin, pfb: pfb && !fastPfb, lazy: lazy && t < n-win})
+		s.step(stepOpts{teach: teach, acc: t >= n-win, pin: pin && !fastPin, pfb: pfb && !fastPfb,
+			lazy: lazy && t < n-win, lazyHidden: lazyWin && t >= n-win && t < n-1})
 		if fastPin || fastPfb {
 			s.addWindowSpikes(t, n, win, fastPin, fastPfb)
 		}
@@ -189,6 +194,11 @@ func (s *Sim) endPhase(forward bool, n int) {
 		}
 		if !ls.hidden {
 			continue
+		}
+		if s.noMeanRates {
+			for i := range lD {
+				lD[i] = nan // not summed (LazyTrainRates)
+			}
 		}
 		for i := range aD {
 			aD[i] = ls.sumA[i] / w

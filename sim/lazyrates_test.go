@@ -187,11 +187,13 @@ func TestEvaluateRatesAndWork(t *testing.T) {
 }
 
 // Training steps before the averaging window compute rates only where a
-// unit can spike (lazySteps) and train bit-identically to steps that
-// compute every rate (forced here by a Trace hook, which reads them): the
-// same weights, counters and end-of-example state (rates included) after
-// every example, under every option of the generic-path comparisons (some
-// of which turn the lazy steps off) and with an affine sigmoid.
+// unit can spike (lazySteps), and with LazyTrainRates the hidden layers'
+// window steps too; both train bit-identically to steps that compute every
+// rate (forced here by a Trace hook, which reads them): the same weights,
+// counters and end-of-example state (rates included) after every example,
+// under every option of the generic-path comparisons (some of which turn
+// the lazy steps off) and with an affine sigmoid. HiddenRates are the same
+// too, or NaN with LazyTrainRates.
 func TestLazyTrainingStepsIdentical(t *testing.T) {
 	train, _ := loadMNIST(t)
 	opts := biologyOptions()
@@ -208,29 +210,51 @@ func TestLazyTrainingStepsIdentical(t *testing.T) {
 			if name == "slope-offset" {
 				p.Soma.RateFunc = model.Sigmoid{Slope: 2.5, Offset: 0.7}
 			}
-			netA := network.New(p, Pixels, randFor(11))
-			netB := netA.Clone()
-			lazy, full := New(p, netA, 12), New(p, netB, 12)
-			lazy.tab, full.tab = nil, nil
+			netF := network.New(p, Pixels, randFor(11))
+			full := New(p, netF, 12)
 			full.Trace = func(*Sim, int, int) {}
-			if lazy.lazySteps() != (p.SpikingFeedforward && p.SpikingFeedback) {
+			lazy, lazyWin := New(p, netF.Clone(), 12), New(p, netF.Clone(), 12)
+			lazyWin.LazyTrainRates = true
+			lazySteps := p.SpikingFeedforward && p.SpikingFeedback
+			for _, s := range []*Sim{full, lazy, lazyWin} {
+				s.tab = nil
+			}
+			if lazy.lazySteps() != lazySteps {
 				t.Fatalf("lazySteps %v with spiking feedforward %v, feedback %v", lazy.lazySteps(), p.SpikingFeedforward, p.SpikingFeedback)
 			}
 			for i := 0; i < 6; i++ {
-				ra := lazy.Train(train.Image(i), int(train.Labels[i]))
-				rb := full.Train(train.Image(i), int(train.Labels[i]))
-				if ra.Err != nil || rb.Err != nil {
-					t.Fatal(ra.Err, rb.Err)
+				if r := full.Train(train.Image(i), int(train.Labels[i])); r.Err != nil {
+					t.Fatal(r.Err)
 				}
-				if lazy.Counters() != full.Counters() {
-					t.Fatalf("example %d: counters %+v, with every rate %+v", i, lazy.Counters(), full.Counters())
-				}
-				if !reflect.DeepEqual(lazy.State(), full.State()) {
-					t.Fatalf("example %d: the states differ", i)
-				}
-				for l := range netA.Layers {
-					if !slices.Equal(netA.Layers[l].W, netB.Layers[l].W) || !slices.Equal(netA.Layers[l].B, netB.Layers[l].B) {
-						t.Fatalf("example %d layer %d: the weights differ", i, l)
+				for _, s := range []*Sim{lazy, lazyWin} {
+					win := s == lazyWin
+					if r := s.Train(train.Image(i), int(train.Labels[i])); r.Err != nil {
+						t.Fatal(r.Err)
+					}
+					if s.Counters() != full.Counters() {
+						t.Fatalf("example %d (window %v): counters %+v, with every rate %+v", i, win, s.Counters(), full.Counters())
+					}
+					if !reflect.DeepEqual(s.State(), full.State()) {
+						t.Fatalf("example %d (window %v): the states differ", i, win)
+					}
+					for l := range netF.Layers {
+						a, b := s.Net.Layers[l], netF.Layers[l]
+						if !slices.Equal(a.W, b.W) || !slices.Equal(a.B, b.B) {
+							t.Fatalf("example %d (window %v) layer %d: the weights differ", i, win, l)
+						}
+					}
+					// the hidden mean rates: NaN where the window was lazy
+					for l := 0; l < len(netF.Layers)-1; l++ {
+						got, want := s.HiddenRates(l), full.HiddenRates(l)
+						for k := range want {
+							if win && lazySteps {
+								if !math.IsNaN(got[k]) {
+									t.Fatalf("example %d layer %d unit %d: HiddenRates %v with LazyTrainRates, want NaN", i, l, k, got[k])
+								}
+							} else if got[k] != want[k] {
+								t.Fatalf("example %d (window %v) layer %d unit %d: HiddenRates %v, want %v", i, win, l, k, got[k], want[k])
+							}
+						}
 					}
 				}
 			}

@@ -125,6 +125,16 @@ type Sim struct {
 	// on its Sims when it has no activity callback (which could read
 	// HiddenRates).
 	LazyTestRates bool
+	// LazyTrainRates lets Train compute the rates of the hidden layers in
+	// the averaging windows, too, only where a unit can spike (their mean
+	// rates are not part of learning, only of HiddenRates): the same
+	// spikes, weights and state, and HiddenRates after Train holds NaN. It
+	// acts where the steps before the windows are lazy (no Trace hook,
+	// spiking feedforward and feedback, σ); the run package sets it when
+	// no hook can read HiddenRates.
+	LazyTrainRates bool
+	// noMeanRates makes endPhase report the hidden mean rates as NaN.
+	noMeanRates bool
 
 	// Trace, when set, is called after every training step (voltage
 	// recording); in rate mode once per phase, as its step 1 (see Plateaus
@@ -333,8 +343,10 @@ type stepOpts struct {
 	pin   bool // the window also averages the presynaptic PSPs (forward phase)
 	pfb   bool // and the apical ones (forward phase with feedback learning)
 	// lazy: nothing reads this step's rates but the spike draws (see
-	// Sim.lazySteps), so they are computed only where a unit can spike
-	lazy bool
+	// Sim.lazySteps), so they are computed only where a unit can spike;
+	// lazyHidden: the same for the hidden layers only, in a window step
+	// whose hidden mean rates nobody reads (Sim.LazyTrainRates)
+	lazy, lazyHidden bool
 }
 
 // step advances the spiking simulation by one 1-ms step, bottom to top
@@ -387,19 +399,16 @@ func (s *Sim) step(o stepOpts) {
 		}
 		cur := &ls.spikes.ring[slot]
 		cur.reset()
-		if o.lazy || (s.lazyRates && ls.hidden) {
+		lazy := o.lazy || (ls.hidden && (s.lazyRates || o.lazyHidden))
+		if lazy {
 			// the rates feed only the draws: computed for the units
 			// that can spike (drawSpikesFromSoma)
 			b := &s.bio
 			drawSpikesFromSoma(cur, C, s.lmax, s.SpikeSrc.Uint64(), &s.draw, s.lamMax, b.affine, b.slope, b.offset)
-			s.ctr.Spikes += int64(len(cur.idx))
-			if s.spikingFB && !s.noApical {
-				s.feedbackSpikes(l, cur, slot)
-			}
-			continue
+		} else {
+			s.somaRates(lam, C)
+			drawSpikes(cur, lam, nil, s.SpikeSrc.Uint64(), &s.draw)
 		}
-		s.somaRates(lam, C)
-		drawSpikes(cur, lam, nil, s.SpikeSrc.Uint64(), &s.draw)
 		s.ctr.Spikes += int64(len(cur.idx))
 		if acc {
 			if !s.testing || !ls.hidden {
@@ -407,7 +416,9 @@ func (s *Sim) step(o stepOpts) {
 				// (HiddenRates), not their mean somata
 				addTo(ls.sumC[:n], C)
 			}
-			addTo(ls.sumLam[:n], lam)
+			if !lazy {
+				addTo(ls.sumLam[:n], lam)
+			}
 			if ls.hidden && !s.noApical {
 				addTo(ls.sumA, ls.A[:n])
 			}
