@@ -439,6 +439,7 @@ func (t *trainer) build() error {
 	if t.opts.Resume {
 		t.net = network.NewShape(pixels, cfg.Layers, cfg.Broadcast, cfg.FeedbackBias != option.BiasNone)
 		t.sim = sim.New(t.par, t.net, cfg.Seed)
+		t.sim.LazyTrainRates = t.hooks.Example == nil // nothing else reads its HiddenRates
 		return nil
 	}
 	t.net = network.New(t.par, pixels, initRNG(cfg.Seed))
@@ -451,6 +452,7 @@ func (t *trainer) build() error {
 		}
 	}
 	t.sim = sim.New(t.par, t.net, cfg.Seed)
+	t.sim.LazyTrainRates = t.hooks.Example == nil // nothing else reads its HiddenRates
 	t.epoch = 1
 	return nil
 }

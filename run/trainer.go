@@ -194,6 +194,7 @@ func (tr *Trainer) Run(ctx context.Context) (*Result, error) {
 			t.net.Symmetrize(cfg.NoisySymmetric, cfg.SymmetricNoiseSD, initRNG(cfg.Seed^1))
 		}
 		t.sim = sim.New(t.par, t.net, cfg.Seed)
+		t.sim.LazyTrainRates = t.hooks.Example == nil // nothing else reads its HiddenRates
 	}
 	s, err := t.begin(&cfg, opts, func() (*rundir.Summary, error) { return t.loop(ctx) })
 	return t.result(s), err

@@ -116,7 +116,17 @@
 // which would only feed it (their random keys are still taken, so the
 // stream stays the same); it also skips the hidden layers' mean somata
 // (TestClassifyWithoutApicalIdentical checks that nothing a test reports
-// changes).
+// changes). When nothing reads the hidden layers' mean rates either (Evaluate
+// without an activity callback, Sim.LazyTestRates), their rates feed only the
+// spike draws, and a rate λ ≤ λmax cannot make a unit spike whose bits
+// settle "no spike" for λmax (b+1 ≤ (1−λmax)·2^31, about 1−λmax of the
+// units): a test computes σ only for the other units, on their packed
+// potentials with the same kernel, so every spike stays the same
+// (TestLazyRatesSameSpikes compares the two step by step). Training steps
+// before a phase's averaging window do the same for every layer, since their
+// rates feed only the draws there (spiking feedforward and feedback, no
+// Trace hook); the window's steps, which end each phase, compute all rates
+// (TestLazyTrainingStepsIdentical: the same weights and state bit for bit).
 //
 // Train and Classify allocate nothing once a Sim has run an example
 // (TestNoAllocations), unless eigenvalues are recorded. Counters reports the

@@ -19,6 +19,9 @@ type Images = dataset.Images
 type Evaluation struct {
 	N, Wrong int
 	Pred     []int // prediction per tested position
+	// Work is the simulated work of the test, summed over its Sims
+	// (see Counters).
+	Work Counters
 	// Err is set when the test did not run or did not finish (bad input,
 	// a cancelled context); N, Wrong and Pred are then incomplete.
 	Err error
@@ -36,7 +39,9 @@ func (e Evaluation) ErrorPercent() float64 {
 // workers goroutines (0 = GOMAXPROCS). Image k of idx is simulated with the
 // spike stream (seed, k), so the result does not depend on workers. If
 // activity is non-nil it is called (from the worker goroutine) after each
-// image with its position and the worker's Sim, e.g. to copy hidden rates.
+// image with its position and the worker's Sim, e.g. to copy hidden rates;
+// without it each test computes only what its prediction needs
+// (Sim.LazyTestRates), and Evaluation.Work still counts the work done.
 //
 // Every tested image must have the network's input size and a label in
 // [0, classes) (model.Network.Classes), and every index must lie in
@@ -91,6 +96,7 @@ func EvaluateContext(ctx context.Context, p model.Params, net *network.Net, set 
 		return ev, ctx.Err()
 	}
 	var wg sync.WaitGroup
+	var mu sync.Mutex
 	next := make(chan int, 64)
 	go func() {
 		// Hand out blocks of images to balance load without per-image channel traffic.
@@ -105,6 +111,8 @@ func EvaluateContext(ctx context.Context, p model.Params, net *network.Net, set 
 		go func() {
 			defer wg.Done()
 			s := New(p, net, seed)
+			// without a callback nothing reads the hidden rates
+			s.LazyTestRates = activity == nil
 			for k0 := range next {
 				for k := k0; k < k0+16 && k < len(idx); k++ {
 					if ctx.Err() != nil {
@@ -117,6 +125,12 @@ func EvaluateContext(ctx context.Context, p model.Params, net *network.Net, set 
 					}
 				}
 			}
+			c := s.Counters()
+			mu.Lock()
+			ev.Work.Steps += c.Steps
+			ev.Work.Spikes += c.Spikes
+			ev.Work.SynEvents += c.SynEvents
+			mu.Unlock()
 		}()
 	}
 	wg.Wait()

@@ -141,8 +141,14 @@ func (s *Sim) runPhase(ps phaseSpec) {
 	// when the window lies mem steps inside the phase, instead of per step.
 	fastPin := pin && s.spikingFF && n-win >= s.mem-1
 	fastPfb := pfb && s.spikingFB && n-win >= s.mem
+	lazy := phase != Test && win >= 1 && s.lazySteps()
+	// with LazyTrainRates the window's hidden rates are lazy too, but for
+	// the phase's last step, so that the rates it ends with stay exact
+	lazyWin := lazy && s.LazyTrainRates
+	s.noMeanRates = lazyWin
 	for t := 0; t < n; t++ {
-		s.step(stepOpts{teach: teach, acc: t >= n-win, pin: pin && !fastPin, pfb: pfb && !fastPfb})
+		s.step(stepOpts{teach: teach, acc: t >= n-win, pin: pin && !fastPin, pfb: pfb && !fastPfb,
+			lazy: lazy && t < n-win, lazyHidden: lazyWin && t >= n-win && t < n-1})
 		if fastPin || fastPfb {
 			s.addWindowSpikes(t, n, win, fastPin, fastPfb)
 		}
@@ -153,6 +159,17 @@ func (s *Sim) runPhase(ps phaseSpec) {
 			}
 		}
 	}
+}
+
+// lazySteps reports whether a training step before the averaging window
+// may compute the rates only where a unit can spike (drawSpikesFromSoma):
+// its rates then reach nothing but the spike draws, as long as the inputs
+// between layers are spikes (spiking feedforward and feedback), no Trace
+// hook reads them, and they come from σ, so bounded by λmax, and not from
+// the table. The window's steps, which end every phase, compute all rates,
+// so the rates a phase ends with (Rates, State) are the same either way.
+func (s *Sim) lazySteps() bool {
+	return s.Trace == nil && s.spikingFF && s.spikingFB && s.bio.rf == nil && s.tab == nil
 }
 
 // endPhase turns the window sums into the end-of-phase averages and plateaus.
@@ -177,6 +194,11 @@ func (s *Sim) endPhase(forward bool, n int) {
 		}
 		if !ls.hidden {
 			continue
+		}
+		if s.noMeanRates {
+			for i := range lD {
+				lD[i] = nan // not summed (LazyTrainRates)
+			}
 		}
 		for i := range aD {
 			aD[i] = ls.sumA[i] / w
@@ -342,16 +364,34 @@ func (s *Sim) Classify(img []uint8) int {
 	win := s.par.Phases.Averaged(n, s.par.Phases.TestWindow())
 	s.noApical = s.gA == 0 // the apical input cannot reach the somata
 	s.testing = true
+	// Without the apical input the hidden rates reach only the spike draws
+	// (spiking feedforward) and HiddenRates: when the caller does not read
+	// them, compute them for the units that can spike. This needs rates
+	// bounded by λmax: the vector (or scalar) σ, not the table or another
+	// rate function.
+	s.lazyRates = s.LazyTestRates && s.noApical && s.spikingFF && s.bio.rf == nil && s.tab == nil
 	s.runPhase(phaseSpec{kind: Test, n: n, win: win})
 	s.noApical, s.testing = false, false
 	s.endPhase(true, n)
+	s.lazyRates = false
+	if s.LazyTestRates {
+		// not computed, or not on every machine (see LazyTestRates)
+		for _, ls := range s.layers {
+			if ls.hidden {
+				for i := range ls.lamF {
+					ls.lamF[i] = nan
+				}
+			}
+		}
+	}
 	p := s.readout(s.out().cF)
 	s.Reset()
 	return p
 }
 
 // HiddenRates returns the end-of-phase mean rates of hidden layer l after the
-// last Classify or Train call (a view; copy it to keep it).
+// last Classify or Train call (a view; copy it to keep it); NaN after a
+// spiking Classify with LazyTestRates set.
 func (s *Sim) HiddenRates(l int) []float64 {
 	if s.par.Rate() {
 		return s.layers[l].lam

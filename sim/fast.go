@@ -94,9 +94,14 @@ func (r *rowSet) sumSpikeRows(dst, w []float64, idx []int32, cnt []float64) {
 func sumRowsTo(dst, base []float64, rows []unsafe.Pointer, coef []float64) {
 	// The one-pass kernel keeps a chunk of dst in registers while it visits
 	// every row: best for few rows. Many rows (rate mode's hundreds) stream
-	// better row by row, so rows past the first sumFirst are added by addRows.
-	const sumFirst = 12
+	// better row by row, so rows past the first sumFirst are added by addRows
+	// — except into a dst that fits in registers whole (the output layer's
+	// 10 units), which then takes one pass over the rows instead of two.
+	const sumFirst, sumAll = 12, 16
 	k := min(len(rows), sumFirst)
+	if len(dst) <= sumAll {
+		k = len(rows)
+	}
 	if sumRowsArch(dst, base, rows[:k], coef[:k]) {
 		addRows(dst, rows[k:], coef[k:])
 		return
@@ -235,74 +240,16 @@ func newDrawScratch(n int) drawScratch {
 // AVX2). With AVX2 the candidates are then packed and settled eight at a
 // time too (spikeSettle); the counts and their order are the same either way.
 func drawSpikes(sl *spikeSlot, lam []float64, ids []int32, key uint64, d *drawScratch) {
+	if useAVX && !d.oneByOne {
+		// pack the candidates, settle them in bulk, then append
+		settlePacked(sl, ids, key, d, spikeCandPack(lam, lam, key, d))
+		return
+	}
 	n := len(lam)
 	mask := d.mask[:(n+63)/64]
 	u31 := d.u31[:n]
 	spikeCand(lam, u31, mask, key)
 	idx, cnt := sl.idx, sl.cnt // locals: the appends need not go through sl
-	if useAVX && !d.oneByOne {
-		// pack the candidates, settle them in bulk, then append
-		ci, cl, cb := d.ci[:n+8], d.cl[:n+8], d.cb[:n+8]
-		nc := 0
-		for w, m := range mask {
-			for m != 0 {
-				i := w*64 + bits.TrailingZeros64(m)
-				m &= m - 1
-				ci[nc], cl[nc], cb[nc] = int32(i), lam[i], u31[i]
-				nc++
-			}
-		}
-		// pad to a multiple of eight with units that are no candidates
-		// (λ = 0), so that the vector kernel settles all of them
-		np := (nc + 7) &^ 7
-		for q := nc; q < np; q++ {
-			cl[q], cb[q] = 0, 0
-		}
-		kw := (np + 63) / 64
-		keep, hard := d.keep[:kw], d.hard[:kw]
-		for w := range keep {
-			keep[w] = ^uint64(0)
-		}
-		if r := np % 64; r != 0 {
-			keep[kw-1] = 1<<r - 1 // no bits past the packed units
-		}
-		spikeSettle(cl[:np], cb[:np], keep, hard)
-		// at most nc spikes: written in place when the slot has room
-		// (a population's slots always have), appended otherwise
-		o := len(idx)
-		room := cap(idx)-o >= nc && cap(cnt)-o >= nc && len(cnt) == o
-		if room {
-			idx, cnt = idx[:o+nc], cnt[:o+nc]
-		}
-		m := o
-		for w, kw := range keep {
-			hw := hard[w]
-			for kw != 0 {
-				b := bits.TrailingZeros64(kw)
-				kw &= kw - 1
-				q := w*64 + b
-				i := int(ci[q])
-				c := 1
-				if hw>>b&1 != 0 {
-					if c = drawHard(u31[i], lam[i], i, key); c == 0 {
-						continue
-					}
-				}
-				j := int32(i)
-				if ids != nil {
-					j = ids[i]
-				}
-				if room {
-					idx[m], cnt[m] = j, float64(c)
-				} else {
-					idx, cnt = append(idx, j), append(cnt, float64(c))
-				}
-				m++
-			}
-		}
-		sl.idx, sl.cnt = idx[:m], cnt[:m]
-		return
-	}
 	for w, m := range mask {
 		for m != 0 {
 			i := w*64 + bits.TrailingZeros64(m)
@@ -320,6 +267,83 @@ func drawSpikes(sl *spikeSlot, lam []float64, ids []int32, key uint64, d *drawSc
 	sl.idx, sl.cnt = idx, cnt
 }
 
+// settlePacked settles the nc candidates packed in d (unit d.ci[q], rate
+// d.cl[q], bits d.cb[q]) eight at a time and appends the spikes among them
+// to sl in unit order, as drawSpikes describes. A packed unit whose rate
+// makes it no candidate (b+1 ≤ (1−λ)·2^31) is settled as silent.
+func settlePacked(sl *spikeSlot, ids []int32, key uint64, d *drawScratch, nc int) {
+	ci, cl, cb := d.ci, d.cl, d.cb
+	// pad to a multiple of eight with units that are no candidates
+	// (λ = 0), so that the vector kernel settles all of them
+	np := (nc + 7) &^ 7
+	for q := nc; q < np; q++ {
+		cl[q], cb[q] = 0, 0
+	}
+	kw := (np + 63) / 64
+	keep, hard := d.keep[:kw], d.hard[:kw]
+	for w := range keep {
+		keep[w] = ^uint64(0)
+	}
+	if r := np % 64; r != 0 {
+		keep[kw-1] = 1<<r - 1 // no bits past the packed units
+	}
+	spikeSettle(cl[:np], cb[:np], keep, hard)
+	// at most nc spikes: written in place when the slot has room
+	// (a population's slots always have), appended otherwise
+	idx, cnt := sl.idx, sl.cnt // locals: the appends need not go through sl
+	o := len(idx)
+	room := cap(idx)-o >= nc && cap(cnt)-o >= nc && len(cnt) == o
+	if room {
+		idx, cnt = idx[:o+nc], cnt[:o+nc]
+	}
+	m := o
+	for w, kw := range keep {
+		hw := hard[w]
+		for kw != 0 {
+			b := bits.TrailingZeros64(kw)
+			kw &= kw - 1
+			q := w*64 + b
+			i := int(ci[q])
+			c := 1
+			if hw>>b&1 != 0 {
+				if c = drawHard(cb[q], cl[q], i, key); c == 0 {
+					continue
+				}
+			}
+			j := int32(i)
+			if ids != nil {
+				j = ids[i]
+			}
+			if room {
+				idx[m], cnt[m] = j, float64(c)
+			} else {
+				idx, cnt = append(idx, j), append(cnt, float64(c))
+			}
+			m++
+		}
+	}
+	sl.idx, sl.cnt = idx[:m], cnt[:m]
+}
+
+// drawSpikesFromSoma is drawSpikes for the rates λ = λmax σ(a·(C − θ))
+// (a, θ = 1, 0 unless affine) when nothing but the draws reads them: the
+// hidden layers in a test. Since λ ≤ λmax, a unit whose bits settle "no
+// spike" for λmax (b+1 ≤ (1−λmax)·2^31, about 1−λmax of them) spikes for
+// no λ and needs no rate; only the others' rates are computed, by the same
+// vector sigmoid on their packed potentials, so the spikes are those that
+// computing every rate first would give. lmax holds λmax for every unit.
+func drawSpikesFromSoma(sl *spikeSlot, C, lmax []float64, key uint64, d *drawScratch, lamMax float64, affine bool, slope, offset float64) {
+	nc := spikeCandPack(lmax[:len(C)], C, key, d)
+	x := d.cl[:nc]
+	if affine {
+		for q, c := range x {
+			x[q] = slope * (c - offset)
+		}
+	}
+	sigmoids(x, x, lamMax)
+	settlePacked(sl, nil, key, d, nc)
+}
+
 // drawHard returns candidate i's count: from its bits b alone when
 // countFromBits settles it, otherwise by neuron.PoissonU with r.
 func drawHard(b uint32, lam float64, i int, key uint64) int {
@@ -331,8 +355,8 @@ func drawHard(b uint32, lam float64, i int, key uint64) int {
 	return c
 }
 
-// spikeSettle clears in mask the candidates that countFromBits settles as
-// count 0 and sets in hard (len(mask) words) those it settles neither as 0
+// spikeSettle clears in mask the units that are no candidates and the
+// candidates that countFromBits settles as count 0, and sets in hard (len(mask) words) those it settles neither as 0
 // nor as 1; the remaining mask bits are spikes of count 1. lam and u31 may
 // be packed candidates (then mask starts all ones). The assembly kernel does
 // eight units at a time with countFromBits' own arithmetic.
@@ -341,6 +365,11 @@ func spikeSettle(lam []float64, u31 []uint32, mask, hard []uint64) {
 	done := spikeSettleArch(lam, u31, mask, hard)
 	for i := done; i < len(lam); i++ {
 		if mask[i/64]>>(i%64)&1 == 0 {
+			continue
+		}
+		if !(float64(u31[i])+1 > (1-lam[i])*0x1p31) {
+			// no candidate (λ = NaN neither), as in the kernel
+			mask[i/64] &^= 1 << (i % 64)
 			continue
 		}
 		switch c, ok := countFromBits(u31[i], lam[i]); {
@@ -364,6 +393,30 @@ func countFromBits(b uint32, lam float64) (c int, ok bool) {
 		return 1, true
 	}
 	return 0, lo+0x1p-31 <= lo0-0x1p-50
+}
+
+// spikeCandPack packs the candidates i of spikeCand (b = unitBits(i, key),
+// b+1 > (1−λ_i)·2^31) into d in unit order: the q-th gets d.ci[q] = i,
+// d.cl[q] = val[i] and d.cb[q] = b. It returns their number. (A branch-free
+// AVX2 kernel that packed eight units at a time through a table of lane
+// permutations was no faster than this loop over the candidate bits.)
+func spikeCandPack(lam, val []float64, key uint64, d *drawScratch) int {
+	n := len(lam)
+	val = val[:n]
+	mask := d.mask[:(n+63)/64]
+	u31 := d.u31[:n]
+	spikeCand(lam, u31, mask, key)
+	ci, cv, cb := d.ci[:n+8], d.cl[:n+8], d.cb[:n+8]
+	nc := 0
+	for w, m := range mask {
+		for m != 0 {
+			i := w*64 + bits.TrailingZeros64(m)
+			m &= m - 1
+			ci[nc], cv[nc], cb[nc] = int32(i), val[i], u31[i]
+			nc++
+		}
+	}
+	return nc
 }
 
 // spikeCand sets u31[i] = unitBits(i, key) and marks in mask the candidates

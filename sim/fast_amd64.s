@@ -372,11 +372,18 @@ done:
 	VZEROUPPER
 	RET
 
+DATA tailC<>+0(SB)/8, $0
+DATA tailC<>+8(SB)/8, $1
+DATA tailC<>+16(SB)/8, $2
+DATA tailC<>+24(SB)/8, $3
+GLOBL tailC<>(SB), RODATA|NOPTR, $32
+
 // func sumRowsAVX(dst, base *float64, n int, rows *unsafe.Pointer, coef *float64, m int)
 //
 // dst[i] = base[i] + Σ_k coef[k]·rows[k][i] for i < n (base nil: 0), added
-// in row order. Chunks of dst (32, 16, 4, then 1 elements) stay in Y0–Y7
-// while all rows are added, so dst is written once and base read once.
+// in row order. Chunks of dst (32, 16, then the last r < 16 elements under
+// a lane mask) stay in Y0–Y7 while all rows are added, so dst is written
+// once and base read once.
 // Needs AVX2 and FMA3.
 TEXT ·sumRowsAVX(SB), NOSPLIT, $0-48
 	MOVQ dst+0(FP), DI
@@ -446,7 +453,7 @@ c32store:
 
 c16:
 	CMPQ CX, $16
-	JL   c4
+	JL   tail
 	TESTQ SI, SI
 	JZ   c16zero
 	VMOVUPD 0(SI)(AX*1), Y0
@@ -485,58 +492,155 @@ c16store:
 	SUBQ $16, CX
 	JMP  c16
 
-c4:
+// The last r < 16 elements in one pass over the rows: ⌈r/4⌉ vectors, the
+// last one loaded and stored through a lane mask (the masked-off lanes are
+// neither read nor written), so a short dst (the output layer's) is summed
+// in a single pass, with the same fused multiply-adds in the same order.
+tail:
+	TESTQ CX, CX
+	JZ   sdone
+	LEAQ -1(CX), DX
+	ANDQ $3, DX
+	INCQ DX                         // lanes of the last vector, 1…4
+	VMOVQ DX, X9
+	VPBROADCASTQ X9, Y9
+	VMOVDQU tailC<>(SB), Y10        // 0, 1, 2, 3
+	VPCMPGTQ Y10, Y9, Y9            // lane mask: lane < lanes
 	CMPQ CX, $4
-	JL   c1
-	VXORPD Y0, Y0, Y0
-	TESTQ SI, SI
-	JZ   c4rows
-	VMOVUPD 0(SI)(AX*1), Y0
+	JLE  t1
+	CMPQ CX, $8
+	JLE  t2
+	CMPQ CX, $12
+	JLE  t3
+	JMP  t4
 
-c4rows:
+t1:
+	TESTQ SI, SI
+	JZ   t1zero
+	VMASKMOVPD 0(SI)(AX*1), Y9, Y0
+	JMP  t1rows
+
+t1zero:
+	VXORPD Y0, Y0, Y0
+
+t1rows:
 	XORQ BX, BX
 
-c4row:
+t1row:
 	CMPQ BX, R10
-	JGE  c4store
+	JGE  t1store
+	MOVQ (R8)(BX*8), DX
+	VBROADCASTSD (R9)(BX*8), Y8
+	VMASKMOVPD 0(DX)(AX*1), Y9, Y10
+	VFMADD231PD Y10, Y8, Y0
+	INCQ BX
+	JMP  t1row
+
+t1store:
+	VMASKMOVPD Y0, Y9, 0(DI)(AX*1)
+	JMP  sdone
+
+t2:
+	TESTQ SI, SI
+	JZ   t2zero
+	VMOVUPD 0(SI)(AX*1), Y0
+	VMASKMOVPD 32(SI)(AX*1), Y9, Y1
+	JMP  t2rows
+
+t2zero:
+	VXORPD Y0, Y0, Y0
+	VXORPD Y1, Y1, Y1
+
+t2rows:
+	XORQ BX, BX
+
+t2row:
+	CMPQ BX, R10
+	JGE  t2store
 	MOVQ (R8)(BX*8), DX
 	VBROADCASTSD (R9)(BX*8), Y8
 	VFMADD231PD 0(DX)(AX*1), Y8, Y0
+	VMASKMOVPD 32(DX)(AX*1), Y9, Y10
+	VFMADD231PD Y10, Y8, Y1
 	INCQ BX
-	JMP  c4row
+	JMP  t2row
 
-c4store:
+t2store:
 	VMOVUPD Y0, 0(DI)(AX*1)
-	ADDQ $32, AX
-	SUBQ $4, CX
-	JMP  c4
+	VMASKMOVPD Y1, Y9, 32(DI)(AX*1)
+	JMP  sdone
 
-c1:
-	TESTQ CX, CX
-	JZ   sdone
-	VXORPD X0, X0, X0
+t3:
 	TESTQ SI, SI
-	JZ   c1rows
-	VMOVSD 0(SI)(AX*1), X0
+	JZ   t3zero
+	VMOVUPD 0(SI)(AX*1), Y0
+	VMOVUPD 32(SI)(AX*1), Y1
+	VMASKMOVPD 64(SI)(AX*1), Y9, Y2
+	JMP  t3rows
 
-c1rows:
+t3zero:
+	VXORPD Y0, Y0, Y0
+	VXORPD Y1, Y1, Y1
+	VXORPD Y2, Y2, Y2
+
+t3rows:
 	XORQ BX, BX
 
-c1row:
+t3row:
 	CMPQ BX, R10
-	JGE  c1store
+	JGE  t3store
 	MOVQ (R8)(BX*8), DX
-	VMOVSD (R9)(BX*8), X8
-	VFMADD231SD 0(DX)(AX*1), X8, X0
+	VBROADCASTSD (R9)(BX*8), Y8
+	VFMADD231PD 0(DX)(AX*1), Y8, Y0
+	VFMADD231PD 32(DX)(AX*1), Y8, Y1
+	VMASKMOVPD 64(DX)(AX*1), Y9, Y10
+	VFMADD231PD Y10, Y8, Y2
 	INCQ BX
-	JMP  c1row
+	JMP  t3row
 
-c1store:
-	VMOVSD X0, 0(DI)(AX*1)
-	ADDQ $8, AX
-	DECQ CX
-	JMP  c1
+t3store:
+	VMOVUPD Y0, 0(DI)(AX*1)
+	VMOVUPD Y1, 32(DI)(AX*1)
+	VMASKMOVPD Y2, Y9, 64(DI)(AX*1)
+	JMP  sdone
 
+t4:
+	TESTQ SI, SI
+	JZ   t4zero
+	VMOVUPD 0(SI)(AX*1), Y0
+	VMOVUPD 32(SI)(AX*1), Y1
+	VMOVUPD 64(SI)(AX*1), Y2
+	VMASKMOVPD 96(SI)(AX*1), Y9, Y3
+	JMP  t4rows
+
+t4zero:
+	VXORPD Y0, Y0, Y0
+	VXORPD Y1, Y1, Y1
+	VXORPD Y2, Y2, Y2
+	VXORPD Y3, Y3, Y3
+
+t4rows:
+	XORQ BX, BX
+
+t4row:
+	CMPQ BX, R10
+	JGE  t4store
+	MOVQ (R8)(BX*8), DX
+	VBROADCASTSD (R9)(BX*8), Y8
+	VFMADD231PD 0(DX)(AX*1), Y8, Y0
+	VFMADD231PD 32(DX)(AX*1), Y8, Y1
+	VFMADD231PD 64(DX)(AX*1), Y8, Y2
+	VMASKMOVPD 96(DX)(AX*1), Y9, Y10
+	VFMADD231PD Y10, Y8, Y3
+	INCQ BX
+	JMP  t4row
+
+t4store:
+	VMOVUPD Y0, 0(DI)(AX*1)
+	VMOVUPD Y1, 32(DI)(AX*1)
+	VMOVUPD Y2, 64(DI)(AX*1)
+	VMASKMOVPD Y3, Y9, 96(DI)(AX*1)
+	JMP  sdone
 sdone:
 	VZEROUPPER
 	RET

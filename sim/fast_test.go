@@ -1,6 +1,7 @@
 package sim
 
 import (
+	"fmt"
 	"math"
 	"math/rand/v2"
 	"slices"
@@ -378,6 +379,38 @@ func BenchmarkSumRows20x500(b *testing.B) {
 	}
 }
 
+// One step's spike projection for the shapes of the 784-500-10 network:
+// ≈ 23 input spikes into the hidden layer (n = 500) and ≈ 65 hidden spikes
+// into the output layer (n = 10, which one pass over the rows serves).
+func BenchmarkSumSpikeRows(b *testing.B) {
+	for _, sh := range []struct{ n, m, nr int }{{10, 65, 500}, {500, 23, 784}} {
+		b.Run(fmt.Sprintf("n%d_m%d", sh.n, sh.m), func(b *testing.B) {
+			r := rand.New(rand.NewPCG(1, 2))
+			w := make([]float64, sh.nr*sh.n)
+			for i := range w {
+				w[i] = r.NormFloat64()
+			}
+			rs := newRowSet(sh.nr)
+			dst := make([]float64, sh.n)
+			idx := make([][]int32, 64)
+			for q := range idx {
+				for k := 0; k < sh.m; k++ {
+					idx[q] = append(idx[q], int32(r.IntN(sh.nr)))
+				}
+			}
+			cnt := make([]float64, sh.m)
+			for i := range cnt {
+				cnt[i] = 1
+			}
+			c := startCPU(b)
+			for i := 0; i < b.N; i++ {
+				rs.sumSpikeRows(dst, w, idx[i%64], cnt)
+			}
+			c.stop(b, "sums")
+		})
+	}
+}
+
 // The short-row rank-one kernel agrees with learn.AddOuter's loop.
 func TestAddOuterMatchesGo(t *testing.T) {
 	r := rand.New(rand.NewPCG(19, 20))
@@ -518,6 +551,109 @@ func TestDrawSettledMatchesLoop(t *testing.T) {
 			drawSpikes(&b, lam, ids, key, &bulk) // packed and settled in bulk (with AVX2)
 			if !slices.Equal(a.idx, b.idx) || !slices.Equal(a.cnt, b.cnt) {
 				t.Fatalf("n=%d step %d: %v %v, in bulk %v %v", n, st, a.idx, a.cnt, b.idx, b.cnt)
+			}
+		}
+	}
+}
+
+// sumTo and addTo add the rows in row order with one fused multiply-add
+// each, so they equal math.FMA's chain bit for bit (for every tail shape
+// of the kernel and on either side of the one-pass limit); the counts and
+// weights of a run depend on that order.
+func TestSumRowsBitExact(t *testing.T) {
+	if !useAVX {
+		t.Skip("no AVX2/FMA kernel on this machine (the Go loop need not fuse)")
+	}
+	r := rand.New(rand.NewPCG(3, 4))
+	for _, n := range []int{1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 15, 16, 17, 19, 31, 32, 33, 47, 48, 50, 100, 500} {
+		for _, m := range []int{0, 1, 3, 4, 5, 11, 12, 13, 23, 65, 150} {
+			w := make([]float64, (m+3)*n)
+			for i := range w {
+				w[i] = r.NormFloat64()
+			}
+			var rs rowSet
+			rs.ptr, rs.coef = make([]unsafe.Pointer, 0, m), make([]float64, 0, m)
+			rs.begin(n)
+			for k := 0; k < m; k++ {
+				j := r.IntN(m + 3)
+				rs.add(w[j*n:(j+1)*n], r.NormFloat64()*3)
+			}
+			base := make([]float64, n)
+			for i := range base {
+				base[i] = r.NormFloat64()
+			}
+			fma := func(acc []float64) []float64 {
+				for k, p := range rs.ptr {
+					row := unsafe.Slice((*float64)(p), n)
+					for i := range acc {
+						acc[i] = math.FMA(rs.coef[k], row[i], acc[i])
+					}
+				}
+				return acc
+			}
+			for _, b := range [][]float64{nil, base} {
+				want := make([]float64, n)
+				if b != nil {
+					copy(want, b)
+				}
+				want = fma(want)
+				got := make([]float64, n+1)
+				got[n] = 777
+				rs.sumTo(got[:n], b)
+				if got[n] != 777 {
+					t.Fatalf("sumTo n=%d m=%d: wrote past the end", n, m)
+				}
+				for i := range want {
+					if math.Float64bits(got[i]) != math.Float64bits(want[i]) {
+						t.Fatalf("sumTo n=%d m=%d base=%v i=%d: %.17g, want %.17g (FMA chain)", n, m, b != nil, i, got[i], want[i])
+					}
+				}
+			}
+			dst := slices.Clone(base)
+			rs.addTo(dst)
+			want := fma(slices.Clone(base))
+			for i := range want {
+				if math.Float64bits(dst[i]) != math.Float64bits(want[i]) {
+					t.Fatalf("addTo n=%d m=%d i=%d: %.17g, want %.17g (FMA chain)", n, m, i, dst[i], want[i])
+				}
+			}
+		}
+	}
+}
+
+// spikeCandPack packs exactly the candidates of the scalar test, in unit
+// order, with their values and bits, for every tail length and candidate
+// density (the kernel's permutations cover all 256 candidate bytes).
+func TestSpikeCandPackMatchesGo(t *testing.T) {
+	r := rand.New(rand.NewPCG(7, 8))
+	for _, n := range []int{0, 1, 7, 8, 9, 15, 16, 17, 63, 64, 65, 100, 500, 784} {
+		for _, lmax := range []float64{0, 0.01, 0.2, 0.5, 0.9, 1} {
+			d := newDrawScratch(n)
+			lam, val := make([]float64, n), make([]float64, n)
+			for i := range lam {
+				lam[i] = lmax * r.Float64()
+				if r.IntN(10) == 0 {
+					lam[i] = lmax
+				}
+				val[i] = r.NormFloat64()
+			}
+			key := r.Uint64()
+			var wantI []int32
+			var wantV []float64
+			var wantB []uint32
+			kLo, kHi := uint32(key), uint32(key>>32)
+			for i := range lam {
+				b := unitBits(uint32(i), kLo, kHi)
+				if float64(b)+1 > (1-lam[i])*0x1p31 {
+					wantI, wantV, wantB = append(wantI, int32(i)), append(wantV, val[i]), append(wantB, b)
+				}
+			}
+			nc := spikeCandPack(lam, val, key, &d)
+			if nc != len(wantI) {
+				t.Fatalf("n=%d λmax=%g: %d candidates, want %d", n, lmax, nc, len(wantI))
+			}
+			if !slices.Equal(d.ci[:nc], wantI) || !slices.Equal(d.cl[:nc], wantV) || !slices.Equal(d.cb[:nc], wantB) {
+				t.Fatalf("n=%d λmax=%g: packed %v %v %v, want %v %v %v", n, lmax, d.ci[:nc], d.cl[:nc], d.cb[:nc], wantI, wantV, wantB)
 			}
 		}
 	}

@@ -109,8 +109,32 @@ type Sim struct {
 	// testing is set during a test phase (Classify): the step then skips
 	// what only training reads (hidden mean somata, the jittered-plateau
 	// ring) and, with noApical, the output's rates and spikes.
-	testing     bool
+	testing bool
+	// lazyRates is set during a test that reads no hidden rate (see
+	// LazyTestRates): the hidden layers then compute a unit's rate only
+	// when its random bits could make it spike. lmax holds λmax per unit.
+	lazyRates   bool
+	lmax        []float64
 	zeros, pnew []float64
+
+	// LazyTestRates lets a spiking Classify compute the rate of a hidden
+	// unit only in the steps where the unit's random bits could make it
+	// spike at λmax, when nothing else reads the rates (g_A = 0, spiking
+	// feedforward, the sigmoid): the same spikes and prediction for less
+	// work. HiddenRates after such a Classify holds NaN. Evaluate sets it
+	// on its Sims when it has no activity callback (which could read
+	// HiddenRates).
+	LazyTestRates bool
+	// LazyTrainRates lets Train compute the rates of the hidden layers in
+	// the averaging windows, too, only where a unit can spike (their mean
+	// rates are not part of learning, only of HiddenRates): the same
+	// spikes, weights and state, and HiddenRates after Train holds NaN. It
+	// acts where the steps before the windows are lazy (no Trace hook,
+	// spiking feedforward and feedback, σ); the run package sets it when
+	// no hook can read HiddenRates.
+	LazyTrainRates bool
+	// noMeanRates makes endPhase report the hidden mean rates as NaN.
+	noMeanRates bool
 
 	// Trace, when set, is called after every training step (voltage
 	// recording); in rate mode once per phase, as its step 1 (see Plateaus
@@ -208,6 +232,10 @@ func New(p model.Params, net *network.Net, seed uint64) *Sim {
 	}
 	s.tracesDirty = true
 	s.zeros, s.pnew = make([]float64, maxRows), make([]float64, maxRows)
+	s.lmax = make([]float64, maxRows)
+	for i := range s.lmax {
+		s.lmax[i] = s.lamMax
+	}
 	s.draw, s.sig = newDrawScratch(maxRows), make([]float64, maxRows)
 	s.jitterRNG, s.noiseRNG = rand.New(s.JitterSrc), rand.New(s.NoiseSrc)
 	if p.RecordEigvals && L >= 2 {
@@ -314,6 +342,11 @@ type stepOpts struct {
 	acc   bool // the step is in the averaging window
 	pin   bool // the window also averages the presynaptic PSPs (forward phase)
 	pfb   bool // and the apical ones (forward phase with feedback learning)
+	// lazy: nothing reads this step's rates but the spike draws (see
+	// Sim.lazySteps), so they are computed only where a unit can spike;
+	// lazyHidden: the same for the hidden layers only, in a window step
+	// whose hidden mean rates nobody reads (Sim.LazyTrainRates)
+	lazy, lazyHidden bool
 }
 
 // step advances the spiking simulation by one 1-ms step, bottom to top
@@ -364,10 +397,18 @@ func (s *Sim) step(o stepOpts) {
 				continue
 			}
 		}
-		s.somaRates(lam, C)
 		cur := &ls.spikes.ring[slot]
 		cur.reset()
-		drawSpikes(cur, lam, nil, s.SpikeSrc.Uint64(), &s.draw)
+		lazy := o.lazy || (ls.hidden && (s.lazyRates || o.lazyHidden))
+		if lazy {
+			// the rates feed only the draws: computed for the units
+			// that can spike (drawSpikesFromSoma)
+			b := &s.bio
+			drawSpikesFromSoma(cur, C, s.lmax, s.SpikeSrc.Uint64(), &s.draw, s.lamMax, b.affine, b.slope, b.offset)
+		} else {
+			s.somaRates(lam, C)
+			drawSpikes(cur, lam, nil, s.SpikeSrc.Uint64(), &s.draw)
+		}
 		s.ctr.Spikes += int64(len(cur.idx))
 		if acc {
 			if !s.testing || !ls.hidden {
@@ -375,7 +416,9 @@ func (s *Sim) step(o stepOpts) {
 				// (HiddenRates), not their mean somata
 				addTo(ls.sumC[:n], C)
 			}
-			addTo(ls.sumLam[:n], lam)
+			if !lazy {
+				addTo(ls.sumLam[:n], lam)
+			}
 			if ls.hidden && !s.noApical {
 				addTo(ls.sumA, ls.A[:n])
 			}

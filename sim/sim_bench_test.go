@@ -66,6 +66,7 @@ func (c *cpuTimer) stop(b *testing.B, unit string) {
 func benchTrainLoop(b *testing.B, mode option.Mode, layers []int) {
 	train, _ := benchData(b)
 	s := benchSim(b, mode, layers)
+	s.LazyTrainRates = true // as a run's Sim without an Example hook
 	c := startCPU(b)
 	for i := 0; i < b.N; i++ {
 		k := i % benchImagesCount
@@ -77,6 +78,7 @@ func benchTrainLoop(b *testing.B, mode option.Mode, layers []int) {
 func benchClassifyLoop(b *testing.B, mode option.Mode, layers []int) {
 	_, test := benchData(b)
 	s := benchSim(b, mode, layers)
+	s.LazyTestRates = true // as Evaluate's Sims without an activity callback
 	c := startCPU(b)
 	for i := 0; i < b.N; i++ {
 		k := i % benchImagesCount
@@ -184,6 +186,51 @@ func BenchmarkClassifyLockstep(b *testing.B) {
 				}
 			}
 			c.stop(b, "images")
+		})
+	}
+}
+
+// One spiking step before the averaging window, whose rates feed only the
+// spike draws, one training step in the window (whose hidden mean rates
+// only HiddenRates reads) and one test step (window, no apical input):
+// with every rate computed, and lazily (σ only for the units that can
+// spike, as training and Evaluate's tests do). Within one binary, so that the
+// variants compare on a busy machine.
+func BenchmarkStepRates(b *testing.B) {
+	for _, mode := range []string{"train-all", "train-lazy", "window-all", "window-lazy", "test-all", "test-lazy"} {
+		b.Run(mode, func(b *testing.B) {
+			train, _ := benchData(b)
+			s := benchSim(b, "spiking", []int{500, 10})
+			s.tab = nil
+			for i := 0; i < 20; i++ {
+				s.Train(train.Image(i), int(train.Labels[i]))
+			}
+			s.SetInput(train.Image(21))
+			for k := 0; k < 30; k++ {
+				s.step(stepOpts{})
+			}
+			var o stepOpts
+			switch mode {
+			case "train-lazy":
+				o.lazy = true
+			case "window-all":
+				o.acc = true
+			case "window-lazy":
+				o.acc, o.lazyHidden = true, true
+			case "test-all", "test-lazy":
+				s.testing, s.noApical, s.lazyRates = true, true, mode == "test-lazy"
+				o.acc = true
+			}
+			c := startCPU(b)
+			for i := 0; i < b.N; i++ {
+				s.step(o)
+				if s.layers[0].nWin > 1<<20 {
+					for _, ls := range s.layers {
+						ls.clearWindow()
+					}
+				}
+			}
+			c.stop(b, "steps")
 		})
 	}
 }
