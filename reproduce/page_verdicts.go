@@ -64,6 +64,11 @@ func (pg *page) verdictOf(name string) verdict {
 	x, ok := pg.exps[name]
 	rs := pg.runs[name]
 	if !ok || !x.HasError || len(rs) == 0 {
+		if _, has := pg.notes[name]; has && len(rs) > 0 {
+			// no number to compare (angles, correlations …): the
+			// note says how the run compares with the paper's figure
+			return verdict{text: "see [what we found](#where-we-differ-from-the-paper)"}
+		}
 		return verdict{text: "–"}
 	}
 	var finals []float64

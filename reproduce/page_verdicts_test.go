@@ -69,6 +69,32 @@ func TestNotes(t *testing.T) {
 	if strings.Contains(md, "| notes |") {
 		t.Error("notes/ taken for an experiment")
 	}
+	// A condition without a paper number (loss-correlation) links its
+	// note from the table instead of "–".
+	runs2 := t.TempDir()
+	fakeRun{status: "complete", repeats: []float64{9.1, 9.2, 9.0, 9.1}, want: 4, epochs: []float64{90, 12, 10, 9}}.write(t, filepath.Join(runs2, "loss-correlation", "seed-1"))
+	if _, err := Collect(runs2, results); err != nil {
+		t.Fatal(err)
+	}
+	lossRow := func() string {
+		if err := Page(results, out); err != nil {
+			t.Fatal(err)
+		}
+		for _, l := range strings.Split(read(t, filepath.Join(out, "results.md")), "\n") {
+			if strings.HasPrefix(l, "| loss-correlation |") {
+				return l
+			}
+		}
+		t.Fatal("no loss-correlation row")
+		return ""
+	}
+	if row := lossRow(); !strings.HasSuffix(row, "| – |") {
+		t.Errorf("without a note: %s", row)
+	}
+	writeFile(t, filepath.Join(results, NotesDir, "loss-correlation.md"), "r is positive.\n")
+	if row := lossRow(); !strings.HasSuffix(row, "| see [what we found](#where-we-differ-from-the-paper) |") {
+		t.Errorf("with a note: %s", row)
+	}
 	writeFile(t, filepath.Join(results, NotesDir, "two-hidden-layer.md"), "typo")
 	if err := Page(results, out); err == nil || !strings.Contains(err.Error(), "two-hidden-layer.md") || !strings.Contains(err.Error(), "not an experiment") {
 		t.Errorf("misspelt note: %v", err)
