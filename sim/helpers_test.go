@@ -31,3 +31,16 @@ func smallConfig(t *testing.T, mut func(*config.Config), mode option.Mode, valid
 	}
 	return c
 }
+
+// beginTest readies s for stepping a test of img by hand, as Classify does
+// before its phase: reseeded for image k, no target, the test path on.
+func beginTest(s *Sim, img []uint8, k int) {
+	s.Reset()
+	s.Reseed(1, uint64(k))
+	s.SetInput(img)
+	s.setTarget(-1)
+	s.noApical, s.testing = true, true
+	for _, ls := range s.layers {
+		ls.clearWindow()
+	}
+}

@@ -46,14 +46,7 @@ func TestLazyRatesSameSpikes(t *testing.T) {
 			spikes := 0
 			for k := 0; k < 4; k++ {
 				for _, s := range []*Sim{lazy, full} {
-					s.Reset()
-					s.Reseed(1, uint64(k))
-					s.SetInput(test.Image(k))
-					s.setTarget(-1)
-					s.noApical, s.testing = true, true
-					for _, ls := range s.layers {
-						ls.clearWindow()
-					}
+					beginTest(s, test.Image(k), k)
 				}
 				lazy.lazyRates = true
 				n := cfg.TestPhase

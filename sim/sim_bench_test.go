@@ -165,14 +165,7 @@ func BenchmarkClassifyLockstep(b *testing.B) {
 			for i := 0; i < b.N; i += K {
 				for q, s := range ss {
 					k := (i + q) % benchImagesCount
-					s.Reset()
-					s.Reseed(1, uint64(k))
-					s.SetInput(test.Image(k))
-					s.setTarget(-1)
-					s.noApical, s.testing = true, true
-					for _, ls := range s.layers {
-						ls.clearWindow()
-					}
+					beginTest(s, test.Image(k), k)
 				}
 				for t := 0; t < n; t++ {
 					for _, s := range ss {
