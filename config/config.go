@@ -97,6 +97,11 @@ type Config struct {
 	SpikingFeedforward bool `json:"spiking_feedforward"`
 	// SpikingFeedback feeds filtered output spikes (false: rates) to apical dendrites.
 	SpikingFeedback bool `json:"spiking_feedback"`
+	// Precision is "float64" (the default) or "float32": the spiking steps
+	// then sum each step's spike rows from a float32 copy of the weights, in
+	// float32 (faster; learning, potentials and traces stay float64). Only
+	// for spiking feedforward or feedback; docs/model.md#precision.
+	Precision option.Precision `json:"precision"`
 	// Conductances uses Euler soma dynamics and conductance teaching; false =
 	// instantaneous steady states.
 	Conductances bool `json:"conductances"`
@@ -225,7 +230,7 @@ func Default(profile option.Profile) Config {
 		SymmetricNoiseSD: 0.05, BackpropOrder: "reference",
 		WeightOptimization: true, FeedbackBias: "none",
 		SpikingFeedforward: true, SpikingFeedback: true, Conductances: true,
-		Teaching: "head", RandPhaseLengths: true,
+		Precision: "float64", Teaching: "head", RandPhaseLengths: true,
 		PlateauJitterSD: 3, PlateauJitterMax: 5,
 		ForwardPhase: 50, TargetPhase: 50, TestPhase: 250, SettleTime: 30,
 		Window:    "fixed",
@@ -516,6 +521,7 @@ func (c *Config) Model() model.Params {
 		Teaching:           c.Teaching,
 		SpikingFeedforward: c.SpikingFeedforward,
 		SpikingFeedback:    c.SpikingFeedback,
+		Precision:          c.Precision,
 		Network: model.Network{Layers: append([]int(nil), c.Layers...), Broadcast: c.Broadcast,
 			WeightOptimization: c.WeightOptimization, SparseFeedback: c.SparseFeedback,
 			SparseAmplify: c.SparseAmplify, SparseFraction: c.SparseFraction},

@@ -51,6 +51,11 @@ func (c *Config) ValidateFor(classes int) error {
 	opt(c.FeedbackBias.Check())
 	opt(c.Teaching.Check())
 	opt(c.Window.Check())
+	opt(c.Precision.Check())
+	if c.Precision == option.Float32 && (c.Rate() || !(c.SpikingFeedforward || c.SpikingFeedback)) {
+		// float32 acts on spike rows only: refuse it where it would do nothing
+		bad("precision", c.Precision, `"float64" unless the spiking mode has spiking feedforward or feedback`)
+	}
 
 	if len(c.Layers) == 0 {
 		bad("layers", "[]", "at least one layer size, e.g. [500, 10]")

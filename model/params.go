@@ -32,6 +32,9 @@ type Params struct {
 	// SpikingFeedforward feeds filtered spikes (false: rates) to basal
 	// dendrites; SpikingFeedback does the same for apical dendrites.
 	SpikingFeedforward, SpikingFeedback bool
+	// Precision float32 makes the spiking steps sum spike rows from float32
+	// copies of the weights (sim keeps them in step with its own learning).
+	Precision option.Precision
 	// Network is the architecture and how its weights are initialised.
 	Network  Network
 	Phases   Phases

@@ -170,3 +170,24 @@ func (o BackpropOrder) Check() error { return check(o, "backprop_order", orders)
 func (o *BackpropOrder) UnmarshalText(b []byte) error {
 	return parse(o, b, "backprop_order", orders)
 }
+
+// Precision is the number type of the weight rows that the spiking steps sum
+// for each step's spikes: float64 (the default, exact to the reference) or
+// float32 (a float32 copy of the weights, summed in float32: faster, with
+// rounding differences of about 1e-7 of a potential; learning, potentials
+// and traces stay float64).
+type Precision string
+
+// The precisions.
+const (
+	Float64 Precision = "float64"
+	Float32 Precision = "float32"
+)
+
+var precisions = []Precision{Float64, Float32}
+
+// Check returns an *Error unless p is one of the precisions.
+func (p Precision) Check() error { return check(p, "precision", precisions) }
+
+// UnmarshalText accepts "float64" or "float32".
+func (p *Precision) UnmarshalText(t []byte) error { return parse(p, t, "precision", precisions) }

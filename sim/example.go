@@ -266,6 +266,7 @@ func (s *Sim) update() (loss, angle float64) {
 				learn.AddScaled(ls.ly.FeedbackBias, eta, ls.eps)
 			}
 			ls.ly.ApplyMask(false)
+			syncRows32(ls.y32, ls.ly.Y, ls.n, nil)
 			s.recomputeQ(l)
 		}
 		if s.par.Soma.PaperRate() {
@@ -292,6 +293,7 @@ func (s *Sim) update() (loss, angle float64) {
 	if lr.Symmetric {
 		s.Net.Symmetrize(lr.NoisySymmetric, lr.SymmetricNoiseSD, s.noiseRNG)
 		for l := 0; l < L-1; l++ {
+			syncRows32(s.layers[l].y32, s.layers[l].ly.Y, s.layers[l].n, nil)
 			s.recomputeQ(l)
 		}
 	}
@@ -303,7 +305,7 @@ func (s *Sim) update() (loss, angle float64) {
 // projections so the event-driven input equals W_new·p from now on.
 func (s *Sim) applyW(l int, delta []float64, scale float64) {
 	ls := s.layers[l]
-	addOuter(ls.ly.W, scale, delta, ls.pinF)
+	addOuter32(ls.ly.W, ls.w32, scale, delta, ls.pinF)
 	learn.AddScaled(ls.ly.B, scale, delta)
 	if !s.spikingFF || s.par.Rate() {
 		return

@@ -18,13 +18,15 @@ import (
 
 // rowSet is a reusable list of rows (each at least n long) and their coefficients.
 type rowSet struct {
-	n    int
-	ptr  []unsafe.Pointer
-	coef []float64
+	n      int
+	ptr    []unsafe.Pointer
+	coef   []float64
+	coef32 []float32 // the coefficients of sumSpikeRows32
 }
 
 func newRowSet(capacity int) rowSet {
-	return rowSet{ptr: make([]unsafe.Pointer, 0, capacity), coef: make([]float64, 0, capacity)}
+	return rowSet{ptr: make([]unsafe.Pointer, 0, capacity), coef: make([]float64, 0, capacity),
+		coef32: make([]float32, 0, capacity)}
 }
 
 // begin empties the list for rows of length n.

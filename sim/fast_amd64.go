@@ -29,6 +29,12 @@ func somaAVX(C, B, A *float64, n int, gL, gB, gA float64)
 //go:noescape
 func addOuterAVX(w *float64, n, m int, p *float64, scale float64, delta *float64)
 
+//go:noescape
+func sumRows32AVX(dst *float64, n int, rows *unsafe.Pointer, coef *float32, m int)
+
+//go:noescape
+func axpy32AVX(w *float64, w32 *float32, n int, a float64, x *float64)
+
 // useAVX selects the assembly kernels: the CPU and the OS support AVX2 and
 // FMA3 (x/sys/cpu checks the OS's YMM state too). Tests turn it off to
 // check the Go fallbacks on the same machine.
@@ -141,4 +147,27 @@ func addOuterArch(w []float64, scale float64, delta, p []float64) bool {
 		addOuterAVX(&w[0], n, m, &p[0], scale, &delta[0])
 	}
 	return true
+}
+
+// sumRows32Arch sets all of dst; it reports whether it did.
+func sumRows32Arch(dst []float64, rows []unsafe.Pointer, coef []float32) bool {
+	if !useAVX || len(rows) == 0 {
+		return false
+	}
+	if len(dst) > 0 {
+		_ = coef[len(rows)-1]
+		sumRows32AVX(&dst[0], len(dst), &rows[0], &coef[0], len(rows))
+	}
+	return true
+}
+
+// axpy32Arch does the first len(w)&^3 elements of axpy32; it returns how many.
+func axpy32Arch(w []float64, w32 []float32, a float64, x []float64) int {
+	n := len(w) &^ 3
+	if !useAVX || n == 0 {
+		return 0
+	}
+	_, _ = w32[n-1], x[n-1]
+	axpy32AVX(&w[0], &w32[0], n, a, &x[0])
+	return n
 }

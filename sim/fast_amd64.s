@@ -1121,3 +1121,270 @@ sloop:
 sdone8:
 	VZEROUPPER
 	RET
+
+// Lane numbers 0…7 (dwords) for the lane masks of sumRows32AVX's tail.
+DATA lane8<>+0(SB)/4, $0
+DATA lane8<>+4(SB)/4, $1
+DATA lane8<>+8(SB)/4, $2
+DATA lane8<>+12(SB)/4, $3
+DATA lane8<>+16(SB)/4, $4
+DATA lane8<>+20(SB)/4, $5
+DATA lane8<>+24(SB)/4, $6
+DATA lane8<>+28(SB)/4, $7
+GLOBL lane8<>(SB), RODATA|NOPTR, $32
+
+// func sumRows32AVX(dst *float64, n int, rows *unsafe.Pointer, coef *float32, m int)
+//
+// dst[i] = Σ_k coef[k]·rows[k][i] for i < n, with float32 rows summed in
+// float32 (the float32 precision option): chunks of dst (64, 32, then 8
+// elements, then the last r < 8 under a lane mask) stay in Y0–Y7 while all
+// rows are added in row order, then are widened to float64 and stored once.
+// m ≥ 1. Needs AVX2 and FMA3.
+TEXT ·sumRows32AVX(SB), NOSPLIT, $0-40
+	MOVQ dst+0(FP), DI
+	MOVQ n+8(FP), CX
+	MOVQ rows+16(FP), R8
+	MOVQ coef+24(FP), R9
+	MOVQ m+32(FP), R10
+	XORQ AX, AX                     // byte offset into the float32 rows
+	XORQ SI, SI                     // byte offset into dst
+
+w64chunk:
+	CMPQ CX, $64
+	JL   w32chunk
+	VXORPS Y0, Y0, Y0
+	VXORPS Y1, Y1, Y1
+	VXORPS Y2, Y2, Y2
+	VXORPS Y3, Y3, Y3
+	VXORPS Y4, Y4, Y4
+	VXORPS Y5, Y5, Y5
+	VXORPS Y6, Y6, Y6
+	VXORPS Y7, Y7, Y7
+	XORQ BX, BX
+
+w64row:
+	CMPQ BX, R10
+	JGE  w64store
+	MOVQ (R8)(BX*8), DX
+	VBROADCASTSS (R9)(BX*4), Y8
+	VFMADD231PS 0(DX)(AX*1), Y8, Y0
+	VFMADD231PS 32(DX)(AX*1), Y8, Y1
+	VFMADD231PS 64(DX)(AX*1), Y8, Y2
+	VFMADD231PS 96(DX)(AX*1), Y8, Y3
+	VFMADD231PS 128(DX)(AX*1), Y8, Y4
+	VFMADD231PS 160(DX)(AX*1), Y8, Y5
+	VFMADD231PS 192(DX)(AX*1), Y8, Y6
+	VFMADD231PS 224(DX)(AX*1), Y8, Y7
+	INCQ BX
+	JMP  w64row
+
+w64store:
+	VCVTPS2PD X0, Y9
+	VEXTRACTF128 $1, Y0, X10
+	VCVTPS2PD X10, Y10
+	VMOVUPD Y9, 0(DI)(SI*1)
+	VMOVUPD Y10, 32(DI)(SI*1)
+	VCVTPS2PD X1, Y9
+	VEXTRACTF128 $1, Y1, X10
+	VCVTPS2PD X10, Y10
+	VMOVUPD Y9, 64(DI)(SI*1)
+	VMOVUPD Y10, 96(DI)(SI*1)
+	VCVTPS2PD X2, Y9
+	VEXTRACTF128 $1, Y2, X10
+	VCVTPS2PD X10, Y10
+	VMOVUPD Y9, 128(DI)(SI*1)
+	VMOVUPD Y10, 160(DI)(SI*1)
+	VCVTPS2PD X3, Y9
+	VEXTRACTF128 $1, Y3, X10
+	VCVTPS2PD X10, Y10
+	VMOVUPD Y9, 192(DI)(SI*1)
+	VMOVUPD Y10, 224(DI)(SI*1)
+	VCVTPS2PD X4, Y9
+	VEXTRACTF128 $1, Y4, X10
+	VCVTPS2PD X10, Y10
+	VMOVUPD Y9, 256(DI)(SI*1)
+	VMOVUPD Y10, 288(DI)(SI*1)
+	VCVTPS2PD X5, Y9
+	VEXTRACTF128 $1, Y5, X10
+	VCVTPS2PD X10, Y10
+	VMOVUPD Y9, 320(DI)(SI*1)
+	VMOVUPD Y10, 352(DI)(SI*1)
+	VCVTPS2PD X6, Y9
+	VEXTRACTF128 $1, Y6, X10
+	VCVTPS2PD X10, Y10
+	VMOVUPD Y9, 384(DI)(SI*1)
+	VMOVUPD Y10, 416(DI)(SI*1)
+	VCVTPS2PD X7, Y9
+	VEXTRACTF128 $1, Y7, X10
+	VCVTPS2PD X10, Y10
+	VMOVUPD Y9, 448(DI)(SI*1)
+	VMOVUPD Y10, 480(DI)(SI*1)
+	ADDQ $256, AX
+	ADDQ $512, SI
+	SUBQ $64, CX
+	JMP  w64chunk
+
+w32chunk:
+	CMPQ CX, $32
+	JL   w8chunk
+	VXORPS Y0, Y0, Y0
+	VXORPS Y1, Y1, Y1
+	VXORPS Y2, Y2, Y2
+	VXORPS Y3, Y3, Y3
+	XORQ BX, BX
+
+w32row:
+	CMPQ BX, R10
+	JGE  w32store
+	MOVQ (R8)(BX*8), DX
+	VBROADCASTSS (R9)(BX*4), Y8
+	VFMADD231PS 0(DX)(AX*1), Y8, Y0
+	VFMADD231PS 32(DX)(AX*1), Y8, Y1
+	VFMADD231PS 64(DX)(AX*1), Y8, Y2
+	VFMADD231PS 96(DX)(AX*1), Y8, Y3
+	INCQ BX
+	JMP  w32row
+
+w32store:
+	VCVTPS2PD X0, Y9
+	VEXTRACTF128 $1, Y0, X10
+	VCVTPS2PD X10, Y10
+	VMOVUPD Y9, 0(DI)(SI*1)
+	VMOVUPD Y10, 32(DI)(SI*1)
+	VCVTPS2PD X1, Y9
+	VEXTRACTF128 $1, Y1, X10
+	VCVTPS2PD X10, Y10
+	VMOVUPD Y9, 64(DI)(SI*1)
+	VMOVUPD Y10, 96(DI)(SI*1)
+	VCVTPS2PD X2, Y9
+	VEXTRACTF128 $1, Y2, X10
+	VCVTPS2PD X10, Y10
+	VMOVUPD Y9, 128(DI)(SI*1)
+	VMOVUPD Y10, 160(DI)(SI*1)
+	VCVTPS2PD X3, Y9
+	VEXTRACTF128 $1, Y3, X10
+	VCVTPS2PD X10, Y10
+	VMOVUPD Y9, 192(DI)(SI*1)
+	VMOVUPD Y10, 224(DI)(SI*1)
+	ADDQ $128, AX
+	ADDQ $256, SI
+	SUBQ $32, CX
+	JMP  w32chunk
+
+w8chunk:
+	CMPQ CX, $8
+	JL   wtail
+	VXORPS Y0, Y0, Y0
+	XORQ BX, BX
+
+w8row:
+	CMPQ BX, R10
+	JGE  w8store
+	MOVQ (R8)(BX*8), DX
+	VBROADCASTSS (R9)(BX*4), Y8
+	VFMADD231PS 0(DX)(AX*1), Y8, Y0
+	INCQ BX
+	JMP  w8row
+
+w8store:
+	VCVTPS2PD X0, Y9
+	VEXTRACTF128 $1, Y0, X10
+	VCVTPS2PD X10, Y10
+	VMOVUPD Y9, 0(DI)(SI*1)
+	VMOVUPD Y10, 32(DI)(SI*1)
+	ADDQ $32, AX
+	ADDQ $64, SI
+	SUBQ $8, CX
+	JMP  w8chunk
+
+// The last r < 8: loads under a dword lane mask (lanes past r are not
+// read), stores of the two float64 halves under qword masks.
+wtail:
+	TESTQ CX, CX
+	JZ   wdone
+	VMOVQ CX, X11
+	VPBROADCASTD X11, Y11
+	VMOVDQU lane8<>(SB), Y12
+	VPCMPGTD Y12, Y11, Y11          // dword lane < r
+	VPMOVSXDQ X11, Y12              // its low four lanes as qwords
+	VEXTRACTI128 $1, Y11, X13
+	VPMOVSXDQ X13, Y13              // its high four lanes as qwords
+	VXORPS Y0, Y0, Y0
+	XORQ BX, BX
+
+wtrow:
+	CMPQ BX, R10
+	JGE  wtstore
+	MOVQ (R8)(BX*8), DX
+	VBROADCASTSS (R9)(BX*4), Y8
+	VMASKMOVPS 0(DX)(AX*1), Y11, Y1
+	VFMADD231PS Y1, Y8, Y0
+	INCQ BX
+	JMP  wtrow
+
+wtstore:
+	VCVTPS2PD X0, Y9
+	VEXTRACTF128 $1, Y0, X10
+	VCVTPS2PD X10, Y10
+	VMASKMOVPD Y9, Y12, 0(DI)(SI*1)
+	VMASKMOVPD Y10, Y13, 32(DI)(SI*1)
+
+wdone:
+	VZEROUPPER
+	RET
+
+// func axpy32AVX(w *float64, w32 *float32, n int, a float64, x *float64)
+//
+// w[i] += a·x[i] and w32[i] = float32(w[i]) for i < n&^3: a learning
+// update of one weight row that rounds the row into its float32 copy in the
+// same pass. The caller does the last n%4. Needs AVX2 and FMA3.
+TEXT ·axpy32AVX(SB), NOSPLIT, $0-40
+	MOVQ w+0(FP), DI
+	MOVQ w32+8(FP), SI
+	MOVQ n+16(FP), CX
+	VBROADCASTSD a+24(FP), Y8
+	MOVQ x+32(FP), DX
+	XORQ AX, AX                     // element index
+
+x16:
+	CMPQ CX, $16
+	JL   x4
+	VMOVUPD 0(DI)(AX*8), Y0
+	VMOVUPD 32(DI)(AX*8), Y1
+	VMOVUPD 64(DI)(AX*8), Y2
+	VMOVUPD 96(DI)(AX*8), Y3
+	VFMADD231PD 0(DX)(AX*8), Y8, Y0
+	VFMADD231PD 32(DX)(AX*8), Y8, Y1
+	VFMADD231PD 64(DX)(AX*8), Y8, Y2
+	VFMADD231PD 96(DX)(AX*8), Y8, Y3
+	VMOVUPD Y0, 0(DI)(AX*8)
+	VMOVUPD Y1, 32(DI)(AX*8)
+	VMOVUPD Y2, 64(DI)(AX*8)
+	VMOVUPD Y3, 96(DI)(AX*8)
+	VCVTPD2PSY Y0, X4
+	VCVTPD2PSY Y1, X5
+	VCVTPD2PSY Y2, X6
+	VCVTPD2PSY Y3, X7
+	VMOVUPS X4, 0(SI)(AX*4)
+	VMOVUPS X5, 16(SI)(AX*4)
+	VMOVUPS X6, 32(SI)(AX*4)
+	VMOVUPS X7, 48(SI)(AX*4)
+	ADDQ $16, AX
+	SUBQ $16, CX
+	JMP  x16
+
+x4:
+	CMPQ CX, $4
+	JL   xdone
+	VMOVUPD 0(DI)(AX*8), Y0
+	VFMADD231PD 0(DX)(AX*8), Y8, Y0
+	VMOVUPD Y0, 0(DI)(AX*8)
+	VCVTPD2PSY Y0, X4
+	VMOVUPS X4, 0(SI)(AX*4)
+	ADDQ $4, AX
+	SUBQ $4, CX
+	JMP  x4
+
+xdone:
+	VZEROUPPER
+	RET

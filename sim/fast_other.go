@@ -21,3 +21,7 @@ func traceStepArch(t *traceCoef, x1, x2, dst, base, pnew, slot []float64) bool {
 func somaArch(C, B, A []float64, gL, gB, gA float64) bool { return false }
 
 func addOuterArch(w []float64, scale float64, delta, p []float64) bool { return false }
+
+func sumRows32Arch(dst []float64, rows []unsafe.Pointer, coef []float32) bool { return false }
+
+func axpy32Arch(w []float64, w32 []float32, a float64, x []float64) int { return 0 }

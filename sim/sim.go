@@ -37,6 +37,9 @@ type layer struct {
 	y      []float64 // teaching signal (output layer)
 	P, Q   [][]float64
 	spikes pop
+	// w32, y32 are float32 copies of W and Y (the float32 precision option;
+	// nil at float64).
+	w32, y32 []float32
 	// x1, x2 are the exponential traces of P, y1, y2 those of Q (see
 	// traceCoef); aNext is the apical potential of the next step.
 	x1, x2, y1, y2, aNext []float64
@@ -88,6 +91,8 @@ type Sim struct {
 	eE, eI                     float64
 	npc                        int
 	spikingFF, spikingFB, cond bool
+	// f32 says which weights the float32 precision option sums in float32.
+	f32 precisionUse
 
 	// tab, when set, tabulates λmax σ(C) for the spiking neuron loops (nil:
 	// the exact sigmoid; rate mode always computes it exactly).
@@ -163,6 +168,7 @@ func New(p model.Params, net *network.Net, seed uint64) *Sim {
 	s.kB, s.kD, s.kI = so.KB(), so.KD(), so.KI()
 	s.spikingFF, s.spikingFB, s.cond = p.SpikingFeedforward, p.SpikingFeedback, so.Conductances
 	L := len(net.Layers)
+	s.f32 = usePrecision(p.Precision, p.SpikingFeedforward, p.SpikingFeedback, p.Rate())
 	s.classes = p.Network.NumClasses()
 	s.setupErr = checkShape(net, s.classes)
 	if s.setupErr == nil {
@@ -207,6 +213,7 @@ func New(p model.Params, net *network.Net, seed uint64) *Sim {
 			}
 		}
 		ls.spikes = newPop(n, s.mem)
+		newRows32(ls, &s.f32)
 		ls.x1, ls.x2 = mk(), mk()
 		if ls.hidden {
 			ls.y1, ls.y2, ls.aNext = mk(), mk(), mk()
@@ -241,6 +248,7 @@ func New(p model.Params, net *network.Net, seed uint64) *Sim {
 	if p.RecordEigvals && L >= 2 {
 		s.eig = newEigState(s)
 	}
+	s.SyncWeights()
 	return s
 }
 
@@ -455,7 +463,11 @@ func (s *Sim) basal(l int, ls *layer, slot int) {
 	pn := s.zeros[:n]
 	if len(sl.idx) != 0 {
 		pn = s.pnew[:n]
-		rs.sumSpikeRows(pn, ly.W, sl.idx, sl.cnt)
+		if ls.w32 != nil {
+			rs.sumSpikeRows32(pn, ls.w32, sl.idx, sl.cnt)
+		} else {
+			rs.sumSpikeRows(pn, ly.W, sl.idx, sl.cnt)
+		}
 		s.ctr.SynEvents += int64(len(sl.idx) * n)
 	}
 	if s.bio.ringKernel {
@@ -548,7 +560,11 @@ func (s *Sim) feedbackSpikes(l int, cur *spikeSlot, slot int) {
 		qn := s.zeros[:hn]
 		if len(cur.idx) != 0 {
 			qn = s.pnew[:hn]
-			rs.sumSpikeRows(qn, hs.ly.Y, cur.idx, cur.cnt)
+			if hs.y32 != nil {
+				rs.sumSpikeRows32(qn, hs.y32, cur.idx, cur.cnt)
+			} else {
+				rs.sumSpikeRows(qn, hs.ly.Y, cur.idx, cur.cnt)
+			}
 			s.ctr.SynEvents += int64(len(cur.idx) * hn)
 		}
 		if s.bio.ringKernel {

@@ -36,10 +36,13 @@ func benchData(b *testing.B) (train, test *dataset.Set) {
 	return benchTrain, benchTest
 }
 
-func benchSim(b *testing.B, mode option.Mode, layers []int) *Sim {
+func benchSim(b *testing.B, mode option.Mode, layers []int, prec ...option.Precision) *Sim {
 	cfg := newCfg(b, func(c *config.Config) {
 		c.Mode = mode
 		c.Layers = layers
+		if len(prec) > 0 {
+			c.Precision = prec[0]
+		}
 	})
 	net := network.New(cfg.Model(), Pixels, randFor(1))
 	return New(cfg.Model(), net, 1)
@@ -63,9 +66,9 @@ func (c *cpuTimer) stop(b *testing.B, unit string) {
 	b.ReportMetric(float64(b.N)/(cpu*1e-9), unit+"/cpu-s")
 }
 
-func benchTrainLoop(b *testing.B, mode option.Mode, layers []int) {
+func benchTrainLoop(b *testing.B, mode option.Mode, layers []int, prec ...option.Precision) {
 	train, _ := benchData(b)
-	s := benchSim(b, mode, layers)
+	s := benchSim(b, mode, layers, prec...)
 	s.LazyTrainRates = true // as a run's Sim without an Example hook
 	c := startCPU(b)
 	for i := 0; i < b.N; i++ {
@@ -75,9 +78,9 @@ func benchTrainLoop(b *testing.B, mode option.Mode, layers []int) {
 	c.stop(b, "examples")
 }
 
-func benchClassifyLoop(b *testing.B, mode option.Mode, layers []int) {
+func benchClassifyLoop(b *testing.B, mode option.Mode, layers []int, prec ...option.Precision) {
 	_, test := benchData(b)
-	s := benchSim(b, mode, layers)
+	s := benchSim(b, mode, layers, prec...)
 	s.LazyTestRates = true // as Evaluate's Sims without an activity callback
 	c := startCPU(b)
 	for i := 0; i < b.N; i++ {
@@ -102,6 +105,23 @@ func BenchmarkClassifyRate(b *testing.B) { benchClassifyLoop(b, "rate", []int{50
 
 // Two hidden layers.
 func BenchmarkTrainSpiking500x100(b *testing.B) { benchTrainLoop(b, "spiking", []int{500, 100, 10}) }
+
+// The same four spiking workloads at float32 precision (the precision option).
+func BenchmarkTrainSpikingF32(b *testing.B) {
+	benchTrainLoop(b, "spiking", []int{500, 10}, option.Float32)
+}
+
+func BenchmarkClassifySpikingF32(b *testing.B) {
+	benchClassifyLoop(b, "spiking", []int{500, 10}, option.Float32)
+}
+
+func BenchmarkTrainSpiking500x100F32(b *testing.B) {
+	benchTrainLoop(b, "spiking", []int{500, 100, 10}, option.Float32)
+}
+
+func BenchmarkClassifySpiking500x100F32(b *testing.B) {
+	benchClassifyLoop(b, "spiking", []int{500, 100, 10}, option.Float32)
+}
 
 // One spiking step (forward phase, accumulating the window and the PSP
 // averages) after a training example has brought the network to its working point.

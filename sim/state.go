@@ -104,6 +104,7 @@ func (s *Sim) Restore(st *State) error {
 		ls.spikes.restore(x.Spikes)
 	}
 	s.tracesDirty = true // the PSP traces are rebuilt from the restored rings
+	s.SyncWeights()      // the weights may have been loaded since New
 	if s.eig != nil && len(st.EigJB) == len(s.eig.jb) {
 		for i := range s.eig.jb {
 			copy(s.eig.jb[i], st.EigJB[i])
