@@ -44,16 +44,21 @@ type Options struct {
 	MNIST string
 	// Progress, when set, receives one line per finished workload.
 	Progress io.Writer
+	// Precision is the precision of the spiking workloads ("" = float64;
+	// rate mode is always float64).
+	Precision option.Precision
 }
 
 // Workload is one measured workload.
 type Workload struct {
-	Name    string `json:"name"`    // e.g. "spiking train"
-	Mode    string `json:"mode"`    // spiking or rate
-	Kind    string `json:"kind"`    // train or test
-	Layers  string `json:"layers"`  // e.g. "500,10"
-	N       int    `json:"n"`       // examples or images
-	Workers int    `json:"workers"` // goroutines (1 for training)
+	Name   string `json:"name"`   // e.g. "spiking train"
+	Mode   string `json:"mode"`   // spiking or rate
+	Kind   string `json:"kind"`   // train or test
+	Layers string `json:"layers"` // e.g. "500,10"
+	// Precision is the config's precision (float64 or float32).
+	Precision string `json:"precision"`
+	N         int    `json:"n"`       // examples or images
+	Workers   int    `json:"workers"` // goroutines (1 for training)
 	// Seconds is the wall-clock time; PerSecond is N/Seconds.
 	Seconds   float64 `json:"seconds"`
 	PerSecond float64 `json:"per_second"`
@@ -110,6 +115,8 @@ type Report struct {
 	OS         string     `json:"os"`
 	Arch       string     `json:"arch"`
 	Quick      bool       `json:"quick"`
+	// Precision is Options.Precision: that of the spiking workloads.
+	Precision string `json:"precision"`
 	// LoadAvg is the 1-minute load average when the run started (from
 	// /proc/loadavg; 0 where unavailable): other work on the machine lowers
 	// the wall-clock throughput.
@@ -161,7 +168,8 @@ const (
 // measured training and test throughputs: 60 × (60,000 training examples +
 // 60 quick tests of 100 images + one test of 10,000 images).
 type Projection struct {
-	Layers string `json:"layers"`
+	Layers    string `json:"layers"`
+	Precision string `json:"precision"`
 	// CoreMinutes is the run's time on one core from the per-CPU-second
 	// throughputs (the CPU time the workloads took), which other load on
 	// the machine changes least; WallMinutes the same from wall-clock
@@ -183,7 +191,7 @@ func project(train, test Workload) (p Projection, ok bool) {
 	minutes := func(trainRate, testRate float64) float64 {
 		return paperEpochs * (paperTrainN/trainRate + images/testRate) / 60
 	}
-	p = Projection{Layers: train.Layers,
+	p = Projection{Layers: train.Layers, Precision: train.Precision,
 		CoreMinutes: minutes(train.PerCPUSecond, test.PerCPUSecond),
 		WallMinutes: minutes(train.PerSecond, test.PerSecond/float64(max(test.Workers, 1)))}
 	if p.Layers == "500,10" {
@@ -216,6 +224,14 @@ func Run(opts Options) (*Report, error) {
 		GoVersion: runtime.Version(), OS: runtime.GOOS, Arch: runtime.GOARCH,
 		Quick: opts.Quick, FullRun: !opts.Quick, Started: start, LoadAvg: loadAvg(),
 	}
+	prec := opts.Precision
+	if prec == "" {
+		prec = option.Float64
+	}
+	if err := prec.Check(); err != nil {
+		return nil, err
+	}
+	rep.Precision = string(prec)
 	sz := fullSizes
 	if opts.Quick {
 		sz = quickSizes
@@ -230,7 +246,11 @@ func Run(opts Options) (*Report, error) {
 	}
 	for _, layers := range [][]int{{500, 10}, {500, 100, 10}} {
 		for _, mode := range []option.Mode{option.Spiking, option.Rate} {
-			cfg, err := newConfig(mode, layers)
+			p := option.Float64
+			if mode == option.Spiking {
+				p = prec
+			}
+			cfg, err := newConfig(mode, layers, p)
 			if err != nil {
 				return nil, err
 			}
@@ -252,7 +272,7 @@ func Run(opts Options) (*Report, error) {
 	}
 	if !opts.Quick {
 		// The full-MNIST rate run: one epoch and the whole test set.
-		cfg, err := newConfig("rate", []int{500, 10})
+		cfg, err := newConfig("rate", []int{500, 10}, option.Float64)
 		if err != nil {
 			return nil, err
 		}
@@ -269,10 +289,11 @@ func Run(opts Options) (*Report, error) {
 	return rep, nil
 }
 
-func newConfig(mode option.Mode, layers []int) (*config.Config, error) {
+func newConfig(mode option.Mode, layers []int, prec option.Precision) (*config.Config, error) {
 	c := config.Default("paper")
 	c.Mode = mode
 	c.Layers = layers
+	c.Precision = prec
 	c.Resolve()
 	if err := c.Validate(); err != nil {
 		return nil, err
@@ -292,7 +313,11 @@ func layerString(cfg *config.Config) string {
 }
 
 func newWorkload(cfg *config.Config, kind string, n, workers int, sec, cpu float64, ctr sim.Counters) Workload {
-	w := Workload{Name: string(cfg.Mode) + " " + kind, Mode: string(cfg.Mode), Kind: kind, Layers: layerString(cfg), N: n,
+	name := string(cfg.Mode) + " " + kind
+	if cfg.Precision != option.Float64 {
+		name += ", " + string(cfg.Precision)
+	}
+	w := Workload{Name: name, Mode: string(cfg.Mode), Kind: kind, Layers: layerString(cfg), Precision: string(cfg.Precision), N: n,
 		Workers: workers, Seconds: sec, CPUSeconds: cpu, Steps: ctr.Steps, Spikes: ctr.Spikes, SynEvents: ctr.SynEvents}
 	if cpu > 0 {
 		w.PerCPUSecond = float64(n) / cpu
@@ -308,7 +333,7 @@ func newWorkload(cfg *config.Config, kind string, n, workers int, sec, cpu float
 	if ctr.Steps > 0 {
 		w.NsPerStep = sec * 1e9 * float64(workers) / float64(ctr.Steps)
 	}
-	if g, ok := goals[w.Name+" "+w.Layers]; ok {
+	if g, ok := goals[w.Mode+" "+w.Kind+" "+w.Layers]; ok { // the goals hold at either precision
 		w.Target, w.Aim, w.Authors = g.target, g.aim, g.authors
 	}
 	return w
@@ -451,7 +476,11 @@ func (r *Report) Table(w io.Writer) error {
 			opt(x.Target), opt(x.Aim), opt(x.Authors), ratio(x.PerSecond, x.Authors), status(perCore, x.Target, x.Aim, false))
 	}
 	for _, p := range r.Projections {
-		fmt.Fprintf(tw, "60-epoch paper run (projected)\t%s\t\t1\t%s min\t\t%s min\t\t\t\t%s\t%s\t\t\t%s\t\n",
+		name := "60-epoch paper run (projected)"
+		if p.Precision != string(option.Float64) {
+			name = "60-epoch paper run, " + p.Precision + " (projected)"
+		}
+		fmt.Fprintf(tw, name+"\t%s\t\t1\t%s min\t\t%s min\t\t\t\t%s\t%s\t\t\t%s\t\n",
 			p.Layers, num(p.WallMinutes), num(p.CoreMinutes), opt(p.Target), opt(p.Aim), status(p.CoreMinutes, p.Target, p.Aim, true))
 	}
 	m := r.Memory

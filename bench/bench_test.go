@@ -134,3 +134,43 @@ func TestProject(t *testing.T) {
 		t.Errorf("status of 46 min = %q", s)
 	}
 }
+
+// --precision float32 runs the spiking workloads at float32 (named so, with
+// the same goals) and leaves rate mode at float64; other values are refused.
+func TestRunFloat32(t *testing.T) {
+	saved := quickSizes
+	quickSizes = sizes{3, 4, 20, 30}
+	defer func() { quickSizes = saved }()
+	rep, err := Run(Options{Quick: true, Workers: 2, Precision: "float32"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.Precision != "float32" {
+		t.Errorf("report precision %q", rep.Precision)
+	}
+	for _, w := range rep.Workloads {
+		want := "float64"
+		if w.Mode == "spiking" {
+			want = "float32"
+		}
+		if w.Precision != want || (w.Mode == "spiking") != strings.HasSuffix(w.Name, ", float32") {
+			t.Errorf("%s %s: precision %q, want %q", w.Name, w.Layers, w.Precision, want)
+		}
+	}
+	if g := rep.Workloads[0]; g.Target != 4000 {
+		t.Errorf("float32 spiking train: goal %v, want 4000", g.Target)
+	}
+	if len(rep.Projections) != 2 || rep.Projections[0].Precision != "float32" {
+		t.Errorf("projections %+v", rep.Projections)
+	}
+	var tab bytes.Buffer
+	if err := rep.Table(&tab); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(tab.String(), "60-epoch paper run, float32 (projected)") {
+		t.Errorf("table:\n%s", tab.String())
+	}
+	if _, err := Run(Options{Quick: true, Precision: "float16"}); err == nil || !strings.Contains(err.Error(), "precision") {
+		t.Errorf("float16: %v", err)
+	}
+}

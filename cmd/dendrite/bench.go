@@ -8,6 +8,7 @@ import (
 	"os"
 
 	"github.com/dendrite-lab/dendrite/bench"
+	"github.com/dendrite-lab/dendrite/option"
 )
 
 // benchMain runs `dendrite bench`: fixed, seeded speed workloads on MNIST,
@@ -24,8 +25,9 @@ func benchMainIO(args []string, stdout, stderr io.Writer) int {
 	workers := fs.Int("workers", 2, "goroutines of the test workloads")
 	mnist := fs.String("data", "", "folder with the four MNIST-format IDX files (default: MNIST from the Go module)")
 	fs.StringVar(mnist, "mnist", "", "the same as --data (the old name)")
+	precision := fs.String("precision", "float64", `precision of the spiking workloads: "float64" or "float32" (config key precision)`)
 	fs.Usage = func() {
-		fmt.Fprintln(stderr, "usage: dendrite bench [--quick] [--json] [--workers N] [--data DIR]")
+		fmt.Fprintln(stderr, "usage: dendrite bench [--quick] [--json] [--workers N] [--data DIR] [--precision float32]")
 		fs.PrintDefaults()
 	}
 	if err := fs.Parse(args); err != nil {
@@ -42,7 +44,12 @@ func benchMainIO(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "dendrite bench: --workers must be at least 1, got %d\n", *workers)
 		return 2
 	}
-	opts := bench.Options{Quick: *quick, Workers: *workers, MNIST: *mnist}
+	prec := option.Precision(*precision)
+	if err := prec.Check(); err != nil {
+		fmt.Fprintf(stderr, "dendrite bench: --precision: got %q, want %s\n", *precision, err.(*option.Error).Want())
+		return 2
+	}
+	opts := bench.Options{Quick: *quick, Workers: *workers, MNIST: *mnist, Precision: prec}
 	if !*asJSON {
 		opts.Progress = stderr
 	}
