@@ -48,8 +48,14 @@ func (s *Sim) SyncWeights() {
 }
 
 // newRows32 makes the float32 copies of layer ls's weights that p's
-// precision asks for: W when spikes feed forward, Y when they feed back.
+// precision asks for: W when spikes feed forward, Y when they feed back. A
+// layer narrower than minRows32 units keeps float64 rows: they are a few
+// cache lines long, and the float64 kernel sums them in one pass where the
+// float32 one would take two.
 func newRows32(ls *layer, p *precisionUse) {
+	if ls.n < minRows32 {
+		return
+	}
 	if p.w {
 		ls.w32 = make([]float32, len(ls.ly.W))
 	}
@@ -57,6 +63,9 @@ func newRows32(ls *layer, p *precisionUse) {
 		ls.y32 = make([]float32, len(ls.ly.Y))
 	}
 }
+
+// minRows32 is the narrowest layer whose rows the float32 option sums in float32.
+const minRows32 = 32
 
 // precisionUse says which weights a Sim sums in float32.
 type precisionUse struct{ w, y bool }
