@@ -1,6 +1,7 @@
 package reproduce
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -185,5 +186,52 @@ func TestBars(t *testing.T) {
 	}
 	if !strings.Contains(sec, "(seed 1 vs 1; t = -9.25, df = 38, p = ") || !strings.Contains(sec[strings.Index(sec, "sparse feedback better"):], ") | **met** |") {
 		t.Errorf("sparse ordering not met:\n%s", sec)
+	}
+}
+
+// A backprop-angle run whose samples end before angleStart has no angle the
+// bar can judge: the bar names it and stays pending (not met, not met by
+// default), while the other run's angles still count.
+func TestAngleBarShortRun(t *testing.T) {
+	runs, results, out := t.TempDir(), t.TempDir(), t.TempDir()
+	for _, a := range []struct {
+		exp    string
+		blocks int
+	}{{"bp-angle-spiking-feedback", 1}, {"bp-angle-rate-feedback", 4}} {
+		dir := filepath.Join(runs, a.exp, "seed-1")
+		fakeRun{status: "complete", epochs: make([]float64, 10)}.write(t, dir)
+		angles := make([]float64, a.blocks*BPAngleStep)
+		for i := range angles {
+			angles[i] = 70
+		}
+		p := rundir.Record(dir, bpAnglesRecord)
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := npy.WriteFile(p, []int{len(angles)}, angles); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := Collect(runs, results); err != nil {
+		t.Fatal(err)
+	}
+	if err := Page(results, out); err != nil {
+		t.Fatal(err)
+	}
+	sec := section(t, read(t, filepath.Join(out, "results.md")), "## The reproduction's bars")
+	var row string
+	for _, l := range strings.Split(sec, "\n") {
+		if strings.Contains(l, "backprop angle") {
+			row = l
+		}
+	}
+	for _, want := range []string{
+		fmt.Sprintf("bp-angle-spiking-feedback seed 1 has no angle after example %d", angleStart),
+		"bp-angle-rate-feedback seed 1: at most 70.0°",
+		"| pending |",
+	} {
+		if !strings.Contains(row, want) {
+			t.Errorf("angle bar lacks %q:\n%s", want, row)
+		}
 	}
 }
