@@ -107,7 +107,8 @@ func Compare(runDirs, labels []string, outDir string) ([]string, error) {
 		}
 		if len(m) > 0 {
 			o := curveOptions(dir)
-			runs = append(runs, Run{Label: label, Metrics: m, FullImages: o.FullImages, QuickImages: o.QuickImages})
+			runs = append(runs, Run{Label: label, Metrics: m, FullImages: o.FullImages, QuickImages: o.QuickImages,
+				Paper: o.Paper, PaperEpochs: o.PaperEpochs})
 		}
 	}
 	var paths []string
@@ -290,6 +291,7 @@ func curveOptions(runDir string) CurveOptions {
 				Epochs int `json:"epochs"`
 			}
 			if json.Unmarshal(raw, &c) == nil && c.Epochs > 0 {
+				o.PaperEpochs = c.Epochs
 				o.PaperLabel = fmt.Sprintf("paper (%s, after %d epochs): %.1f %%", x.Name, c.Epochs, x.PaperError)
 			}
 		}

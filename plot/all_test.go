@@ -249,3 +249,23 @@ func TestCompare(t *testing.T) {
 		t.Fatalf("no data: paths %v, err %v", paths, err)
 	}
 }
+
+// Compare finds the paper's number of a run folder named like the paper's
+// experiments (EXPERIMENT/seed-K) and marks it in compare_epoch.
+func TestComparePaperExperiment(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "one-hidden-layer", "seed-1")
+	if err := plottest.WriteRun(dir, plottest.Options{}); err != nil {
+		t.Fatal(err)
+	}
+	out := t.TempDir()
+	if _, err := plot.Compare([]string{dir}, nil, out); err != nil {
+		t.Fatal(err)
+	}
+	b, err := os.ReadFile(filepath.Join(out, "compare_epoch.svg"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(b), "paper: one-hidden-layer") {
+		t.Error("compare_epoch.svg has no paper mark for one-hidden-layer")
+	}
+}

@@ -62,6 +62,9 @@ type CurveOptions struct {
 	// (%), drawn as a dashed reference line labelled PaperLabel.
 	Paper      float64
 	PaperLabel string
+	// PaperEpochs is the number of epochs after which the paper reports
+	// Paper (0 = not stated).
+	PaperEpochs int
 	// FullImages and QuickImages are the sizes of the full and the quick
 	// tests (0 = unknown), stated in the legend.
 	FullImages, QuickImages int
@@ -487,6 +490,12 @@ type Run struct {
 	// FullImages and QuickImages are its full and quick test sizes (0 =
 	// unknown).
 	FullImages, QuickImages int
+	// Paper, when > 0, is the paper's final test error (%) of the
+	// experiment the run is one of, reported after PaperEpochs epochs (0 =
+	// not stated): CompareEpochs marks it at that epoch with the run's
+	// group (as a dashed line when the epoch is not stated).
+	Paper       float64
+	PaperEpochs int
 }
 
 // compareGroups groups runs by label (in order of first appearance) and
@@ -509,7 +518,14 @@ func compareGroups(runs []Run, keep func(m Metric) (x float64, ok bool), size fu
 		if !ok {
 			i = len(groups)
 			index[r.Label] = i
-			groups = append(groups, Group{Label: r.Label, Paper: math.NaN(), PaperX: math.NaN()})
+			g := Group{Label: r.Label, Paper: math.NaN(), PaperX: math.NaN()}
+			if r.Paper > 0 {
+				g.Paper = r.Paper
+				if r.PaperEpochs > 0 {
+					g.PaperX = float64(r.PaperEpochs)
+				}
+			}
+			groups = append(groups, g)
 			sizes = append(sizes, nil)
 		}
 		groups[i].X, groups[i].Y = append(groups[i].X, x), append(groups[i].Y, y)
@@ -550,6 +566,8 @@ func sizeText(groups []Group, sizes []int, what string) string {
 // runs on a log error axis (file "compare_epoch"). Runs with the same label
 // are the seeds of one condition: each is drawn faint and their mean bold
 // with a ± s.d. band; the mean at an epoch is over the runs that reached it.
+// A group whose runs are one of the paper's experiments (Run.Paper) has the
+// paper's number marked at its epoch.
 // Quick tests are not drawn here (see [CompareExamples]).
 func CompareEpochs(runs []Run) (*Figure, error) {
 	groups, sizes := compareGroups(runs, func(m Metric) (float64, bool) { return float64(m.Epoch), isFull(m) },
@@ -572,6 +590,11 @@ func CompareExamples(runs []Run) (*Figure, error) {
 		func(r Run) int { return r.QuickImages })
 	if len(groups) == 0 {
 		return nil, ErrNoData
+	}
+	for i := range groups {
+		// the paper's end points are marked in CompareEpochs; here they
+		// would be lines hidden under the noisy quick tests
+		groups[i].Paper = math.NaN()
 	}
 	title := "Test error during training (quick tests" + sizeText(groups, sizes, "tests") + ")"
 	return Lines(groups, LineOptions{Name: "compare_examples", Title: title, XLabel: "training examples", YLabel: "test error (%)",

@@ -181,3 +181,36 @@ func TestVoltagesTimeWithinExample(t *testing.T) {
 		t.Errorf("second example: %v %v", g, err)
 	}
 }
+
+// A group of one of the paper's experiments has the paper's number marked in
+// CompareEpochs (and only there: the quick-test figure leaves it out).
+func TestComparePaperMark(t *testing.T) {
+	var ms []Metric
+	for i, v := range []float64{10, 8, 6} {
+		ms = append(ms, Metric{Kind: "full", Epoch: i + 1, Examples: float64(100 * (i + 1)), TestError: v},
+			Metric{Kind: "quick", Epoch: i + 1, Examples: float64(100*(i+1) - 50), TestError: v + 1})
+	}
+	svgOf := func(f *Figure, err error) string {
+		t.Helper()
+		if err != nil {
+			t.Fatal(err)
+		}
+		var b bytes.Buffer
+		if err := f.WriteSVG(&b); err != nil {
+			t.Fatal(err)
+		}
+		return b.String()
+	}
+	runs := []Run{{Label: "one-hidden-layer", Metrics: ms, Paper: 4.1, PaperEpochs: 3}, {Label: "mine", Metrics: ms}}
+	groups, _ := compareGroups(runs, func(m Metric) (float64, bool) { return float64(m.Epoch), isFull(m) }, func(Run) int { return 0 })
+	if groups[0].Paper != 4.1 || groups[0].PaperX != 3 || !math.IsNaN(groups[1].Paper) {
+		t.Errorf("groups' paper marks: %+v", groups)
+	}
+	ep := svgOf(CompareEpochs(runs))
+	if !strings.Contains(ep, "paper: one-hidden-layer") || strings.Contains(ep, "paper: mine") {
+		t.Errorf("compare_epoch legend: want the paper mark of one-hidden-layer only")
+	}
+	if ex := svgOf(CompareExamples(runs)); strings.Contains(ex, "paper:") {
+		t.Errorf("compare_examples has a paper mark")
+	}
+}
