@@ -298,3 +298,62 @@ func TestAxpy32(t *testing.T) {
 		}
 	}
 }
+
+// Every option that changes learning runs at float32 with layers wide enough
+// for float32 rows: the weights stay finite, the float32 copies stay the
+// rounded weights, and the event-driven basal input stays the dense formula
+// to float32 rounding.
+func TestEveryOptionFloat32(t *testing.T) {
+	train, _ := loadMNIST(t)
+	for name, mut := range everyOption() {
+		t.Run(name, func(t *testing.T) {
+			c := smallConfig(t, func(c *config.Config) {
+				c.Layers = []int{40, 40, 10}
+				mut(c)
+				if len(c.Layers) == 3 && c.Layers[0] < minRows32 {
+					c.Layers[0], c.Layers[1] = 40, 40
+				}
+				c.Precision = option.Float32
+			}, option.Spiking, true)
+			net := network.New(c.Model(), Pixels, randFor(3))
+			s := New(c.Model(), net, 4)
+			for i := 0; i < 6; i++ {
+				if r := s.Train(train.Image(i), int(train.Labels[i])); !r.Finite || math.IsNaN(r.Loss) {
+					t.Fatalf("example %d: %+v", i, r)
+				}
+			}
+			if err := net.CheckFinite(); err != nil {
+				t.Fatal(err)
+			}
+			for l, ls := range s.layers {
+				if (ls.w32 != nil) != (c.SpikingFeedforward && ls.n >= minRows32) {
+					t.Fatalf("layer %d: float32 W %v", l, ls.w32 != nil)
+				}
+				for i, w := range ls.ly.W {
+					if ls.w32 != nil && ls.w32[i] != float32(w) {
+						t.Fatalf("layer %d W[%d]: copy %v, weight %v", l, i, ls.w32[i], w)
+					}
+				}
+				for i, y := range ls.ly.Y {
+					if ls.y32 != nil && ls.y32[i] != float32(y) {
+						t.Fatalf("layer %d Y[%d]: copy %v, weight %v", l, i, ls.y32[i], y)
+					}
+				}
+			}
+			if !c.SpikingFeedforward {
+				return
+			}
+			s.SetInput(train.Image(9))
+			for k := 0; k < 12; k++ {
+				s.step(stepOpts{})
+			}
+			for l := range s.layers {
+				for i, w := range denseB(s, l) {
+					if math.Abs(s.layers[l].B[i]-w) > 1e-5*(1+math.Abs(w)) {
+						t.Fatalf("layer %d: event-driven B %.9g, dense %.9g", l, s.layers[l].B[i], w)
+					}
+				}
+			}
+		})
+	}
+}
