@@ -98,9 +98,10 @@ type Config struct {
 	// SpikingFeedback feeds filtered output spikes (false: rates) to apical dendrites.
 	SpikingFeedback bool `json:"spiking_feedback"`
 	// Precision is "float64" (the default) or "float32": the spiking steps
-	// then sum each step's spike rows from a float32 copy of the weights, in
-	// float32 (faster; learning, potentials and traces stay float64). Only
-	// for spiking feedforward or feedback; docs/model.md#precision.
+	// sum each step's spike rows from a float32 copy of W and Y, in float32
+	// (faster; learning, potentials and traces stay float64; layers under 32
+	// units keep float64 rows). Needs spiking feedforward or feedback;
+	// docs/model.md#precision.
 	Precision option.Precision `json:"precision"`
 	// Conductances uses Euler soma dynamics and conductance teaching; false =
 	// instantaneous steady states.

@@ -34,7 +34,7 @@ var help = map[string]string{
 	"feedback_bias":          "\"none\" (the default of both profiles: the paper's equations), \"fixed\" (the bias c = Y·r of the implementation the paper cites, built from the dense random Y before sparsification and never learned: use it to reproduce that implementation; it makes two-hidden-layer networks learn far slower) or \"learned\" (learned with Y when feedback_learning is on); docs/feedback-bias.md.",
 	"spiking_feedforward":    "feeds filtered spikes (false: rates) to basal dendrites.",
 	"spiking_feedback":       "feeds filtered output spikes (false: rates) to apical dendrites.",
-	"precision":              "\"float64\" (the default) or \"float32\": the spiking steps sum each step's spike rows from a float32 copy of W and Y, in float32 (faster; learning, potentials and traces stay float64; test errors within the seed spread of float64, docs/model.md#precision). Needs spiking feedforward or feedback.",
+	"precision":              "\"float64\" (the default) or \"float32\": the spiking steps sum each step's spike rows from a float32 copy of W and Y, in float32 (faster; learning, potentials and traces stay float64; layers under 32 units keep float64 rows). Needs spiking feedforward or feedback; docs/model.md#precision.",
 	"conductances":           "uses Euler soma dynamics and conductance teaching; false = instantaneous steady states.",
 	"teaching":               "the non-conductance target-phase formula: \"head\" (conductance steady state) or \"paper\" (C = k_D B + k_I(8y−4)), docs/model.md#output-neurons-and-teaching.",
 	"rand_phase_lengths":     "draws phase lengths 50+⌊Wald(2,1)⌋ (docs/model.md#phases-and-averaging-windows).",
