@@ -173,6 +173,16 @@ func TestResumeBitIdentical(t *testing.T) {
 			c.RecordVoltages, c.VoltageExamples = true, []int{30, 50}
 			c.CheckpointEvery = 7
 		}, []int{17, 23, 1, 30}},
+		{"spiking-float32", func(c *config.Config) {
+			// float32 rows: the resumed Sim remakes its copies from the loaded weights
+			c.Mode = "spiking"
+			c.Layers = []int{40, 10}
+			c.Precision = "float32"
+			c.Epochs, c.TrainExamples, c.TestExamples = 2, 30, 20
+			c.QuickTestEvery, c.QuickTestExamples = 15, 10
+			c.TestPhase = 60
+			c.CheckpointEvery = 7
+		}, []int{11, 26}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			cfg := cfgFor(t, tc.mut)
@@ -210,7 +220,7 @@ func TestResumeBitIdentical(t *testing.T) {
 				t.Errorf("metrics differ:\n%s\n---\n%s", a, b)
 			}
 			if tc.name == "spiking" {
-				for _, f := range []string{"voltages.csv"} {
+				for _, f := range []string{"voltages.csv"} { // recorded by the spiking case only
 					a, _ := os.ReadFile(filepath.Join(full, "records", f))
 					b, _ := os.ReadFile(filepath.Join(part, "records", f))
 					if len(a) == 0 || !bytes.Equal(a, b) {
