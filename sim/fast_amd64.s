@@ -1136,9 +1136,10 @@ GLOBL lane8<>(SB), RODATA|NOPTR, $32
 // func sumRows32AVX(dst *float64, n int, rows *unsafe.Pointer, coef *float32, m int)
 //
 // dst[i] = Σ_k coef[k]·rows[k][i] for i < n, with float32 rows summed in
-// float32 (the float32 precision option): chunks of dst (64, 32, then 8
-// elements, then the last r < 8 under a lane mask) stay in Y0–Y7 while all
-// rows are added in row order, then are widened to float64 and stored once.
+// float32 (the float32 precision option): chunks of dst (64, 32, then the
+// last r < 32 elements, the last vector under a lane mask) stay in Y0–Y7
+// while all rows are added in row order, then are widened to float64 and
+// stored once.
 // m ≥ 1. Needs AVX2 and FMA3.
 TEXT ·sumRows32AVX(SB), NOSPLIT, $0-40
 	MOVQ dst+0(FP), DI
@@ -1226,7 +1227,7 @@ w64store:
 
 w32chunk:
 	CMPQ CX, $32
-	JL   w8chunk
+	JL   wtail
 	VXORPS Y0, Y0, Y0
 	VXORPS Y1, Y1, Y1
 	VXORPS Y2, Y2, Y2
@@ -1271,63 +1272,159 @@ w32store:
 	SUBQ $32, CX
 	JMP  w32chunk
 
-w8chunk:
-	CMPQ CX, $8
-	JL   wtail
-	VXORPS Y0, Y0, Y0
-	XORQ BX, BX
-
-w8row:
-	CMPQ BX, R10
-	JGE  w8store
-	MOVQ (R8)(BX*8), DX
-	VBROADCASTSS (R9)(BX*4), Y8
-	VFMADD231PS 0(DX)(AX*1), Y8, Y0
-	INCQ BX
-	JMP  w8row
-
-w8store:
-	VCVTPS2PD X0, Y9
-	VEXTRACTF128 $1, Y0, X10
-	VCVTPS2PD X10, Y10
-	VMOVUPD Y9, 0(DI)(SI*1)
-	VMOVUPD Y10, 32(DI)(SI*1)
-	ADDQ $32, AX
-	ADDQ $64, SI
-	SUBQ $8, CX
-	JMP  w8chunk
-
-// The last r < 8: loads under a dword lane mask (lanes past r are not
-// read), stores of the two float64 halves under qword masks.
+// The last r < 32 elements in one pass over the rows: ⌈r/8⌉ vectors, the
+// last one loaded under a dword lane mask (lanes past r are not read) and
+// stored as two float64 halves under qword masks.
 wtail:
 	TESTQ CX, CX
 	JZ   wdone
-	VMOVQ CX, X11
+	LEAQ -1(CX), DX
+	ANDQ $7, DX
+	INCQ DX                         // lanes of the last vector, 1…8
+	VMOVQ DX, X11
 	VPBROADCASTD X11, Y11
 	VMOVDQU lane8<>(SB), Y12
-	VPCMPGTD Y12, Y11, Y11          // dword lane < r
+	VPCMPGTD Y12, Y11, Y11          // dword lane < lanes
 	VPMOVSXDQ X11, Y12              // its low four lanes as qwords
 	VEXTRACTI128 $1, Y11, X13
 	VPMOVSXDQ X13, Y13              // its high four lanes as qwords
+	CMPQ CX, $8
+	JLE  wt1
+	CMPQ CX, $16
+	JLE  wt2
+	CMPQ CX, $24
+	JLE  wt3
+	JMP  wt4
+
+wt1:
 	VXORPS Y0, Y0, Y0
 	XORQ BX, BX
 
-wtrow:
+wt1row:
 	CMPQ BX, R10
-	JGE  wtstore
+	JGE  wt1store
 	MOVQ (R8)(BX*8), DX
 	VBROADCASTSS (R9)(BX*4), Y8
-	VMASKMOVPS 0(DX)(AX*1), Y11, Y1
-	VFMADD231PS Y1, Y8, Y0
+	VMASKMOVPS 0(DX)(AX*1), Y11, Y4
+	VFMADD231PS Y4, Y8, Y0
 	INCQ BX
-	JMP  wtrow
+	JMP  wt1row
 
-wtstore:
+wt1store:
 	VCVTPS2PD X0, Y9
 	VEXTRACTF128 $1, Y0, X10
 	VCVTPS2PD X10, Y10
 	VMASKMOVPD Y9, Y12, 0(DI)(SI*1)
 	VMASKMOVPD Y10, Y13, 32(DI)(SI*1)
+	JMP  wdone
+
+wt2:
+	VXORPS Y0, Y0, Y0
+	VXORPS Y1, Y1, Y1
+	XORQ BX, BX
+
+wt2row:
+	CMPQ BX, R10
+	JGE  wt2store
+	MOVQ (R8)(BX*8), DX
+	VBROADCASTSS (R9)(BX*4), Y8
+	VFMADD231PS 0(DX)(AX*1), Y8, Y0
+	VMASKMOVPS 32(DX)(AX*1), Y11, Y4
+	VFMADD231PS Y4, Y8, Y1
+	INCQ BX
+	JMP  wt2row
+
+wt2store:
+	VCVTPS2PD X0, Y9
+	VEXTRACTF128 $1, Y0, X10
+	VCVTPS2PD X10, Y10
+	VMOVUPD Y9, 0(DI)(SI*1)
+	VMOVUPD Y10, 32(DI)(SI*1)
+	VCVTPS2PD X1, Y9
+	VEXTRACTF128 $1, Y1, X10
+	VCVTPS2PD X10, Y10
+	VMASKMOVPD Y9, Y12, 64(DI)(SI*1)
+	VMASKMOVPD Y10, Y13, 96(DI)(SI*1)
+	JMP  wdone
+
+wt3:
+	VXORPS Y0, Y0, Y0
+	VXORPS Y1, Y1, Y1
+	VXORPS Y2, Y2, Y2
+	XORQ BX, BX
+
+wt3row:
+	CMPQ BX, R10
+	JGE  wt3store
+	MOVQ (R8)(BX*8), DX
+	VBROADCASTSS (R9)(BX*4), Y8
+	VFMADD231PS 0(DX)(AX*1), Y8, Y0
+	VFMADD231PS 32(DX)(AX*1), Y8, Y1
+	VMASKMOVPS 64(DX)(AX*1), Y11, Y4
+	VFMADD231PS Y4, Y8, Y2
+	INCQ BX
+	JMP  wt3row
+
+wt3store:
+	VCVTPS2PD X0, Y9
+	VEXTRACTF128 $1, Y0, X10
+	VCVTPS2PD X10, Y10
+	VMOVUPD Y9, 0(DI)(SI*1)
+	VMOVUPD Y10, 32(DI)(SI*1)
+	VCVTPS2PD X1, Y9
+	VEXTRACTF128 $1, Y1, X10
+	VCVTPS2PD X10, Y10
+	VMOVUPD Y9, 64(DI)(SI*1)
+	VMOVUPD Y10, 96(DI)(SI*1)
+	VCVTPS2PD X2, Y9
+	VEXTRACTF128 $1, Y2, X10
+	VCVTPS2PD X10, Y10
+	VMASKMOVPD Y9, Y12, 128(DI)(SI*1)
+	VMASKMOVPD Y10, Y13, 160(DI)(SI*1)
+	JMP  wdone
+
+wt4:
+	VXORPS Y0, Y0, Y0
+	VXORPS Y1, Y1, Y1
+	VXORPS Y2, Y2, Y2
+	VXORPS Y3, Y3, Y3
+	XORQ BX, BX
+
+wt4row:
+	CMPQ BX, R10
+	JGE  wt4store
+	MOVQ (R8)(BX*8), DX
+	VBROADCASTSS (R9)(BX*4), Y8
+	VFMADD231PS 0(DX)(AX*1), Y8, Y0
+	VFMADD231PS 32(DX)(AX*1), Y8, Y1
+	VFMADD231PS 64(DX)(AX*1), Y8, Y2
+	VMASKMOVPS 96(DX)(AX*1), Y11, Y4
+	VFMADD231PS Y4, Y8, Y3
+	INCQ BX
+	JMP  wt4row
+
+wt4store:
+	VCVTPS2PD X0, Y9
+	VEXTRACTF128 $1, Y0, X10
+	VCVTPS2PD X10, Y10
+	VMOVUPD Y9, 0(DI)(SI*1)
+	VMOVUPD Y10, 32(DI)(SI*1)
+	VCVTPS2PD X1, Y9
+	VEXTRACTF128 $1, Y1, X10
+	VCVTPS2PD X10, Y10
+	VMOVUPD Y9, 64(DI)(SI*1)
+	VMOVUPD Y10, 96(DI)(SI*1)
+	VCVTPS2PD X2, Y9
+	VEXTRACTF128 $1, Y2, X10
+	VCVTPS2PD X10, Y10
+	VMOVUPD Y9, 128(DI)(SI*1)
+	VMOVUPD Y10, 160(DI)(SI*1)
+	VCVTPS2PD X3, Y9
+	VEXTRACTF128 $1, Y3, X10
+	VCVTPS2PD X10, Y10
+	VMASKMOVPD Y9, Y12, 192(DI)(SI*1)
+	VMASKMOVPD Y10, Y13, 224(DI)(SI*1)
+	JMP  wdone
 
 wdone:
 	VZEROUPPER

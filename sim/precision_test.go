@@ -16,7 +16,7 @@ import (
 // kernel's chunk sizes and for no rows at all.
 func TestSumRows32(t *testing.T) {
 	r := rand.New(rand.NewPCG(3, 4))
-	for _, n := range []int{1, 7, 8, 9, 10, 63, 64, 65, 71, 100, 500, 512} {
+	for _, n := range []int{1, 7, 8, 9, 10, 16, 17, 24, 25, 31, 32, 33, 63, 64, 65, 71, 100, 500, 512} {
 		for _, m := range []int{0, 1, 3, 24, 70} {
 			w := make([]float32, 80*n)
 			for i := range w {
