@@ -357,3 +357,46 @@ func TestEveryOptionFloat32(t *testing.T) {
 		})
 	}
 }
+
+// benchRowSums sums 24 rows of 500 drawn from 160 of a 784×500 matrix's
+// rows (the input rows an MNIST image's spikes use in a step), cycling
+// through 64 such row sets, in float64 or float32.
+func benchRowSums(b *testing.B, f32 bool) {
+	const in, n, active, k = 784, 500, 160, 24
+	r := rand.New(rand.NewPCG(1, 2))
+	w := make([]float64, in*n)
+	for i := range w {
+		w[i] = r.NormFloat64() * 0.1
+	}
+	w32 := make([]float32, len(w))
+	syncRows32(w32, w, n, nil)
+	act := r.Perm(in)[:active]
+	var sets [64][]unsafe.Pointer
+	for s := range sets {
+		for range k {
+			j := act[r.IntN(active)]
+			if f32 {
+				sets[s] = append(sets[s], unsafe.Pointer(&w32[j*n]))
+			} else {
+				sets[s] = append(sets[s], unsafe.Pointer(&w[j*n]))
+			}
+		}
+	}
+	coef, c32 := make([]float64, k), make([]float32, k)
+	for i := range coef {
+		coef[i], c32[i] = 1, 1
+	}
+	dst := make([]float64, n)
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		if f32 {
+			sumRows32(dst, sets[i&63], c32)
+		} else {
+			sumRowsTo(dst, nil, sets[i&63], coef)
+		}
+	}
+}
+
+// The row sums alone, float64 and float32 rows.
+func BenchmarkRowSums(b *testing.B)   { benchRowSums(b, false) }
+func BenchmarkRowSums32(b *testing.B) { benchRowSums(b, true) }
