@@ -106,11 +106,15 @@ func EvaluateContext(ctx context.Context, p model.Params, net *network.Net, set 
 		}
 		close(next)
 	}()
+	var first *Sim // whose float32 weight copies the other workers read
 	for w := 0; w < workers; w++ {
+		s := newSim(p, net, seed, first)
+		if first == nil {
+			first = s
+		}
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			s := New(p, net, seed)
 			// without a callback nothing reads the hidden rates
 			s.LazyTestRates = activity == nil
 			for k0 := range next {

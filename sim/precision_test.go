@@ -400,3 +400,29 @@ func benchRowSums(b *testing.B, f32 bool) {
 // The row sums alone, float64 and float32 rows.
 func BenchmarkRowSums(b *testing.B)   { benchRowSums(b, false) }
 func BenchmarkRowSums32(b *testing.B) { benchRowSums(b, true) }
+
+// Evaluate's workers share the first one's float32 copies: the predictions
+// are those of one worker, and of a float32 Sim classifying image by image.
+func TestFloat32EvaluateShared(t *testing.T) {
+	train, test := loadMNIST(t)
+	cfg := f32Config(t, func(c *config.Config) {})
+	net := network.New(cfg.Model(), Pixels, randFor(2))
+	s := New(cfg.Model(), net, 7)
+	for i := 0; i < 30; i++ {
+		s.Train(train.Image(i), int(train.Labels[i]))
+	}
+	idx := make([]int, 40)
+	for i := range idx {
+		idx[i] = i
+	}
+	one := Evaluate(cfg.Model(), net, labelledSet{test}, idx, 5, 1, nil)
+	three := Evaluate(cfg.Model(), net, labelledSet{test}, idx, 5, 3, nil)
+	solo := New(cfg.Model(), net, 5)
+	solo.LazyTestRates = true
+	for k, p := range one.Pred {
+		solo.Reseed(5, uint64(k))
+		if q := solo.Classify(test.Image(idx[k])); three.Pred[k] != p || q != p {
+			t.Fatalf("image %d: 1 worker %d, 3 workers %d, one Sim %d", k, p, three.Pred[k], q)
+		}
+	}
+}

@@ -159,6 +159,13 @@ type Sim struct {
 // copied), with its random streams derived from seed. It starts at rest
 // (everything zero).
 func New(p model.Params, net *network.Net, seed uint64) *Sim {
+	return newSim(p, net, seed, nil)
+}
+
+// newSim is New; a Sim made with share != nil (a Sim of the same p and net)
+// reads share's float32 weight copies instead of making its own: Evaluate's
+// workers only classify, so one copy serves them all.
+func newSim(p model.Params, net *network.Net, seed uint64, share *Sim) *Sim {
 	s := &Sim{par: p, Net: net}
 	s.mem = p.Kernel.Mem
 	s.kernel = p.Kernel.Values()
@@ -213,7 +220,11 @@ func New(p model.Params, net *network.Net, seed uint64) *Sim {
 			}
 		}
 		ls.spikes = newPop(n, s.mem)
-		newRows32(ls, &s.f32)
+		if share != nil && l < len(share.layers) {
+			ls.w32, ls.y32 = share.layers[l].w32, share.layers[l].y32
+		} else {
+			newRows32(ls, &s.f32)
+		}
 		ls.x1, ls.x2 = mk(), mk()
 		if ls.hidden {
 			ls.y1, ls.y2, ls.aNext = mk(), mk(), mk()
@@ -248,7 +259,9 @@ func New(p model.Params, net *network.Net, seed uint64) *Sim {
 	if p.RecordEigvals && L >= 2 {
 		s.eig = newEigState(s)
 	}
-	s.SyncWeights()
+	if share == nil {
+		s.SyncWeights()
+	}
 	return s
 }
 
