@@ -140,19 +140,7 @@ func TestBars(t *testing.T) {
 		exp    string
 		blocks []float64
 	}{{"bp-angle-spiking-feedback", []float64{95, 60, 89, 60}}, {"bp-angle-rate-feedback", []float64{60, 60, 60, 95}}} {
-		dir := seed1(a.exp)
-		fakeRun{status: "complete", epochs: make([]float64, 10)}.write(t, dir)
-		angles := make([]float64, len(a.blocks)*BPAngleStep)
-		for i := range angles {
-			angles[i] = a.blocks[i/BPAngleStep]
-		}
-		p := rundir.Record(dir, bpAnglesRecord)
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := npy.WriteFile(p, []int{len(angles)}, angles); err != nil {
-			t.Fatal(err)
-		}
+		writeAngleRun(t, seed1(a.exp), a.blocks)
 	}
 	if _, err := Collect(runs, results); err != nil {
 		t.Fatal(err)
@@ -194,24 +182,8 @@ func TestBars(t *testing.T) {
 // default), while the other run's angles still count.
 func TestAngleBarShortRun(t *testing.T) {
 	runs, results, out := t.TempDir(), t.TempDir(), t.TempDir()
-	for _, a := range []struct {
-		exp    string
-		blocks int
-	}{{"bp-angle-spiking-feedback", 1}, {"bp-angle-rate-feedback", 4}} {
-		dir := filepath.Join(runs, a.exp, "seed-1")
-		fakeRun{status: "complete", epochs: make([]float64, 10)}.write(t, dir)
-		angles := make([]float64, a.blocks*BPAngleStep)
-		for i := range angles {
-			angles[i] = 70
-		}
-		p := rundir.Record(dir, bpAnglesRecord)
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := npy.WriteFile(p, []int{len(angles)}, angles); err != nil {
-			t.Fatal(err)
-		}
-	}
+	writeAngleRun(t, filepath.Join(runs, "bp-angle-spiking-feedback", "seed-1"), []float64{70})
+	writeAngleRun(t, filepath.Join(runs, "bp-angle-rate-feedback", "seed-1"), []float64{70, 70, 70, 70})
 	if _, err := Collect(runs, results); err != nil {
 		t.Fatal(err)
 	}
@@ -233,5 +205,23 @@ func TestAngleBarShortRun(t *testing.T) {
 		if !strings.Contains(row, want) {
 			t.Errorf("angle bar lacks %q:\n%s", want, row)
 		}
+	}
+}
+
+// writeAngleRun writes a finished 10-epoch fake run to dir whose recorded
+// backprop angle is blocks[b] for the b-th block of BPAngleStep examples.
+func writeAngleRun(t *testing.T, dir string, blocks []float64) {
+	t.Helper()
+	fakeRun{status: "complete", epochs: make([]float64, 10)}.write(t, dir)
+	angles := make([]float64, len(blocks)*BPAngleStep)
+	for i := range angles {
+		angles[i] = blocks[i/BPAngleStep]
+	}
+	p := rundir.Record(dir, bpAnglesRecord)
+	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := npy.WriteFile(p, []int{len(angles)}, angles); err != nil {
+		t.Fatal(err)
 	}
 }

@@ -69,18 +69,24 @@ func (r *rowSet) sumTo(dst, base []float64) {
 // like rowSet.add and sumTo would, but with the row addresses computed in
 // one tight loop and the counts used in place as the coefficients.
 func (r *rowSet) sumSpikeRows(dst, w []float64, idx []int32, cnt []float64) {
-	n := len(dst)
-	if n == 0 || len(idx) == 0 {
+	if len(dst) == 0 || len(idx) == 0 {
 		clear(dst)
 		return
 	}
+	ptr := spikeRowPointers(r, w, len(dst), idx, cnt)
+	sumRowsTo(dst, nil, ptr, cnt[:len(idx)])
+}
+
+// spikeRowPointers sets r's row list to the rows idx[q] of w (rows of n) and
+// returns it, for sumSpikeRows and sumSpikeRows32.
+func spikeRowPointers[T float32 | float64](r *rowSet, w []T, n int, idx []int32, cnt []float64) []unsafe.Pointer {
 	nr := uint(len(w) / n)
 	if cap(r.ptr) < len(idx) || len(cnt) < len(idx) {
 		panic("sim: more spikes than the row set holds")
 	}
 	ptr := r.ptr[:len(idx)]
 	base := unsafe.Pointer(unsafe.SliceData(w))
-	stride := uintptr(n) * 8
+	stride := uintptr(n) * unsafe.Sizeof(w[0])
 	for q, j := range idx {
 		if uint(j) >= nr {
 			panic("sim: spike index outside the weight matrix")
@@ -88,7 +94,7 @@ func (r *rowSet) sumSpikeRows(dst, w []float64, idx []int32, cnt []float64) {
 		ptr[q] = unsafe.Add(base, uintptr(j)*stride)
 	}
 	r.n, r.ptr, r.coef = n, ptr, r.coef[:0]
-	sumRowsTo(dst, nil, ptr, cnt[:len(idx)])
+	return ptr
 }
 
 // sumRowsTo sets dst = base + Σ_k coef[k]·rows[k] (base nil: 0); every row

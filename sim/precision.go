@@ -80,26 +80,18 @@ func usePrecision(prec option.Precision, spikingFF, spikingFB, rate bool) precis
 // sumSpikeRows32 is sumSpikeRows for a float32 copy w of the weights: dst =
 // Σ_q cnt[q]·w[idx[q]·n : idx[q]·n+n], summed in float32.
 func (r *rowSet) sumSpikeRows32(dst []float64, w []float32, idx []int32, cnt []float64) {
-	n := len(dst)
-	if n == 0 || len(idx) == 0 {
+	if len(dst) == 0 || len(idx) == 0 {
 		clear(dst)
 		return
 	}
-	nr := uint(len(w) / n)
-	if cap(r.ptr) < len(idx) || cap(r.coef32) < len(idx) || len(cnt) < len(idx) {
+	if cap(r.coef32) < len(idx) {
 		panic("sim: more spikes than the row set holds")
 	}
-	ptr, c32 := r.ptr[:len(idx)], r.coef32[:len(idx)]
-	base := unsafe.Pointer(unsafe.SliceData(w))
-	stride := uintptr(n) * 4
-	for q, j := range idx {
-		if uint(j) >= nr {
-			panic("sim: spike index outside the weight matrix")
-		}
-		ptr[q] = unsafe.Add(base, uintptr(j)*stride)
-		c32[q] = float32(cnt[q])
+	ptr := spikeRowPointers(r, w, len(dst), idx, cnt)
+	c32 := r.coef32[:len(idx)]
+	for q, c := range cnt[:len(idx)] {
+		c32[q] = float32(c)
 	}
-	r.n, r.ptr, r.coef = n, ptr, r.coef[:0]
 	sumRows32(dst, ptr, c32)
 }
 
