@@ -70,6 +70,7 @@ const minRows32 = 32
 // precisionUse says which weights a Sim sums in float32.
 type precisionUse struct{ w, y bool }
 
+// usePrecision: at float32, the rows that spikes reach (rate mode has none).
 func usePrecision(prec option.Precision, spikingFF, spikingFB, rate bool) precisionUse {
 	if prec != option.Float32 || rate {
 		return precisionUse{}
