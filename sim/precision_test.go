@@ -113,32 +113,11 @@ func TestFloat32CopiesFollowLearning(t *testing.T) {
 				s.Train(train.Image(i), int(train.Labels[i]))
 			}
 			for l, ls := range s.layers {
-				if ls.n < minRows32 {
-					if ls.w32 != nil || ls.y32 != nil {
-						t.Fatalf("layer %d of %d units has float32 rows", l, ls.n)
-					}
-					continue
-				}
-				if ls.w32 == nil {
-					t.Fatalf("layer %d has no float32 W", l)
-				}
-				for i, w := range ls.ly.W {
-					if ls.w32[i] != float32(w) {
-						t.Fatalf("layer %d W[%d]: copy %v, weight %v", l, i, ls.w32[i], w)
-					}
-				}
-				if !ls.hidden {
-					continue
-				}
-				if ls.y32 == nil {
-					t.Fatalf("layer %d has no float32 Y", l)
-				}
-				for i, y := range ls.ly.Y {
-					if ls.y32[i] != float32(y) {
-						t.Fatalf("layer %d Y[%d]: copy %v, weight %v", l, i, ls.y32[i], y)
-					}
+				if want := ls.n >= minRows32; (ls.w32 != nil) != want || (ls.hidden && (ls.y32 != nil) != want) {
+					t.Fatalf("layer %d of %d units: float32 W %v, Y %v", l, ls.n, ls.w32 != nil, ls.y32 != nil)
 				}
 			}
+			checkCopies(t, s)
 		})
 	}
 }
@@ -329,17 +308,8 @@ func TestEveryOptionFloat32(t *testing.T) {
 				if (ls.w32 != nil) != (c.SpikingFeedforward && ls.n >= minRows32) {
 					t.Fatalf("layer %d: float32 W %v", l, ls.w32 != nil)
 				}
-				for i, w := range ls.ly.W {
-					if ls.w32 != nil && ls.w32[i] != float32(w) {
-						t.Fatalf("layer %d W[%d]: copy %v, weight %v", l, i, ls.w32[i], w)
-					}
-				}
-				for i, y := range ls.ly.Y {
-					if ls.y32 != nil && ls.y32[i] != float32(y) {
-						t.Fatalf("layer %d Y[%d]: copy %v, weight %v", l, i, ls.y32[i], y)
-					}
-				}
 			}
+			checkCopies(t, s)
 			if !c.SpikingFeedforward {
 				return
 			}
@@ -423,6 +393,25 @@ func TestFloat32EvaluateShared(t *testing.T) {
 		solo.Reseed(5, uint64(k))
 		if q := solo.Classify(test.Image(idx[k])); three.Pred[k] != p || q != p {
 			t.Fatalf("image %d: 1 worker %d, 3 workers %d, one Sim %d", k, p, three.Pred[k], q)
+		}
+	}
+}
+
+// checkCopies fails unless every float32 copy of s equals float32 of the
+// weights it mirrors.
+func checkCopies(t *testing.T, s *Sim) {
+	t.Helper()
+	for l, ls := range s.layers {
+		for _, m := range []struct {
+			name string
+			w    []float64
+			c    []float32
+		}{{"W", ls.ly.W, ls.w32}, {"Y", ls.ly.Y, ls.y32}} {
+			for i, v := range m.w {
+				if m.c != nil && m.c[i] != float32(v) {
+					t.Fatalf("layer %d %s[%d]: copy %v, weight %v", l, m.name, i, m.c[i], v)
+				}
+			}
 		}
 	}
 }
