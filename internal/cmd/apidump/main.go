@@ -85,10 +85,7 @@ func dump(root string) ([]string, error) {
 }
 
 func dumpDir(root, dir string) ([]string, error) {
-	fset := token.NewFileSet()
-	pkgs, err := parser.ParseDir(fset, dir, func(fi fs.FileInfo) bool {
-		return !strings.HasSuffix(fi.Name(), "_test.go")
-	}, 0)
+	ents, err := os.ReadDir(dir)
 	if err != nil {
 		return nil, err
 	}
@@ -96,16 +93,23 @@ func dumpDir(root, dir string) ([]string, error) {
 	if err != nil {
 		return nil, err
 	}
+	fset := token.NewFileSet()
+	p := &printerState{fset: fset, prefix: "pkg " + filepath.ToSlash(rel) + ", "}
 	var lines []string
-	for name, pkg := range pkgs {
-		if name == "main" {
+	for _, e := range ents {
+		name := e.Name()
+		if e.IsDir() || !strings.HasSuffix(name, ".go") || strings.HasSuffix(name, "_test.go") {
 			continue
 		}
-		p := &printerState{fset: fset, prefix: "pkg " + filepath.ToSlash(rel) + ", "}
-		for _, f := range pkg.Files {
-			for _, decl := range f.Decls {
-				lines = append(lines, p.decl(decl)...)
-			}
+		f, err := parser.ParseFile(fset, filepath.Join(dir, name), nil, parser.SkipObjectResolution)
+		if err != nil {
+			return nil, err
+		}
+		if f.Name.Name == "main" {
+			continue
+		}
+		for _, decl := range f.Decls {
+			lines = append(lines, p.decl(decl)...)
 		}
 	}
 	return lines, nil
