@@ -8,19 +8,43 @@
 #
 # BIN is a built dendrite binary (pin one build for a whole reproduction),
 # RUNS the parent folder of the run folders (RUNS/NAME/seed-SEED).
+#
+# Lanes share a list: start the same command twice, a few seconds apart, and
+# each lane takes the next item that is neither finished nor running in the
+# other (its run.lock names a live process), so both cores stay busy until
+# the list is done, however long each item takes.
 set -uo pipefail
 bin=$1 runs=$2
 shift 2
 export GOMAXPROCS=1
+host=$(uname -n)
+
+# running DIR: the folder's run.lock names a live process of this host
+running() {
+  local pid h
+  [ -f "$1/run.lock" ] || return 1
+  read -r pid h < "$1/run.lock" || return 1
+  [ "${h:-$host}" = "$host" ] && [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null
+}
+
 for item in "$@"; do
   name=${item%%:*} seed=${item##*:}
+  dir=$runs/$name/seed-$seed
+  if running "$dir"; then
+    echo "== $name seed $seed is running in another lane; next"
+    continue
+  fi
   echo "== $(date -u +%FT%TZ) $name seed $seed"
   "$bin" reproduce "$name" --seeds 1 --first-seed "$seed" --out "$runs" \
     --repeat-tests 20 --resume --quiet
   rc=$?
   echo "== $(date -u +%FT%TZ) $name seed $seed exit $rc"
   if [ "$rc" = 3 ]; then exit 3; fi # interrupted: stop the lane, resume later
-  [ "$rc" = 0 ] || failed=1          # go on with the next item; report at the end
+  if [ "$rc" != 0 ] && running "$dir"; then
+    echo "== $name seed $seed was taken by another lane at the same moment; next"
+    continue
+  fi
+  [ "$rc" = 0 ] || failed=1 # go on with the next item; report at the end
 done
 # 0 when every item finished (a last test like `[ "$rc" = 3 ]` would make the
 # lane's status 1 even then, and stop anything chained after it).
