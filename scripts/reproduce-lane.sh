@@ -19,12 +19,16 @@ shift 2
 export GOMAXPROCS=1
 host=$(uname -n)
 
-# running DIR: the folder's run.lock names a live process of this host
+# running DIR: the folder's run.lock names a live process of this host, or
+# a process of another host (which cannot be checked: dendrite too treats
+# such a lock as held)
 running() {
   local pid h
   [ -f "$1/run.lock" ] || return 1
   read -r pid h < "$1/run.lock" || return 1
-  [ "${h:-$host}" = "$host" ] && [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null
+  [ -n "$pid" ] || return 1
+  if [ -n "$h" ] && [ "$h" != "$host" ]; then return 0; fi
+  kill -0 "$pid" 2>/dev/null
 }
 
 for item in "$@"; do
