@@ -27,6 +27,7 @@ running() {
   [ -f "$1/run.lock" ] || return 1
   read -r pid h < "$1/run.lock" || return 1
   [ -n "$pid" ] || return 1
+  holder="pid $pid on ${h:-$host}"
   if [ -n "$h" ] && [ "$h" != "$host" ]; then return 0; fi
   kill -0 "$pid" 2>/dev/null
 }
@@ -35,7 +36,7 @@ for item in "$@"; do
   name=${item%%:*} seed=${item##*:}
   dir=$runs/$name/seed-$seed
   if running "$dir"; then
-    echo "== $name seed $seed is running in another lane; next"
+    echo "== $name seed $seed is running in another lane ($holder; if that process is gone, remove $dir/run.lock); next"
     continue
   fi
   echo "== $(date -u +%FT%TZ) $name seed $seed"
@@ -50,6 +51,7 @@ for item in "$@"; do
   fi
   [ "$rc" = 0 ] || failed=1 # go on with the next item; report at the end
 done
-# 0 when every item finished (a last test like `[ "$rc" = 3 ]` would make the
+# 0 when every item this lane ran finished (an item another lane was running
+# is that lane's to report; a last test like `[ "$rc" = 3 ]` would make the
 # lane's status 1 even then, and stop anything chained after it).
 exit "${failed:-0}"
