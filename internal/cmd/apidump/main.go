@@ -61,8 +61,9 @@ func main() {
 	}
 }
 
-// dump returns the sorted API lines of every importable package under root:
-// not main, not internal, not testdata, not a test file.
+// dump returns the sorted API lines of every importable package of the
+// module at root: not main, not internal, not testdata or vendor, not a test
+// file, not inside a nested module.
 func dump(root string) ([]string, error) {
 	var lines []string
 	err := filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
@@ -73,8 +74,11 @@ func dump(root string) ([]string, error) {
 			return nil
 		}
 		name := d.Name()
-		if path != root && (strings.HasPrefix(name, ".") || strings.HasPrefix(name, "_") || name == "testdata" || name == "internal") {
+		if path != root && (strings.HasPrefix(name, ".") || strings.HasPrefix(name, "_") || name == "testdata" || name == "internal" || name == "vendor") {
 			return filepath.SkipDir
+		}
+		if _, err := os.Stat(filepath.Join(path, "go.mod")); err == nil && path != root {
+			return filepath.SkipDir // another module
 		}
 		ls, err := dumpDir(root, path)
 		lines = append(lines, ls...)

@@ -7,7 +7,7 @@ import (
 
 // Every kind of declaration gives its line; what is not API (unexported
 // names, methods of unexported types, main packages, internal packages,
-// test files) gives none.
+// test files, nested modules) gives none.
 func TestDump(t *testing.T) {
 	lines, err := dump("testdata/src")
 	if err != nil {
