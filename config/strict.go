@@ -9,6 +9,7 @@ import (
 	"math"
 	"strconv"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/dendrite-lab/dendrite/internal/iox"
@@ -26,8 +27,11 @@ const maxQuoted = 80
 // quote quotes a user-supplied string for an error message, shortened.
 func quote(s string) string { return iox.Quote(s, maxQuoted) }
 
-// shorten cuts the text of a formatted value for an error message.
+// shorten cuts the text of a formatted value for an error message and
+// escapes its control characters, so that the message stays one line
+// whatever the input held (a JSON string token may decode to a newline).
 func shorten(s string) string {
+	s = escapeControls(s)
 	if len(s) <= maxQuoted {
 		return s
 	}
@@ -36,6 +40,33 @@ func shorten(s string) string {
 		cut--
 	}
 	return fmt.Sprintf("%s… (%d bytes)", s[:cut], len(s))
+}
+
+// escapeControls writes each unprintable rune of s as its Go escape (\n,
+// \x00, \u2028).
+func escapeControls(s string) string {
+	if strings.IndexFunc(s, func(r rune) bool { return !unicode.IsPrint(r) && r != ' ' }) < 0 {
+		return s
+	}
+	var b strings.Builder
+	for _, r := range s {
+		if unicode.IsPrint(r) || r == ' ' {
+			b.WriteRune(r)
+			continue
+		}
+		q := strconv.QuoteRune(r)
+		b.WriteString(q[1 : len(q)-1])
+	}
+	return b.String()
+}
+
+// token describes a JSON token for an error message: strings quoted, so
+// that an empty or blank one is visible.
+func token(tok json.Token) string {
+	if s, ok := tok.(string); ok {
+		return "the string " + quote(s)
+	}
+	return shorten(fmt.Sprint(tok))
 }
 
 // readConfigFile reads a config file of at most MaxFileSize bytes, refusing
@@ -82,7 +113,7 @@ func checkTokens(raw []byte, configKeys bool) error {
 		return fmt.Errorf("config: %w", err)
 	}
 	if d, ok := tok.(json.Delim); !ok || d != '{' {
-		return fmt.Errorf("config: want a JSON object of config keys, got %s", shorten(fmt.Sprint(tok)))
+		return fmt.Errorf("config: want a JSON object of config keys, got %s", token(tok))
 	}
 	if err := checkObject(dec, "", configKeys); err != nil {
 		return err
@@ -91,7 +122,7 @@ func checkTokens(raw []byte, configKeys bool) error {
 		if err != nil {
 			return fmt.Errorf("config: data after the JSON object: %v", err)
 		}
-		return fmt.Errorf("config: data after the JSON object (%s…); want one object", shorten(fmt.Sprint(tok)))
+		return fmt.Errorf("config: data after the JSON object (%s…); want one object", token(tok))
 	}
 	return nil
 }

@@ -15,6 +15,9 @@ func FuzzReadManifest(f *testing.F) {
 	f.Add([]byte(`{"index":0,"index":0,"id":"a","params":{},"config":{}}` + "\n"))
 	f.Add([]byte(`{"index":0,"id":"a","params":{},"config":{}} {}` + "\n"))
 	f.Add([]byte(`{"index":0,"id":"../x","params":{},"config":{"Epochs":1}}` + "\n"))
+	// CI found this kind: a line that is a JSON string holding a newline,
+	// which the error message printed raw.
+	f.Add([]byte(`"\n",` + "\n"))
 	f.Fuzz(func(t *testing.T, b []byte) {
 		dir := t.TempDir()
 		os.WriteFile(filepath.Join(dir, ManifestFile), b, 0o644)
