@@ -411,10 +411,21 @@ func countFromBits(b uint32, lam float64) (c int, ok bool) {
 func spikeCandPack(lam, val []float64, key uint64, d *drawScratch) int {
 	n := len(lam)
 	val = val[:n]
+	ci, cv, cb := d.ci[:n+8], d.cl[:n+8], d.cb[:n+8]
+	if done, nc := spikeCandPackArch(lam, val, ci, cv, cb, key); done > 0 {
+		// AVX-512: hashed, compared and packed in one pass; the rest here
+		kLo, kHi := uint32(key), uint32(key>>32)
+		for i := done; i < n; i++ {
+			if b := unitBits(uint32(i), kLo, kHi); float64(b)+1 > (1-lam[i])*0x1p31 {
+				ci[nc], cv[nc], cb[nc] = int32(i), val[i], b
+				nc++
+			}
+		}
+		return nc
+	}
 	mask := d.mask[:(n+63)/64]
 	u31 := d.u31[:n]
 	spikeCand(lam, u31, mask, key)
-	ci, cv, cb := d.ci[:n+8], d.cl[:n+8], d.cb[:n+8]
 	nc := 0
 	for w, m := range mask {
 		for m != 0 {

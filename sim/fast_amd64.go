@@ -35,10 +35,31 @@ func sumRows32AVX(dst *float64, n int, rows *unsafe.Pointer, coef *float32, m in
 //go:noescape
 func axpy32AVX(w *float64, w32 *float32, n int, a float64, x *float64)
 
+//go:noescape
+func spikeCandPackAVX512(lam, val *float64, ci *int32, cv *float64, cb *uint32, n int, kLo, kHi uint32) int
+
 // useAVX selects the assembly kernels: the CPU and the OS support AVX2 and
 // FMA3 (x/sys/cpu checks the OS's YMM state too). Tests turn it off to
 // check the Go fallbacks on the same machine.
 var useAVX = cpu.X86.HasAVX2 && cpu.X86.HasFMA
+
+// useAVX512 selects the AVX-512 kernels where the CPU and the OS support
+// AVX-512F (x/sys/cpu checks the OS's ZMM state); they are used only while
+// useAVX is on too, so turning useAVX off checks the pure-Go paths.
+var useAVX512 = cpu.X86.HasAVX512F
+
+// spikeCandPackArch packs the candidates of the first len(lam)&^15 units
+// as spikeCandPack describes; it returns how many units it handled and the
+// candidates among them.
+func spikeCandPackArch(lam, val []float64, ci []int32, cv []float64, cb []uint32, key uint64) (done, nc int) {
+	n := len(lam) &^ 15
+	if !useAVX || !useAVX512 || n == 0 {
+		return 0, 0
+	}
+	_, _, _, _ = val[n-1], ci[n-1], cv[n-1], cb[n-1]
+	nc = spikeCandPackAVX512(&lam[0], &val[0], &ci[0], &cv[0], &cb[0], n, uint32(key), uint32(key>>32))
+	return n, nc
+}
 
 func addRowsArch(dst []float64, rows []unsafe.Pointer, coef []float64) bool {
 	if !useAVX {

@@ -1485,3 +1485,119 @@ x4:
 xdone:
 	VZEROUPPER
 	RET
+
+// Unit indices 0…15 of spikeCandPackAVX512.
+DATA candIdx16<>+0(SB)/4, $0
+DATA candIdx16<>+4(SB)/4, $1
+DATA candIdx16<>+8(SB)/4, $2
+DATA candIdx16<>+12(SB)/4, $3
+DATA candIdx16<>+16(SB)/4, $4
+DATA candIdx16<>+20(SB)/4, $5
+DATA candIdx16<>+24(SB)/4, $6
+DATA candIdx16<>+28(SB)/4, $7
+DATA candIdx16<>+32(SB)/4, $8
+DATA candIdx16<>+36(SB)/4, $9
+DATA candIdx16<>+40(SB)/4, $10
+DATA candIdx16<>+44(SB)/4, $11
+DATA candIdx16<>+48(SB)/4, $12
+DATA candIdx16<>+52(SB)/4, $13
+DATA candIdx16<>+56(SB)/4, $14
+DATA candIdx16<>+60(SB)/4, $15
+GLOBL candIdx16<>(SB), RODATA|NOPTR, $64
+
+// func spikeCandPackAVX512(lam, val *float64, ci *int32, cv *float64, cb *uint32, n int, kLo, kHi uint32) int
+//
+// spikeCandAVX and the packing loop of spikeCandPack in one pass, sixteen
+// units at a time: for units i < n (n a multiple of 16) with b =
+// unitBits(i, kLo, kHi) and b+1 > (1−lam[i])·2^31, appends i to ci, val[i]
+// to cv and b to cb, in unit order, and returns their number. Each group's
+// candidates are compressed in registers and stored as whole vectors at the
+// packed position, which never passes unit i+16 ≤ n, so the stores stay in
+// the first n elements. Needs AVX-512F.
+TEXT ·spikeCandPackAVX512(SB), NOSPLIT, $0-64
+	MOVQ lam+0(FP), SI
+	MOVQ val+8(FP), R8
+	MOVQ ci+16(FP), DI
+	MOVQ cv+24(FP), R9
+	MOVQ cb+32(FP), R10
+	MOVQ n+40(FP), CX
+	MOVL kLo+48(FP), R11
+	VPBROADCASTD R11, Z12
+	MOVL kHi+52(FP), R11
+	VPBROADCASTD R11, Z9
+	VPBROADCASTD candC<>+0(SB), Z13
+	VPBROADCASTD candC<>+4(SB), Z11
+	VPBROADCASTD candC<>+8(SB), Z10
+	MOVL $16, R11
+	VPBROADCASTD R11, Z14
+	VBROADCASTSD candC<>+16(SB), Z8
+	VBROADCASTSD candC<>+24(SB), Z7
+	VMOVDQU32 candIdx16<>(SB), Z0 // indices i…i+15
+	XORQ AX, AX                   // unit index
+	XORQ R14, R14                 // candidates so far
+
+ploop:
+	CMPQ CX, $16
+	JL   pdone
+	VPMULLD Z13, Z0, Z1
+	VPXORD  Z12, Z1, Z1
+	VPSRLD  $16, Z1, Z2
+	VPXORD  Z2, Z1, Z1
+	VPMULLD Z11, Z1, Z1
+	VPSRLD  $15, Z1, Z2
+	VPXORD  Z2, Z1, Z1
+	VPMULLD Z10, Z1, Z1
+	VPSRLD  $16, Z1, Z2
+	VPXORD  Z2, Z1, Z1
+	VPXORD  Z9, Z1, Z1
+	VPSRLD  $16, Z1, Z2
+	VPXORD  Z2, Z1, Z1
+	VPMULLD Z11, Z1, Z1
+	VPSRLD  $15, Z1, Z2
+	VPXORD  Z2, Z1, Z1
+	VPMULLD Z10, Z1, Z1
+	VPSRLD  $16, Z1, Z2
+	VPXORD  Z2, Z1, Z1
+	VPSRLD  $1, Z1, Z1            // u31 of units i…i+15
+	VCVTDQ2PD Y1, Z2
+	VEXTRACTI64X4 $1, Z1, Y4
+	VCVTDQ2PD Y4, Z4
+	VADDPD  Z8, Z2, Z2            // u31+1
+	VADDPD  Z8, Z4, Z4
+	VMOVUPD (SI)(AX*8), Z5
+	VMOVUPD 64(SI)(AX*8), Z6
+	VSUBPD  Z5, Z8, Z5            // 1−λ
+	VSUBPD  Z6, Z8, Z6
+	VMULPD  Z7, Z5, Z5            // ·2^31
+	VMULPD  Z7, Z6, Z6
+	VCMPPD  $0x1e, Z5, Z2, K1     // u31+1 > (1−λ)·2^31, units i…i+7
+	VCMPPD  $0x1e, Z6, Z4, K2     // units i+8…i+15
+	KMOVB   K1, R11
+	KMOVB   K2, R12
+	MOVL    R12, R13
+	SHLL    $8, R13
+	ORL     R11, R13
+	KMOVW   R13, K3               // (no branch on an empty group: a
+	VPCOMPRESSD Z0, K3, Z15       // mispredicted one costs more than this) their units
+	VMOVDQU32 Z15, (DI)(R14*4)
+	VPCOMPRESSD Z1, K3, Z16       // their bits
+	VMOVDQU32 Z16, (R10)(R14*4)
+	VMOVUPD (R8)(AX*8), Z17       // their values, eight at a time
+	VCOMPRESSPD Z17, K1, Z17
+	VMOVUPD Z17, (R9)(R14*8)
+	POPCNTL R11, R11
+	ADDQ    R11, R14
+	VMOVUPD 64(R8)(AX*8), Z18
+	VCOMPRESSPD Z18, K2, Z18
+	VMOVUPD Z18, (R9)(R14*8)
+	POPCNTL R12, R12
+	ADDQ    R12, R14
+	VPADDD Z14, Z0, Z0
+	ADDQ $16, AX
+	SUBQ $16, CX
+	JMP  ploop
+
+pdone:
+	MOVQ R14, ret+56(FP)
+	VZEROUPPER
+	RET

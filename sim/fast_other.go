@@ -14,6 +14,10 @@ func sumRowsArch(dst, base []float64, rows []unsafe.Pointer, coef []float64) boo
 
 func spikeCandArch(lam []float64, u31 []uint32, mask []uint64, key uint64) int { return 0 }
 
+func spikeCandPackArch(lam, val []float64, ci []int32, cv []float64, cb []uint32, key uint64) (done, nc int) {
+	return 0, 0
+}
+
 func spikeSettleArch(lam []float64, u31 []uint32, mask, hard []uint64) int { return 0 }
 
 func traceStepArch(t *traceCoef, x1, x2, dst, base, pnew, slot []float64) bool { return false }

@@ -626,14 +626,17 @@ func TestSumRowsBitExact(t *testing.T) {
 // density (the kernel's permutations cover all 256 candidate bytes).
 func TestSpikeCandPackMatchesGo(t *testing.T) {
 	r := rand.New(rand.NewPCG(7, 8))
-	for _, n := range []int{0, 1, 7, 8, 9, 15, 16, 17, 63, 64, 65, 100, 500, 784} {
-		for _, lmax := range []float64{0, 0.01, 0.2, 0.5, 0.9, 1} {
+	for _, n := range []int{0, 1, 7, 8, 9, 15, 16, 17, 31, 32, 33, 63, 64, 65, 100, 500, 784} {
+		for _, lmax := range []float64{0, 0.01, 0.2, 0.5, 0.9, 1, math.NaN()} {
 			d := newDrawScratch(n)
 			lam, val := make([]float64, n), make([]float64, n)
 			for i := range lam {
 				lam[i] = lmax * r.Float64()
 				if r.IntN(10) == 0 {
 					lam[i] = lmax
+				}
+				if r.IntN(20) == 0 {
+					lam[i] = math.NaN() // never a candidate, as in the Go loop
 				}
 				val[i] = r.NormFloat64()
 			}
