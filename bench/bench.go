@@ -111,10 +111,12 @@ type Report struct {
 	GOMAXPROCS int        `json:"gomaxprocs"`
 	NumCPU     int        `json:"num_cpu"`
 	CPU        string     `json:"cpu"`
-	GoVersion  string     `json:"go_version"`
-	OS         string     `json:"os"`
-	Arch       string     `json:"arch"`
-	Quick      bool       `json:"quick"`
+	// Kernels is sim.KernelsInUse: the inner loops that were measured.
+	Kernels   string `json:"kernels"`
+	GoVersion string `json:"go_version"`
+	OS        string `json:"os"`
+	Arch      string `json:"arch"`
+	Quick     bool   `json:"quick"`
 	// Precision is Options.Precision: that of the spiking workloads.
 	Precision string `json:"precision"`
 	// LoadAvg is the 1-minute load average when the run started (from
@@ -220,7 +222,7 @@ func Run(opts Options) (*Report, error) {
 		return nil, err
 	}
 	rep := &Report{
-		GOMAXPROCS: runtime.GOMAXPROCS(0), NumCPU: runtime.NumCPU(), CPU: cpuModel(),
+		GOMAXPROCS: runtime.GOMAXPROCS(0), NumCPU: runtime.NumCPU(), CPU: cpuModel(), Kernels: sim.KernelsInUse(),
 		GoVersion: runtime.Version(), OS: runtime.GOOS, Arch: runtime.GOARCH,
 		Quick: opts.Quick, FullRun: !opts.Quick, Started: start, LoadAvg: loadAvg(),
 	}
@@ -458,7 +460,7 @@ func (r *Report) JSON(w io.Writer) error {
 
 // Table writes the report as one aligned table, followed by memory and machine lines.
 func (r *Report) Table(w io.Writer) error {
-	fmt.Fprintf(w, "dendrite bench: %s, %s/%s, GOMAXPROCS=%d (%d CPUs), CPU %s", r.GoVersion, r.OS, r.Arch, r.GOMAXPROCS, r.NumCPU, r.CPU)
+	fmt.Fprintf(w, "dendrite bench: %s, %s/%s, GOMAXPROCS=%d (%d CPUs), CPU %s, kernels %s", r.GoVersion, r.OS, r.Arch, r.GOMAXPROCS, r.NumCPU, r.CPU, r.Kernels)
 	if r.Quick {
 		fmt.Fprint(w, ", quick")
 	}

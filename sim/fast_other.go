@@ -6,6 +6,8 @@ import "unsafe"
 
 const useAVX = false
 
+const useAVX512 = false
+
 func addRowsArch(dst []float64, rows []unsafe.Pointer, coef []float64) bool { return false }
 
 func sigmoidArch(dst, x []float64, scale float64) bool { return false }

@@ -9,3 +9,14 @@ func Kernels() string {
 	}
 	return "go"
 }
+
+// KernelsInUse is Kernels and the CPU extensions some kernels use beyond
+// it: "avx2+fma+avx512f" where the spike-candidate kernel runs on AVX-512.
+// That kernel gives the same bits as the AVX2 one, so Kernels, which says
+// which results agree bit for bit, does not name it; speed measurements do.
+func KernelsInUse() string {
+	if useAVX && useAVX512 {
+		return Kernels() + "+avx512f"
+	}
+	return Kernels()
+}

@@ -177,5 +177,5 @@ func versionLine() string {
 		}
 		s += ")"
 	}
-	return s + fmt.Sprintf("; %s %s/%s; kernels %s", p.GoVersion, p.GOOS, p.GOARCH, sim.Kernels())
+	return s + fmt.Sprintf("; %s %s/%s; kernels %s", p.GoVersion, p.GOOS, p.GOARCH, sim.KernelsInUse())
 }
