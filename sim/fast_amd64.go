@@ -21,6 +21,9 @@ func spikeCandAVX(lam *float64, u31 *uint32, mask *byte, n int, kLo, kHi uint32)
 func spikeSettleAVX(lam *float64, u31 *uint32, mask, hard *byte, n int)
 
 //go:noescape
+func traceStepAVX512(x1, x2, dst, base, pnew, slot *float64, n int, a1, a2, c1, c2, gain float64)
+
+//go:noescape
 func traceStepAVX(x1, x2, dst, base, pnew, slot *float64, n int, a1, a2, c1, c2, gain float64)
 
 //go:noescape
@@ -74,18 +77,30 @@ func addRowsArch(dst []float64, rows []unsafe.Pointer, coef []float64) bool {
 //go:noescape
 func sigmoidAVX(dst, x *float64, n int, scale float64)
 
+//go:noescape
+func sigmoidAVX512(dst, x *float64, n int, scale float64)
+
+// sigmoidKernel is sigmoidAVX512 where the CPU has AVX-512, else sigmoidAVX.
+func sigmoidKernel(dst, x *float64, n int, scale float64) {
+	if useAVX512 {
+		sigmoidAVX512(dst, x, n, scale)
+	} else {
+		sigmoidAVX(dst, x, n, scale)
+	}
+}
+
 func sigmoidArch(dst, x []float64, scale float64) bool {
 	if !useAVX {
 		return false
 	}
 	n := len(dst) &^ 15
 	if n > 0 {
-		sigmoidAVX(&dst[0], &x[0], n, scale)
+		sigmoidKernel(&dst[0], &x[0], n, scale)
 	}
 	if n < len(dst) {
 		var xb, db [16]float64
 		copy(xb[:], x[n:len(dst)])
-		sigmoidAVX(&db[0], &xb[0], 16, scale)
+		sigmoidKernel(&db[0], &xb[0], 16, scale)
 		copy(dst[n:], db[:len(dst)-n])
 	}
 	return true
@@ -142,7 +157,11 @@ func traceStepArch(t *traceCoef, x1, x2, dst, base, pnew, slot []float64) bool {
 	n := len(dst)
 	if n > 0 {
 		_, _, _, _, _ = x1[n-1], x2[n-1], base[n-1], pnew[n-1], slot[n-1]
-		traceStepAVX(&x1[0], &x2[0], &dst[0], &base[0], &pnew[0], &slot[0], n, t.a1, t.a2, t.c1, t.c2, t.g)
+		if useAVX512 {
+			traceStepAVX512(&x1[0], &x2[0], &dst[0], &base[0], &pnew[0], &slot[0], n, t.a1, t.a2, t.c1, t.c2, t.g)
+		} else {
+			traceStepAVX(&x1[0], &x2[0], &dst[0], &base[0], &pnew[0], &slot[0], n, t.a1, t.a2, t.c1, t.c2, t.g)
+		}
 	}
 	return true
 }

@@ -3,6 +3,7 @@
 package sim
 
 import (
+	"math"
 	"math/rand/v2"
 	"testing"
 )
@@ -51,6 +52,7 @@ func TestWithoutAVX512(t *testing.T) {
 		f    func(*testing.T)
 	}{
 		{"pack", TestSpikeCandPackMatchesGo},
+		{"trace", TestTraceStep},
 		{"draws", TestDrawSettledMatchesLoop},
 		{"event-driven", TestEventDrivenMatchesDense},
 		{"restore", TestRestoreContinuesIdentically},
@@ -83,6 +85,120 @@ func BenchmarkSpikeCandPack500(b *testing.B) {
 			defer func() { useAVX, useAVX512 = avx, a512 }()
 			for i := 0; b.Loop(); i++ {
 				spikeCandPack(lam, lam, uint64(i)*0x9e3779b97f4a7c15, &d)
+			}
+		})
+	}
+}
+
+// The AVX-512 kernels give the same bits as the AVX2 ones they replace
+// (the same operations per element), so results do not depend on which of
+// the two a machine has.
+func TestAVX512SameBits(t *testing.T) {
+	if !useAVX || !useAVX512 {
+		t.Skip("no AVX-512 here")
+	}
+	defer func() { useAVX512 = true }()
+	r := rand.New(rand.NewPCG(21, 22))
+	tc := newTraceCoef(10, 3, 10)
+	for _, n := range []int{1, 2, 7, 8, 9, 15, 16, 17, 500} {
+		in := make([][]float64, 6)
+		for k := range in {
+			in[k] = make([]float64, n)
+			for i := range in[k] {
+				in[k][i] = r.NormFloat64()
+			}
+		}
+		var out [2][][]float64
+		for v, on := range []bool{false, true} {
+			useAVX512 = on
+			c := make([][]float64, 6)
+			for k := range c {
+				// one spare element past n, which no kernel may write
+				c[k] = append(append([]float64(nil), in[k]...), 7)[:n]
+			}
+			traceStep(&tc, c[0], c[1], c[2], c[3], c[4], c[5])
+			for k := range c {
+				if spare := c[k][:n+1][n]; spare != 7 {
+					t.Fatalf("n=%d avx512=%v: array %d written past its end (%v)", n, on, k, spare)
+				}
+			}
+			out[v] = c
+		}
+		for k := range out[0] {
+			for i := range out[0][k] {
+				if math.Float64bits(out[0][k][i]) != math.Float64bits(out[1][k][i]) {
+					t.Fatalf("trace n=%d array %d unit %d: AVX2 %v, AVX-512 %v", n, k, i, out[0][k][i], out[1][k][i])
+				}
+			}
+		}
+	}
+}
+
+func TestAVX512SigmoidSameBits(t *testing.T) {
+	if !useAVX || !useAVX512 {
+		t.Skip("no AVX-512 here")
+	}
+	defer func() { useAVX512 = true }()
+	r := rand.New(rand.NewPCG(23, 24))
+	for _, n := range []int{1, 15, 16, 17, 33, 500, 4096} {
+		x := make([]float64, n)
+		for i := range x {
+			switch i % 11 {
+			case 0:
+				x[i] = 800 * (2*r.Float64() - 1) // past the clamps too
+			case 1:
+				x[i] = []float64{math.NaN(), math.Inf(1), math.Inf(-1), 0, -0.0, 708, -708, 709, -745}[r.IntN(9)]
+			default:
+				x[i] = 8 * r.NormFloat64()
+			}
+		}
+		var out [2][]float64
+		for v, on := range []bool{false, true} {
+			useAVX512 = on
+			out[v] = make([]float64, n)
+			sigmoids(out[v], x, 0.2)
+		}
+		for i := range x {
+			if math.Float64bits(out[0][i]) != math.Float64bits(out[1][i]) {
+				t.Fatalf("sigmoid n=%d x=%v: AVX2 %v, AVX-512 %v", n, x[i], out[0][i], out[1][i])
+			}
+		}
+	}
+}
+
+// The kernels with an AVX-512 version, each with the Go loop, AVX2 and
+// AVX-512 where the machine has them, at the shapes of a hidden layer of
+// 500.
+func BenchmarkKernels500(b *testing.B) {
+	tc := newTraceCoef(10, 3, 10)
+	v := make([][]float64, 16)
+	for i := range v {
+		v[i] = make([]float64, 500)
+	}
+	for _, k := range []struct {
+		name      string
+		avx, a512 bool
+	}{{"go", false, false}, {"avx2", true, false}, {"avx512", true, true}} {
+		if (k.avx && !useAVX) || (k.a512 && !useAVX512) {
+			continue
+		}
+		b.Run("sigmoid/"+k.name, func(b *testing.B) {
+			avx, a512 := useAVX, useAVX512
+			useAVX, useAVX512 = k.avx, k.a512
+			defer func() { useAVX, useAVX512 = avx, a512 }()
+			for i := range v[6] {
+				v[6][i] = float64(i-250) / 30
+			}
+			for b.Loop() {
+				sigmoids(v[7], v[6], 0.2)
+			}
+		})
+		b.Run("trace/"+k.name, func(b *testing.B) {
+			avx, a512 := useAVX, useAVX512
+			useAVX, useAVX512 = k.avx, k.a512
+			defer func() { useAVX, useAVX512 = avx, a512 }()
+			for i := 0; b.Loop(); i++ {
+				traceStep(&tc, v[0], v[1], v[2], v[3], v[4], v[5+i%10])
 			}
 		})
 	}
