@@ -12,6 +12,12 @@ import (
 func addRowsAVX(dst *float64, n int, rows *unsafe.Pointer, coef *float64, m int)
 
 //go:noescape
+func addRowsAVX512(dst *float64, n int, rows *unsafe.Pointer, coef *float64, m int)
+
+//go:noescape
+func sumRowsAVX512(dst, base *float64, n int, rows *unsafe.Pointer, coef *float64, m int)
+
+//go:noescape
 func sumRowsAVX(dst, base *float64, n int, rows *unsafe.Pointer, coef *float64, m int)
 
 //go:noescape
@@ -69,7 +75,11 @@ func addRowsArch(dst []float64, rows []unsafe.Pointer, coef []float64) bool {
 		return false
 	}
 	if len(dst) > 0 && len(rows) > 0 {
-		addRowsAVX(&dst[0], len(dst), &rows[0], &coef[0], len(rows))
+		if useAVX512 {
+			addRowsAVX512(&dst[0], len(dst), &rows[0], &coef[0], len(rows))
+		} else {
+			addRowsAVX(&dst[0], len(dst), &rows[0], &coef[0], len(rows))
+		}
 	}
 	return true
 }
@@ -122,7 +132,11 @@ func sumRowsArch(dst, base []float64, rows []unsafe.Pointer, coef []float64) boo
 	if len(rows) > 0 {
 		rp, cp = &rows[0], &coef[0]
 	}
-	sumRowsAVX(&dst[0], bp, len(dst), rp, cp, len(rows))
+	if useAVX512 {
+		sumRowsAVX512(&dst[0], bp, len(dst), rp, cp, len(rows))
+	} else {
+		sumRowsAVX(&dst[0], bp, len(dst), rp, cp, len(rows))
+	}
 	return true
 }
 

@@ -6,6 +6,7 @@ import (
 	"math"
 	"math/rand/v2"
 	"testing"
+	"unsafe"
 )
 
 // The Go fallbacks (machines without AVX2/FMA) pass the same checks: the
@@ -182,6 +183,12 @@ func BenchmarkKernels500(b *testing.B) {
 		if (k.avx && !useAVX) || (k.a512 && !useAVX512) {
 			continue
 		}
+		b.Run("spikerows23/"+k.name, func(b *testing.B) {
+			avx, a512 := useAVX, useAVX512
+			useAVX, useAVX512 = k.avx, k.a512
+			defer func() { useAVX, useAVX512 = avx, a512 }()
+			benchSpikeRows(b, 500, 23, 784)
+		})
 		b.Run("sigmoid/"+k.name, func(b *testing.B) {
 			avx, a512 := useAVX, useAVX512
 			useAVX, useAVX512 = k.avx, k.a512
@@ -201,5 +208,63 @@ func BenchmarkKernels500(b *testing.B) {
 				traceStep(&tc, v[0], v[1], v[2], v[3], v[4], v[5+i%10])
 			}
 		})
+	}
+}
+
+func TestAVX512RowSumsSameBits(t *testing.T) {
+	if !useAVX || !useAVX512 {
+		t.Skip("no AVX-512 here")
+	}
+	defer func() { useAVX512 = true }()
+	r := rand.New(rand.NewPCG(25, 26))
+	for _, n := range []int{1, 7, 8, 9, 31, 32, 33, 40, 63, 64, 65, 95, 96, 97, 500} {
+		for _, m := range []int{0, 1, 3, 4, 5, 9, 23} {
+			rows := make([]unsafe.Pointer, m)
+			coef := make([]float64, m)
+			for k := range rows {
+				row := make([]float64, n)
+				for i := range row {
+					row[i] = r.NormFloat64()
+				}
+				rows[k], coef[k] = unsafe.Pointer(&row[0]), r.NormFloat64()
+			}
+			dst0 := make([]float64, n)
+			for i := range dst0 {
+				dst0[i] = r.NormFloat64()
+			}
+			var out [2][]float64
+			for v, on := range []bool{false, true} {
+				useAVX512 = on
+				d := append(append([]float64(nil), dst0...), 7)
+				addRows(d[:n], rows, coef)
+				if d[n] != 7 {
+					t.Fatalf("n=%d m=%d avx512=%v: written past the end", n, m, on)
+				}
+				out[v] = d[:n]
+			}
+			for i := range out[0] {
+				if math.Float64bits(out[0][i]) != math.Float64bits(out[1][i]) {
+					t.Fatalf("addRows n=%d m=%d i=%d: AVX2 %v, AVX-512 %v", n, m, i, out[0][i], out[1][i])
+				}
+			}
+			// sumRowsTo: the one-pass kernel (its first rows), from a base or 0
+			for _, base := range [][]float64{dst0, nil} {
+				for v, on := range []bool{false, true} {
+					useAVX512 = on
+					d := make([]float64, n+1)
+					d[n] = 7
+					sumRowsTo(d[:n], base, rows, coef)
+					if d[n] != 7 {
+						t.Fatalf("sumRowsTo n=%d m=%d avx512=%v: written past the end", n, m, on)
+					}
+					out[v] = d[:n]
+				}
+				for i := range out[0] {
+					if math.Float64bits(out[0][i]) != math.Float64bits(out[1][i]) {
+						t.Fatalf("sumRowsTo n=%d m=%d base=%v i=%d: AVX2 %v, AVX-512 %v", n, m, base != nil, i, out[0][i], out[1][i])
+					}
+				}
+			}
+		}
 	}
 }

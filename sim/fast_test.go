@@ -384,31 +384,34 @@ func BenchmarkSumRows20x500(b *testing.B) {
 // into the output layer (n = 10, which one pass over the rows serves).
 func BenchmarkSumSpikeRows(b *testing.B) {
 	for _, sh := range []struct{ n, m, nr int }{{10, 65, 500}, {500, 23, 784}} {
-		b.Run(fmt.Sprintf("n%d_m%d", sh.n, sh.m), func(b *testing.B) {
-			r := rand.New(rand.NewPCG(1, 2))
-			w := make([]float64, sh.nr*sh.n)
-			for i := range w {
-				w[i] = r.NormFloat64()
-			}
-			rs := newRowSet(sh.nr)
-			dst := make([]float64, sh.n)
-			idx := make([][]int32, 64)
-			for q := range idx {
-				for k := 0; k < sh.m; k++ {
-					idx[q] = append(idx[q], int32(r.IntN(sh.nr)))
-				}
-			}
-			cnt := make([]float64, sh.m)
-			for i := range cnt {
-				cnt[i] = 1
-			}
-			c := startCPU(b)
-			for i := 0; i < b.N; i++ {
-				rs.sumSpikeRows(dst, w, idx[i%64], cnt)
-			}
-			c.stop(b, "sums")
-		})
+		b.Run(fmt.Sprintf("n%d_m%d", sh.n, sh.m), func(b *testing.B) { benchSpikeRows(b, sh.n, sh.m, sh.nr) })
 	}
+}
+
+// benchSpikeRows sums m random rows of an nr×n matrix per iteration.
+func benchSpikeRows(b *testing.B, n, m, nr int) {
+	r := rand.New(rand.NewPCG(1, 2))
+	w := make([]float64, nr*n)
+	for i := range w {
+		w[i] = r.NormFloat64()
+	}
+	rs := newRowSet(nr)
+	dst := make([]float64, n)
+	idx := make([][]int32, 64)
+	for q := range idx {
+		for k := 0; k < m; k++ {
+			idx[q] = append(idx[q], int32(r.IntN(nr)))
+		}
+	}
+	cnt := make([]float64, m)
+	for i := range cnt {
+		cnt[i] = 1
+	}
+	c := startCPU(b)
+	for i := 0; i < b.N; i++ {
+		rs.sumSpikeRows(dst, w, idx[i%64], cnt)
+	}
+	c.stop(b, "sums")
 }
 
 // The short-row rank-one kernel agrees with learn.AddOuter's loop.
