@@ -33,6 +33,9 @@ func traceStepAVX512(x1, x2, dst, base, pnew, slot *float64, n int, a1, a2, c1, 
 func traceStepAVX(x1, x2, dst, base, pnew, slot *float64, n int, a1, a2, c1, c2, gain float64)
 
 //go:noescape
+func somaAVX512(C, B, A *float64, n int, gL, gB, gA float64)
+
+//go:noescape
 func somaAVX(C, B, A *float64, n int, gL, gB, gA float64)
 
 //go:noescape
@@ -186,7 +189,11 @@ func somaArch(C, B, A []float64, gL, gB, gA float64) bool {
 	}
 	if n := len(C); n > 0 {
 		_, _ = B[n-1], A[n-1]
-		somaAVX(&C[0], &B[0], &A[0], n, gL, gB, gA)
+		if useAVX512 {
+			somaAVX512(&C[0], &B[0], &A[0], n, gL, gB, gA)
+		} else {
+			somaAVX(&C[0], &B[0], &A[0], n, gL, gB, gA)
+		}
 	}
 	return true
 }

@@ -2087,3 +2087,58 @@ ztailstore:
 zsdone:
 	VZEROUPPER
 	RET
+
+// func somaAVX512(C, B, A *float64, n int, gL, gB, gA float64)
+//
+// somaAVX eight units at a time, the last n mod 8 under a lane mask. The
+// same operations per element, so the same bits. Needs AVX-512F.
+TEXT ·somaAVX512(SB), NOSPLIT, $0-56
+	MOVQ C+0(FP), DI
+	MOVQ B+8(FP), SI
+	MOVQ A+16(FP), DX
+	MOVQ n+24(FP), CX
+	VBROADCASTSD gL+32(FP), Z8
+	VBROADCASTSD gB+40(FP), Z9
+	VBROADCASTSD gA+48(FP), Z10
+	VPXORQ Z11, Z11, Z11
+	VSUBPD Z8, Z11, Z8              // −gL
+	XORQ AX, AX
+
+zm8:
+	CMPQ CX, $8
+	JL   zmtail
+	VMOVUPD (DI)(AX*1), Z0          // c
+	VMOVUPD (SI)(AX*1), Z1
+	VSUBPD  Z0, Z1, Z1              // B−c
+	VMOVUPD (DX)(AX*1), Z2
+	VSUBPD  Z0, Z2, Z2              // A−c
+	VMULPD  Z8, Z0, Z3              // −gL·c
+	VFMADD231PD Z9, Z1, Z3          // + gB(B−c)
+	VFMADD231PD Z10, Z2, Z3         // + gA(A−c)
+	VADDPD  Z3, Z0, Z0
+	VMOVUPD Z0, (DI)(AX*1)
+	ADDQ $64, AX
+	SUBQ $8, CX
+	JMP  zm8
+
+zmtail:
+	TESTQ CX, CX
+	JZ   zmdone
+	MOVL $1, R11
+	SHLL CX, R11
+	DECL R11
+	KMOVB R11, K1
+	VMOVUPD.Z (DI)(AX*1), K1, Z0
+	VMOVUPD.Z (SI)(AX*1), K1, Z1
+	VSUBPD  Z0, Z1, Z1
+	VMOVUPD.Z (DX)(AX*1), K1, Z2
+	VSUBPD  Z0, Z2, Z2
+	VMULPD  Z8, Z0, Z3
+	VFMADD231PD Z9, Z1, Z3
+	VFMADD231PD Z10, Z2, Z3
+	VADDPD  Z3, Z0, Z0
+	VMOVUPD Z0, K1, (DI)(AX*1)
+
+zmdone:
+	VZEROUPPER
+	RET

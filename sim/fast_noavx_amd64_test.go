@@ -268,3 +268,34 @@ func TestAVX512RowSumsSameBits(t *testing.T) {
 		}
 	}
 }
+
+func TestAVX512SomaSameBits(t *testing.T) {
+	if !useAVX || !useAVX512 {
+		t.Skip("no AVX-512 here")
+	}
+	defer func() { useAVX512 = true }()
+	r := rand.New(rand.NewPCG(27, 28))
+	for _, n := range []int{1, 7, 8, 9, 17, 500} {
+		c0, B, A := make([]float64, n), make([]float64, n), make([]float64, n)
+		for i := range c0 {
+			c0[i], B[i], A[i] = r.NormFloat64(), r.NormFloat64(), r.NormFloat64()
+		}
+		var out [2][]float64
+		for v, on := range []bool{false, true} {
+			useAVX512 = on
+			C := append(append([]float64(nil), c0...), 7)
+			if !somaArch(C[:n], B, A, 0.1, 0.6, 0.05) {
+				t.Fatal("no soma kernel")
+			}
+			if C[n] != 7 {
+				t.Fatalf("n=%d avx512=%v: written past the end", n, on)
+			}
+			out[v] = C[:n]
+		}
+		for i := range out[0] {
+			if math.Float64bits(out[0][i]) != math.Float64bits(out[1][i]) {
+				t.Fatalf("soma n=%d i=%d: AVX2 %v, AVX-512 %v", n, i, out[0][i], out[1][i])
+			}
+		}
+	}
+}
