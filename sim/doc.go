@@ -82,7 +82,12 @@
 // The products are one kernel, dst = base + Σ_k c_k·row_k over a list of
 // weight rows (spike rows, the ring slots weighted by κ, a rate vector's
 // rows), in AVX2/FMA assembly on amd64 with a Go fallback
-// (fast_amd64.s, fast.go). The rate λmax σ(C) of every spiking neuron and
+// (fast_amd64.s, fast.go). Where the CPU has AVX-512F, the row sums, the
+// candidate test (hash, compare and pack sixteen units in one pass), the
+// sigmoid, the traces and the soma step run on 512-bit registers with the
+// same operations per element as their AVX2 versions, so the bits are the
+// same (TestAVX512SameBits and its siblings); GODEBUG=cpu.avx512f=off
+// selects the AVX2 kernels and cpu.avx2=off the Go ones. The rate λmax σ(C) of every spiking neuron and
 // every sigmoid of rate mode come from a vectorised exponential (degree-12
 // Taylor polynomial after reduction by ln 2) that agrees with neuron.Sigmoid
 // to 7e-16 relative (TestSigmoidsMatchExact): rounding error, so spiking and
