@@ -156,9 +156,7 @@ func BenchmarkKernels500(b *testing.B) {
 		}
 		b.Run("candidates/"+k.name, func(b *testing.B) {
 			// the paper's rates (λmax = 0.2 per step): hash, compare, pack
-			avx, a512 := useAVX, useAVX512
-			useAVX, useAVX512 = k.avx, k.a512
-			defer func() { useAVX, useAVX512 = avx, a512 }()
+			defer useKernels(k.avx, k.a512)()
 			r := rand.New(rand.NewPCG(1, 2))
 			d := newDrawScratch(500)
 			for i := range v[8] {
@@ -169,15 +167,11 @@ func BenchmarkKernels500(b *testing.B) {
 			}
 		})
 		b.Run("spikerows23/"+k.name, func(b *testing.B) {
-			avx, a512 := useAVX, useAVX512
-			useAVX, useAVX512 = k.avx, k.a512
-			defer func() { useAVX, useAVX512 = avx, a512 }()
+			defer useKernels(k.avx, k.a512)()
 			benchSpikeRows(b, 500, 23, 784)
 		})
 		b.Run("sigmoid/"+k.name, func(b *testing.B) {
-			avx, a512 := useAVX, useAVX512
-			useAVX, useAVX512 = k.avx, k.a512
-			defer func() { useAVX, useAVX512 = avx, a512 }()
+			defer useKernels(k.avx, k.a512)()
 			for i := range v[6] {
 				v[6][i] = float64(i-250) / 30
 			}
@@ -186,9 +180,7 @@ func BenchmarkKernels500(b *testing.B) {
 			}
 		})
 		b.Run("trace/"+k.name, func(b *testing.B) {
-			avx, a512 := useAVX, useAVX512
-			useAVX, useAVX512 = k.avx, k.a512
-			defer func() { useAVX, useAVX512 = avx, a512 }()
+			defer useKernels(k.avx, k.a512)()
 			for i := 0; b.Loop(); i++ {
 				traceStep(&tc, v[0], v[1], v[2], v[3], v[4], v[5+i%10])
 			}
@@ -283,4 +275,12 @@ func TestAVX512SomaSameBits(t *testing.T) {
 			}
 		}
 	}
+}
+
+// useKernels selects the kernels (AVX2, AVX-512) and returns the function
+// that restores the previous choice.
+func useKernels(avx, a512 bool) (restore func()) {
+	avx0, a5120 := useAVX, useAVX512
+	useAVX, useAVX512 = avx, a512
+	return func() { useAVX, useAVX512 = avx0, a5120 }
 }
