@@ -119,7 +119,7 @@ func TestAVX512SigmoidSameBits(t *testing.T) {
 			case 0:
 				x[i] = 800 * (2*r.Float64() - 1) // past the clamps too
 			case 1:
-				x[i] = []float64{math.NaN(), math.Inf(1), math.Inf(-1), 0, -0.0, 708, -708, 709, -745}[r.IntN(9)]
+				x[i] = []float64{math.NaN(), math.Inf(1), math.Inf(-1), 0, math.Copysign(0, -1), 708, -708, 709, -745}[r.IntN(9)]
 			default:
 				x[i] = 8 * r.NormFloat64()
 			}
