@@ -135,8 +135,9 @@ type Report struct {
 }
 
 // Goals of the project (examples or images per second; test workloads per
-// core: per second / workers) and the authors' code measured on this kind of
-// machine (per second of the whole machine).
+// core: per second / workers) and the authors' code as measured on the
+// project's machine on 2026-12-01 (per second of the whole machine; not
+// re-measured by bench, so on another CPU the × column is only indicative).
 var goals = map[string]struct{ target, aim, authors float64 }{
 	"spiking train 500,10":     {4000, 6000, 48},
 	"spiking test 500,10":      {2300, 3500, 22},
@@ -496,6 +497,7 @@ func (r *Report) Table(w io.Writer) error {
 		what = "all workloads, including the full-MNIST rate run"
 	}
 	fmt.Fprintln(w, "\nper second: wall clock; per core: per second / workers, which the goals refer to; per CPU-s: per second of CPU time of the process (all workers), which other load on the machine affects less; ns/step: wall time × workers per simulated step.")
+	fmt.Fprintln(w, "authors: the authors' numpy code as measured on the project's 2-core machine on 2026-12-01, not here; on another CPU the × column is only indicative.")
 	if len(r.Projections) > 0 {
 		fmt.Fprintf(w, "60-epoch paper run: %d × (%d training examples + %d quick tests of %d images + one %d-image test) at the spiking rates above; "+
 			"per second: from wall-clock rates (tests per core), per CPU-s: from CPU-time rates (status).\n",
