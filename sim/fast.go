@@ -300,6 +300,12 @@ func settlePacked(sl *spikeSlot, ids []int32, key uint64, d *drawScratch, nc int
 	// (a population's slots always have), appended otherwise
 	idx, cnt := sl.idx, sl.cnt // locals: the appends need not go through sl
 	o := len(idx)
+	if len(cnt) == o && cap(idx)-o >= np+emitSlack && cap(cnt)-o >= np+emitSlack {
+		if m, ok := emitKeptArch(keep, ci, np, idx, cnt); ok {
+			sl.idx, sl.cnt = settleHard(idx[:o+m], cnt[:o+m], o, ids, key, d, keep, hard)
+			return
+		}
+	}
 	room := cap(idx)-o >= nc && cap(cnt)-o >= nc && len(cnt) == o
 	if room {
 		idx, cnt = idx[:o+nc], cnt[:o+nc]
@@ -331,6 +337,43 @@ func settlePacked(sl *spikeSlot, ids []int32, key uint64, d *drawScratch, nc int
 		}
 	}
 	sl.idx, sl.cnt = idx[:m], cnt[:m]
+}
+
+// emitSlack is the room past its spikes that a slot needs for the vector
+// kernel that appends them (emitKeptArch), which stores whole vectors.
+const emitSlack = 16
+
+// settleHard finishes settlePacked after the kept candidates (from o on)
+// were appended to idx and cnt as count 1: each hard one (a bit of hard,
+// whose bits are kept ones) gets its count from drawHard and is removed
+// when that is 0; then units become ids when ids is non-nil. Hard
+// candidates are a few per step, so the removals' copies cost little.
+func settleHard(idx []int32, cnt []float64, o int, ids []int32, key uint64, d *drawScratch, keep, hard []uint64) ([]int32, []float64) {
+	m, removed, before := len(idx), 0, o
+	for w, hw := range hard {
+		for hw != 0 {
+			b := bits.TrailingZeros64(hw)
+			hw &= hw - 1
+			q := w*64 + b
+			p := before + bits.OnesCount64(keep[w]&(1<<b-1)) - removed
+			if c := drawHard(d.cb[q], d.cl[q], int(d.ci[q]), key); c != 0 {
+				cnt[p] = float64(c)
+				continue
+			}
+			copy(idx[p:m], idx[p+1:m])
+			copy(cnt[p:m], cnt[p+1:m])
+			m--
+			removed++
+		}
+		before += bits.OnesCount64(keep[w])
+	}
+	idx, cnt = idx[:m], cnt[:m]
+	if ids != nil {
+		for k := o; k < m; k++ {
+			idx[k] = ids[idx[k]]
+		}
+	}
+	return idx, cnt
 }
 
 // drawSpikesFromSoma is drawSpikes for the rates λ = λmax σ(a·(C − θ))

@@ -60,6 +60,24 @@ var useAVX = cpu.X86.HasAVX2 && cpu.X86.HasFMA
 // useAVX is on too, so turning useAVX off checks the pure-Go paths.
 var useAVX512 = cpu.X86.HasAVX512F
 
+//go:noescape
+func emitKeptAVX512(keep *uint64, ci *int32, np int, idx *int32, cnt *float64) int
+
+// emitKeptArch appends to idx and cnt (which have room for len+16 more)
+// unit ci[q] and count 1 for every bit q < np set in keep, in order, and
+// returns how many; ok is false without the kernel.
+func emitKeptArch(keep []uint64, ci []int32, np int, idx []int32, cnt []float64) (m int, ok bool) {
+	if !useAVX || !useAVX512 {
+		return 0, false
+	}
+	if np == 0 {
+		return 0, true
+	}
+	_, _ = keep[(np-1)/64], ci[np-1]
+	_, _ = idx[:cap(idx)][len(idx)+np+15], cnt[:cap(cnt)][len(cnt)+np+15]
+	return emitKeptAVX512(&keep[0], &ci[0], np, &idx[:len(idx)+1][len(idx)], &cnt[:len(cnt)+1][len(cnt)]), true
+}
+
 // spikeCandPackArch packs the candidates of the first len(lam)&^15 units
 // as spikeCandPack describes; it returns how many units it handled and the
 // candidates among them.

@@ -2142,3 +2142,42 @@ zmtail:
 zmdone:
 	VZEROUPPER
 	RET
+
+// func emitKeptAVX512(keep *uint64, ci *int32, np int, idx *int32, cnt *float64) int
+//
+// The packed candidates q < np (np a multiple of 8) whose bit is set in
+// keep, sixteen at a time: appends ci[q] to idx and 1 to cnt, in order, and
+// returns their number m. Loads of ci touch only kept lanes; each group is
+// stored as whole vectors at the current m, so idx and cnt need room for
+// m+16 elements. Needs AVX-512F.
+TEXT ·emitKeptAVX512(SB), NOSPLIT, $0-48
+	MOVQ keep+0(FP), SI
+	MOVQ ci+8(FP), DI
+	MOVQ np+16(FP), CX
+	MOVQ idx+24(FP), R8
+	MOVQ cnt+32(FP), R9
+	VBROADCASTSD candC<>+16(SB), Z2 // 1.0
+	XORQ AX, AX                     // q
+	XORQ R10, R10                   // m
+
+eloop:
+	CMPQ AX, CX
+	JGE  edone
+	MOVQ AX, R12
+	SHRQ $3, R12
+	MOVWLZX (SI)(R12*1), R11        // keep bits q…q+15 (past np: 0)
+	KMOVW R11, K1
+	VMOVDQU32.Z (DI)(AX*4), K1, Z0
+	VPCOMPRESSD Z0, K1, Z1
+	VMOVDQU32 Z1, (R8)(R10*4)
+	VMOVUPD Z2, (R9)(R10*8)
+	VMOVUPD Z2, 64(R9)(R10*8)
+	POPCNTL R11, R11
+	ADDQ R11, R10
+	ADDQ $16, AX
+	JMP  eloop
+
+edone:
+	MOVQ R10, ret+40(FP)
+	VZEROUPPER
+	RET

@@ -20,6 +20,10 @@ func spikeCandPackArch(lam, val []float64, ci []int32, cv []float64, cb []uint32
 	return 0, 0
 }
 
+func emitKeptArch(keep []uint64, ci []int32, np int, idx []int32, cnt []float64) (m int, ok bool) {
+	return 0, false
+}
+
 func spikeSettleArch(lam []float64, u31 []uint32, mask, hard []uint64) int { return 0 }
 
 func traceStepArch(t *traceCoef, x1, x2, dst, base, pnew, slot []float64) bool { return false }

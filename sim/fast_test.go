@@ -538,11 +538,14 @@ func TestSpikeSettleMatchesCountFromBits(t *testing.T) {
 // as settling them one by one.
 func TestDrawSettledMatchesLoop(t *testing.T) {
 	r := rand.New(rand.NewPCG(23, 24))
-	for _, n := range []int{1, 9, 150, 500, 784} {
+	for _, n := range []int{1, 9, 15, 16, 17, 150, 500, 784} {
 		lam := make([]float64, n)
 		ids := make([]int32, n)
 		for i := range lam {
 			lam[i] = 0.25 * r.Float64()
+			if i%7 == 0 {
+				lam[i] = 1.5 * r.Float64() // many counts of 2 or more: hard candidates
+			}
 			ids[i] = int32(3 * i)
 		}
 		one, bulk := newDrawScratch(n), newDrawScratch(n)
@@ -554,6 +557,15 @@ func TestDrawSettledMatchesLoop(t *testing.T) {
 			drawSpikes(&b, lam, ids, key, &bulk) // packed and settled in bulk (with AVX2)
 			if !slices.Equal(a.idx, b.idx) || !slices.Equal(a.cnt, b.cnt) {
 				t.Fatalf("n=%d step %d: %v %v, in bulk %v %v", n, st, a.idx, a.cnt, b.idx, b.cnt)
+			}
+			// a slot with room, as the populations' (with AVX-512 the
+			// spikes are appended by a vector kernel), after earlier spikes
+			c := spikeSlot{idx: make([]int32, 2, 2+n+8+emitSlack), cnt: make([]float64, 2, 2+n+8+emitSlack)}
+			c.idx[0], c.idx[1], c.cnt[0], c.cnt[1] = -1, -2, 5, 6
+			drawSpikes(&c, lam, ids, key, &bulk)
+			if !slices.Equal(c.idx[:2], []int32{-1, -2}) || !slices.Equal(c.cnt[:2], []float64{5, 6}) ||
+				!slices.Equal(a.idx, c.idx[2:]) || !slices.Equal(a.cnt, c.cnt[2:]) {
+				t.Fatalf("n=%d step %d: %v %v, in a slot with room %v %v", n, st, a.idx, a.cnt, c.idx, c.cnt)
 			}
 		}
 	}

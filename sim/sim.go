@@ -269,7 +269,9 @@ func newPop(n, mem int) pop {
 	p := pop{n: n, ring: make([]spikeSlot, mem)}
 	for d := range p.ring {
 		// room for every unit: steps never grow a slot (no allocation)
-		p.ring[d] = spikeSlot{idx: make([]int32, 0, n), cnt: make([]float64, 0, n)}
+		// room for the whole population and the vector kernels' slack
+		c := n + 8 + emitSlack
+		p.ring[d] = spikeSlot{idx: make([]int32, 0, c), cnt: make([]float64, 0, c)}
 	}
 	return p
 }
