@@ -42,6 +42,9 @@ func somaAVX(C, B, A *float64, n int, gL, gB, gA float64)
 func addOuterAVX(w *float64, n, m int, p *float64, scale float64, delta *float64)
 
 //go:noescape
+func sumRows32AVX512(dst *float64, n int, rows *unsafe.Pointer, coef *float32, m int)
+
+//go:noescape
 func sumRows32AVX(dst *float64, n int, rows *unsafe.Pointer, coef *float32, m int)
 
 //go:noescape
@@ -235,7 +238,11 @@ func sumRows32Arch(dst []float64, rows []unsafe.Pointer, coef []float32) bool {
 	}
 	if len(dst) > 0 {
 		_ = coef[len(rows)-1]
-		sumRows32AVX(&dst[0], len(dst), &rows[0], &coef[0], len(rows))
+		if useAVX512 {
+			sumRows32AVX512(&dst[0], len(dst), &rows[0], &coef[0], len(rows))
+		} else {
+			sumRows32AVX(&dst[0], len(dst), &rows[0], &coef[0], len(rows))
+		}
 	}
 	return true
 }

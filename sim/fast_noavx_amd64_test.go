@@ -284,3 +284,40 @@ func useKernels(avx, a512 bool) (restore func()) {
 	useAVX, useAVX512 = avx, a512
 	return func() { useAVX, useAVX512 = avx0, a5120 }
 }
+
+func TestAVX512Rows32SameBits(t *testing.T) {
+	if !useAVX || !useAVX512 {
+		t.Skip("no AVX-512 here")
+	}
+	defer func() { useAVX512 = true }()
+	r := rand.New(rand.NewPCG(29, 30))
+	for _, n := range []int{1, 15, 16, 17, 63, 64, 65, 127, 128, 129, 200, 500} {
+		for _, m := range []int{1, 3, 24} {
+			rows := make([]unsafe.Pointer, m)
+			coef := make([]float32, m)
+			for k := range rows {
+				row := make([]float32, n)
+				for i := range row {
+					row[i] = float32(r.NormFloat64())
+				}
+				rows[k], coef[k] = unsafe.Pointer(&row[0]), float32(r.NormFloat64())
+			}
+			var out [2][]float64
+			for v, on := range []bool{false, true} {
+				useAVX512 = on
+				d := make([]float64, n+1)
+				d[n] = 7
+				sumRows32(d[:n], rows, coef)
+				if d[n] != 7 {
+					t.Fatalf("n=%d m=%d avx512=%v: written past the end", n, m, on)
+				}
+				out[v] = d[:n]
+			}
+			for i := range out[0] {
+				if math.Float64bits(out[0][i]) != math.Float64bits(out[1][i]) {
+					t.Fatalf("sumRows32 n=%d m=%d i=%d: AVX2 %v, AVX-512 %v", n, m, i, out[0][i], out[1][i])
+				}
+			}
+		}
+	}
+}
