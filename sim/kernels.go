@@ -11,9 +11,10 @@ func Kernels() string {
 }
 
 // KernelsInUse is Kernels and the CPU extensions some kernels use beyond
-// it: "avx2+fma+avx512f" where the spike-candidate kernel runs on AVX-512.
-// That kernel gives the same bits as the AVX2 one, so Kernels, which says
-// which results agree bit for bit, does not name it; speed measurements do.
+// it: "avx2+fma+avx512f" where the AVX-512 kernels run (see the package
+// doc). They give the same bits as the AVX2 ones, so Kernels, which says
+// which results agree bit for bit, does not name them; speed measurements
+// do.
 func KernelsInUse() string {
 	if useAVX && useAVX512 {
 		return Kernels() + "+avx512f"
