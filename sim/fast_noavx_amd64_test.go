@@ -18,10 +18,7 @@ func TestWithoutAVX(t *testing.T) {
 	}
 	useAVX = false
 	defer func() { useAVX = true }()
-	for _, tc := range []struct {
-		name string
-		f    func(*testing.T)
-	}{
+	runAll(t, []namedTest{
 		{"golden", TestGoldenRateMode},
 		{"event-driven", TestEventDrivenMatchesDense},
 		{"restore", TestRestoreContinuesIdentically},
@@ -36,9 +33,7 @@ func TestWithoutAVX(t *testing.T) {
 		{"trace", TestTraceStep},
 		{"soma", TestSomaMatchesGo},
 		{"outer", TestAddOuterMatchesGo},
-	} {
-		t.Run(tc.name, tc.f)
-	}
+	})
 }
 
 // On a machine with AVX-512 the AVX2 kernels it replaces are checked too.
@@ -48,28 +43,47 @@ func TestWithoutAVX512(t *testing.T) {
 	}
 	useAVX512 = false
 	defer func() { useAVX512 = true }()
-	for _, tc := range []struct {
-		name string
-		f    func(*testing.T)
-	}{
+	runAll(t, []namedTest{
 		{"pack", TestSpikeCandPackMatchesGo},
-		{"trace", TestTraceStep},
 		{"draws", TestDrawSettledMatchesLoop},
+		{"sigmoid", TestSigmoidsMatchExact},
+		{"trace", TestTraceStep},
+		{"soma", TestSomaMatchesGo},
+		{"rows", TestAddRowsMatchesGo},
+		{"rows32", TestSumRows32},
+		{"float32", TestFloat32RestoreContinuesIdentically},
 		{"event-driven", TestEventDrivenMatchesDense},
 		{"restore", TestRestoreContinuesIdentically},
-	} {
+	})
+}
+
+// namedTest is one test function run as a subtest by runAll.
+type namedTest struct {
+	name string
+	f    func(*testing.T)
+}
+
+// runAll runs each test as a subtest of t.
+func runAll(t *testing.T, tests []namedTest) {
+	for _, tc := range tests {
 		t.Run(tc.name, tc.f)
 	}
+}
+
+// needAVX512 skips t on a machine without AVX-512 and turns the AVX-512
+// kernels back on when t ends (the tests switch them off and on).
+func needAVX512(t *testing.T) {
+	if !useAVX || !useAVX512 {
+		t.Skip("no AVX-512 here")
+	}
+	t.Cleanup(func() { useAVX512 = true })
 }
 
 // The AVX-512 kernels give the same bits as the AVX2 ones they replace
 // (the same operations per element), so results do not depend on which of
 // the two a machine has.
 func TestAVX512SameBits(t *testing.T) {
-	if !useAVX || !useAVX512 {
-		t.Skip("no AVX-512 here")
-	}
-	defer func() { useAVX512 = true }()
+	needAVX512(t)
 	r := rand.New(rand.NewPCG(21, 22))
 	tc := newTraceCoef(10, 3, 10)
 	for _, n := range []int{1, 2, 7, 8, 9, 15, 16, 17, 500} {
@@ -107,10 +121,7 @@ func TestAVX512SameBits(t *testing.T) {
 }
 
 func TestAVX512SigmoidSameBits(t *testing.T) {
-	if !useAVX || !useAVX512 {
-		t.Skip("no AVX-512 here")
-	}
-	defer func() { useAVX512 = true }()
+	needAVX512(t)
 	r := rand.New(rand.NewPCG(23, 24))
 	for _, n := range []int{1, 15, 16, 17, 33, 500, 4096} {
 		x := make([]float64, n)
@@ -189,10 +200,7 @@ func BenchmarkKernels500(b *testing.B) {
 }
 
 func TestAVX512RowSumsSameBits(t *testing.T) {
-	if !useAVX || !useAVX512 {
-		t.Skip("no AVX-512 here")
-	}
-	defer func() { useAVX512 = true }()
+	needAVX512(t)
 	r := rand.New(rand.NewPCG(25, 26))
 	for _, n := range []int{1, 7, 8, 9, 31, 32, 33, 40, 63, 64, 65, 95, 96, 97, 500} {
 		for _, m := range []int{0, 1, 3, 4, 5, 9, 23} {
@@ -247,10 +255,7 @@ func TestAVX512RowSumsSameBits(t *testing.T) {
 }
 
 func TestAVX512SomaSameBits(t *testing.T) {
-	if !useAVX || !useAVX512 {
-		t.Skip("no AVX-512 here")
-	}
-	defer func() { useAVX512 = true }()
+	needAVX512(t)
 	r := rand.New(rand.NewPCG(27, 28))
 	for _, n := range []int{1, 7, 8, 9, 17, 500} {
 		c0, B, A := make([]float64, n), make([]float64, n), make([]float64, n)
@@ -286,10 +291,7 @@ func useKernels(avx, a512 bool) (restore func()) {
 }
 
 func TestAVX512Rows32SameBits(t *testing.T) {
-	if !useAVX || !useAVX512 {
-		t.Skip("no AVX-512 here")
-	}
-	defer func() { useAVX512 = true }()
+	needAVX512(t)
 	r := rand.New(rand.NewPCG(29, 30))
 	for _, n := range []int{1, 15, 16, 17, 63, 64, 65, 127, 128, 129, 200, 500} {
 		for _, m := range []int{1, 3, 24} {
