@@ -74,8 +74,14 @@ func (r *rowSet) sumSpikeRows(dst, w []float64, idx []int32, cnt []float64) {
 		return
 	}
 	ptr := spikeRowPointers(r, w, len(dst), idx, cnt)
-	sumRowsTo(dst, nil, ptr, cnt[:len(idx)])
+	sumRowsFirst(dst, nil, ptr, cnt[:len(idx)], spikeRowsFirst)
 }
+
+// spikeRowsFirst is how many of a step's spike rows one pass of the row-sum
+// kernel adds while it holds a chunk of dst in registers. A step has a few
+// dozen (23 input spikes of an MNIST image, 65 hidden ones): all in one pass,
+// which is 10 % faster for the input rows than passing over dst twice.
+const spikeRowsFirst = 64
 
 // spikeRowPointers sets r's row list to the rows idx[q] of w (rows of n) and
 // returns it, for sumSpikeRows and sumSpikeRows32.
@@ -105,8 +111,14 @@ func sumRowsTo(dst, base []float64, rows []unsafe.Pointer, coef []float64) {
 	// better row by row, so rows past the first sumFirst are added by addRows
 	// — except into a dst that fits in registers whole (the output layer's
 	// 10 units), which then takes one pass over the rows instead of two.
-	const sumFirst, sumAll = 12, 16
-	k := min(len(rows), sumFirst)
+	const sumFirst = 12
+	sumRowsFirst(dst, base, rows, coef, sumFirst)
+}
+
+// sumRowsFirst is sumRowsTo with the first `first` rows in one pass.
+func sumRowsFirst(dst, base []float64, rows []unsafe.Pointer, coef []float64, first int) {
+	const sumAll = 16
+	k := min(len(rows), first)
 	if len(dst) <= sumAll {
 		k = len(rows)
 	}
