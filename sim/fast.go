@@ -396,7 +396,7 @@ func settleHard(idx []int32, cnt []float64, o int, ids []int32, key uint64, d *d
 // vector sigmoid on their packed potentials, so the spikes are those that
 // computing every rate first would give. lmax holds λmax for every unit.
 func drawSpikesFromSoma(sl *spikeSlot, C, lmax []float64, key uint64, d *drawScratch, lamMax float64, affine bool, slope, offset float64) {
-	nc := spikeCandPack(lmax[:len(C)], C, key, d)
+	nc := spikeCandPackConst(lmax[:len(C)], C, key, d)
 	x := d.cl[:nc]
 	if affine {
 		for q, c := range x {
@@ -491,6 +491,56 @@ func spikeCandPack(lam, val []float64, key uint64, d *drawScratch) int {
 		}
 	}
 	return nc
+}
+
+// spikeCandPackConst is spikeCandPack for units that all have the rate
+// lam[0] (the bound λmax of lazy rates): with AVX-512 the candidate test is
+// an integer compare of the bits with candThreshold(λ).
+func spikeCandPackConst(lam, val []float64, key uint64, d *drawScratch) int {
+	n := len(lam)
+	if n == 0 {
+		return 0
+	}
+	val = val[:n]
+	ci, cv, cb := d.ci[:n+8], d.cl[:n+8], d.cb[:n+8]
+	l := lam[0]
+	done, nc := spikeCandPackConstArch(n, val, ci, cv, cb, key, candThreshold(l))
+	if done == 0 {
+		return spikeCandPack(lam, val, key, d)
+	}
+	kLo, kHi := uint32(key), uint32(key>>32)
+	for i := done; i < n; i++ {
+		if b := unitBits(uint32(i), kLo, kHi); float64(b)+1 > (1-l)*0x1p31 {
+			ci[nc], cv[nc], cb[nc] = int32(i), val[i], b
+			nc++
+		}
+	}
+	return nc
+}
+
+// candThreshold is the least b in [0, 2^31] with float64(b)+1 > (1−λ)·2^31,
+// the test of spikeCand: bits b < 2^31 make a unit of rate λ a candidate
+// exactly when b ≥ candThreshold(λ). A NaN λ gives 2^31 (no candidate), as
+// the comparison does.
+func candThreshold(lam float64) uint32 {
+	x := (1 - lam) * 0x1p31
+	if !(x >= 0) {
+		if x < 0 {
+			return 0
+		}
+		return 1 << 31
+	}
+	if x >= 0x1p31 {
+		return 1 << 31
+	}
+	t := uint32(x) // floor: b+1 > x holds for b ≥ t unless x is an integer
+	if float64(t)+1 <= x {
+		t++
+	}
+	for t > 0 && float64(t-1)+1 > x {
+		t--
+	}
+	return t
 }
 
 // spikeCand sets u31[i] = unitBits(i, key) and marks in mask the candidates

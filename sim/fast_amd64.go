@@ -94,6 +94,21 @@ func spikeCandPackArch(lam, val []float64, ci []int32, cv []float64, cb []uint32
 	return n, nc
 }
 
+//go:noescape
+func spikeCandPackConstAVX512(val *float64, ci *int32, cv *float64, cb *uint32, n int, kLo, kHi, thr uint32) int
+
+// spikeCandPackConstArch is spikeCandPackArch for n units of one rate whose
+// candidate threshold candThreshold gave thr.
+func spikeCandPackConstArch(n int, val []float64, ci []int32, cv []float64, cb []uint32, key uint64, thr uint32) (done, nc int) {
+	n &^= 15
+	if !useAVX || !useAVX512 || n == 0 {
+		return 0, 0
+	}
+	_, _, _, _ = val[n-1], ci[n-1], cv[n-1], cb[n-1]
+	nc = spikeCandPackConstAVX512(&val[0], &ci[0], &cv[0], &cb[0], n, uint32(key), uint32(key>>32), thr)
+	return n, nc
+}
+
 func addRowsArch(dst []float64, rows []unsafe.Pointer, coef []float64) bool {
 	if !useAVX {
 		return false

@@ -2378,3 +2378,85 @@ xtailstore:
 xdone512:
 	VZEROUPPER
 	RET
+
+// func spikeCandPackConstAVX512(val *float64, ci *int32, cv *float64, cb *uint32, n int, kLo, kHi, thr uint32) int
+//
+// spikeCandPackAVX512 for units that share one rate λ: the comparison
+// b+1 > (1−λ)·2^31 is b ≥ thr for the integer thr that candThreshold
+// derives from λ, so the group's test is one integer compare instead of
+// two conversions and four floating-point operations per eight units. The
+// same candidates in the same order. Needs AVX-512F.
+TEXT ·spikeCandPackConstAVX512(SB), NOSPLIT, $0-64
+	MOVQ val+0(FP), R8
+	MOVQ ci+8(FP), DI
+	MOVQ cv+16(FP), R9
+	MOVQ cb+24(FP), R10
+	MOVQ n+32(FP), CX
+	MOVL kLo+40(FP), R11
+	VPBROADCASTD R11, Z12
+	MOVL kHi+44(FP), R11
+	VPBROADCASTD R11, Z9
+	MOVL thr+48(FP), R11
+	VPBROADCASTD R11, Z8
+	VPBROADCASTD candC<>+0(SB), Z13
+	VPBROADCASTD candC<>+4(SB), Z11
+	VPBROADCASTD candC<>+8(SB), Z10
+	MOVL $16, R11
+	VPBROADCASTD R11, Z14
+	VMOVDQU32 candIdx16<>(SB), Z0 // indices i…i+15
+	XORQ AX, AX                   // unit index
+	XORQ R14, R14                 // candidates so far
+
+qloop:
+	CMPQ CX, $16
+	JL   qdone
+	VPMULLD Z13, Z0, Z1
+	VPXORD  Z12, Z1, Z1
+	VPSRLD  $16, Z1, Z2
+	VPXORD  Z2, Z1, Z1
+	VPMULLD Z11, Z1, Z1
+	VPSRLD  $15, Z1, Z2
+	VPXORD  Z2, Z1, Z1
+	VPMULLD Z10, Z1, Z1
+	VPSRLD  $16, Z1, Z2
+	VPXORD  Z2, Z1, Z1
+	VPXORD  Z9, Z1, Z1
+	VPSRLD  $16, Z1, Z2
+	VPXORD  Z2, Z1, Z1
+	VPMULLD Z11, Z1, Z1
+	VPSRLD  $15, Z1, Z2
+	VPXORD  Z2, Z1, Z1
+	VPMULLD Z10, Z1, Z1
+	VPSRLD  $16, Z1, Z2
+	VPXORD  Z2, Z1, Z1
+	VPSRLD  $1, Z1, Z1            // u31 of units i…i+15
+	VPCMPUD $5, Z8, Z1, K3        // b ≥ thr (not less than)
+	KMOVW   K3, R13
+	KSHIFTRW $8, K3, K2           // units i+8…i+15
+	MOVL    R13, R11
+	ANDL    $0xff, R11
+	MOVL    R13, R12
+	SHRL    $8, R12
+	VPCOMPRESSD Z0, K3, Z15       // their units
+	VMOVDQU32 Z15, (DI)(R14*4)
+	VPCOMPRESSD Z1, K3, Z16       // their bits
+	VMOVDQU32 Z16, (R10)(R14*4)
+	VMOVUPD (R8)(AX*8), Z17       // their values, eight at a time
+	VCOMPRESSPD Z17, K3, Z17
+	VMOVUPD Z17, (R9)(R14*8)
+	POPCNTL R11, R11
+	ADDQ    R11, R14
+	VMOVUPD 64(R8)(AX*8), Z18
+	VCOMPRESSPD Z18, K2, Z18
+	VMOVUPD Z18, (R9)(R14*8)
+	POPCNTL R12, R12
+	ADDQ    R12, R14
+	VPADDD Z14, Z0, Z0
+	ADDQ $16, AX
+	SUBQ $16, CX
+	JMP  qloop
+
+qdone:
+	MOVQ R14, ret+56(FP)
+	VZEROUPPER
+	RET

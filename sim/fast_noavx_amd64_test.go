@@ -29,6 +29,7 @@ func TestWithoutAVX(t *testing.T) {
 		{"float32", TestFloat32RestoreContinuesIdentically},
 		{"sigmoid", TestSigmoidsMatchExact},
 		{"candidates", TestSpikeCandMatchesGo},
+		{"candidates-const", TestSpikeCandPackConstMatchesGo},
 		{"settle", TestSpikeSettleMatchesCountFromBits},
 		{"trace", TestTraceStep},
 		{"soma", TestSomaMatchesGo},
@@ -45,6 +46,7 @@ func TestWithoutAVX512(t *testing.T) {
 	defer func() { useAVX512 = true }()
 	runAll(t, []namedTest{
 		{"pack", TestSpikeCandPackMatchesGo},
+		{"pack-const", TestSpikeCandPackConstMatchesGo},
 		{"draws", TestDrawSettledMatchesLoop},
 		{"sigmoid", TestSigmoidsMatchExact},
 		{"trace", TestTraceStep},
@@ -175,6 +177,17 @@ func BenchmarkKernels500(b *testing.B) {
 			}
 			for i := 0; b.Loop(); i++ {
 				spikeCandPack(v[8], v[8], uint64(i)*0x9e3779b97f4a7c15, &d)
+			}
+		})
+		b.Run("candidates-const/"+k.name, func(b *testing.B) {
+			// lazy rates: every unit has the bound λmax
+			defer useKernels(k.avx, k.a512)()
+			d := newDrawScratch(500)
+			for i := range v[9] {
+				v[9][i] = 0.2
+			}
+			for i := 0; b.Loop(); i++ {
+				spikeCandPackConst(v[9], v[8], uint64(i)*0x9e3779b97f4a7c15, &d)
 			}
 		})
 		b.Run("spikerows23/"+k.name, func(b *testing.B) {

@@ -16,6 +16,10 @@ func sumRowsArch(dst, base []float64, rows []unsafe.Pointer, coef []float64) boo
 
 func spikeCandArch(lam []float64, u31 []uint32, mask []uint64, key uint64) int { return 0 }
 
+func spikeCandPackConstArch(n int, val []float64, ci []int32, cv []float64, cb []uint32, key uint64, thr uint32) (done, nc int) {
+	return 0, 0
+}
+
 func spikeCandPackArch(lam, val []float64, ci []int32, cv []float64, cb []uint32, key uint64) (done, nc int) {
 	return 0, 0
 }

@@ -676,3 +676,44 @@ func TestSpikeCandPackMatchesGo(t *testing.T) {
 		}
 	}
 }
+
+// Units that share one rate (λmax, lazy rates) are packed by an integer
+// compare with candThreshold: the same candidates as the float test.
+func TestSpikeCandPackConstMatchesGo(t *testing.T) {
+	r := rand.New(rand.NewPCG(9, 10))
+	for _, n := range []int{0, 1, 15, 16, 17, 31, 32, 33, 100, 500, 784} {
+		for _, l := range []float64{0, 1e-12, 0.01, 0.2, 0.5, 1 - 1e-12, 1, 1.5, -0.1, math.NaN()} {
+			lam, val := make([]float64, n), make([]float64, n)
+			for i := range lam {
+				lam[i], val[i] = l, r.NormFloat64()
+			}
+			key := r.Uint64()
+			want, got := newDrawScratch(n), newDrawScratch(n)
+			wn := spikeCandPack(lam, val, key, &want)
+			gn := spikeCandPackConst(lam, val, key, &got)
+			if gn != wn || !slices.Equal(got.ci[:gn], want.ci[:wn]) || !slices.Equal(got.cl[:gn], want.cl[:wn]) || !slices.Equal(got.cb[:gn], want.cb[:wn]) {
+				t.Fatalf("n=%d λ=%g: %d candidates %v, want %d %v", n, l, gn, got.ci[:gn], wn, want.ci[:wn])
+			}
+		}
+	}
+}
+
+// candThreshold(λ) splits the bits exactly where the float test does.
+func TestCandThreshold(t *testing.T) {
+	r := rand.New(rand.NewPCG(11, 12))
+	lams := []float64{0, 1, 0.2, 0.5, 0.25, 1e-300, 1 - 0x1p-53, 0x1p-31, 3 * 0x1p-31, -1, 2, math.NaN(), math.Inf(1), math.Inf(-1)}
+	for range 1000 {
+		lams = append(lams, r.Float64(), float64(r.IntN(1<<31))*0x1p-31)
+	}
+	for _, l := range lams {
+		thr := int64(candThreshold(l))
+		for b := thr - 3; b <= thr+3; b++ {
+			if b < 0 || b >= 1<<31 {
+				continue
+			}
+			if cand := float64(b)+1 > (1-l)*0x1p31; cand != (b >= thr) {
+				t.Fatalf("λ=%v b=%d: float test %v, threshold %d", l, b, cand, thr)
+			}
+		}
+	}
+}
