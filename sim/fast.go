@@ -93,6 +93,13 @@ func spikeRowPointers[T float32 | float64](r *rowSet, w []T, n int, idx []int32,
 	ptr := r.ptr[:len(idx)]
 	base := unsafe.Pointer(unsafe.SliceData(w))
 	stride := uintptr(n) * unsafe.Sizeof(w[0])
+	if max, ok := rowPointersArch(ptr, base, stride, idx); ok {
+		if len(idx) > 0 && uint(max) >= nr {
+			panic("sim: spike index outside the weight matrix")
+		}
+		r.n, r.ptr, r.coef = n, ptr, r.coef[:0]
+		return ptr
+	}
 	for q, j := range idx {
 		if uint(j) >= nr {
 			panic("sim: spike index outside the weight matrix")

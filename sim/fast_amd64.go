@@ -109,6 +109,23 @@ func spikeCandPackConstArch(n int, val []float64, ci []int32, cv []float64, cb [
 	return n, nc
 }
 
+//go:noescape
+func rowPointersAVX512(ptr *unsafe.Pointer, base unsafe.Pointer, stride uint64, idx *int32, n int) uint32
+
+// rowPointersArch sets ptr[q] = base + idx[q]·stride for every q and
+// returns the largest index as a uint32 (a negative one is huge), where the
+// AVX-512 kernel runs; ok is false otherwise.
+func rowPointersArch(ptr []unsafe.Pointer, base unsafe.Pointer, stride uintptr, idx []int32) (max uint32, ok bool) {
+	if !useAVX || !useAVX512 || stride >= 1<<32 {
+		return 0, false
+	}
+	if len(idx) == 0 {
+		return 0, true
+	}
+	_ = ptr[len(idx)-1]
+	return rowPointersAVX512(&ptr[0], base, uint64(stride), &idx[0], len(idx)), true
+}
+
 func addRowsArch(dst []float64, rows []unsafe.Pointer, coef []float64) bool {
 	if !useAVX {
 		return false

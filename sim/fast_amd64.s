@@ -2460,3 +2460,58 @@ qdone:
 	MOVQ R14, ret+56(FP)
 	VZEROUPPER
 	RET
+
+// func rowPointersAVX512(ptr *unsafe.Pointer, base unsafe.Pointer, stride uint64, idx *int32, n int) uint32
+//
+// ptr[q] = base + uint32(idx[q])·stride for q < n, eight at a time (the
+// last n mod 8 under a lane mask), and returns the largest uint32(idx[q])
+// (0 for n = 0) so that the caller can check every index against the rows
+// before a kernel reads them. stride < 2^32. Needs AVX-512F.
+TEXT ·rowPointersAVX512(SB), NOSPLIT, $0-44
+	MOVQ ptr+0(FP), DI
+	MOVQ base+8(FP), R8
+	MOVQ stride+16(FP), R9
+	MOVQ idx+24(FP), SI
+	MOVQ n+32(FP), CX
+	VPBROADCASTQ R8, Z4
+	VPBROADCASTQ R9, Z5
+	VPXORD Y6, Y6, Y6             // running maximum of the indices
+	XORQ AX, AX
+
+rp8:
+	CMPQ CX, $8
+	JL   rptail
+	VPMOVZXDQ (SI)(AX*4), Z0
+	VPMAXUD (SI)(AX*4), Y6, Y6
+	VPMULUDQ Z5, Z0, Z0
+	VPADDQ  Z4, Z0, Z0
+	VMOVDQU64 Z0, (DI)(AX*8)
+	ADDQ $8, AX
+	SUBQ $8, CX
+	JMP  rp8
+
+rptail:
+	TESTQ CX, CX
+	JZ   rpmax
+	MOVL $1, R10
+	SHLL CX, R10
+	DECL R10
+	KMOVB R10, K1
+	VMOVDQU32.Z (SI)(AX*4), K1, Y1
+	VPMAXUD Y1, Y6, Y6
+	VPMOVZXDQ Y1, Z0
+	VPMULUDQ Z5, Z0, Z0
+	VPADDQ  Z4, Z0, Z0
+	VMOVDQU64 Z0, K1, (DI)(AX*8)
+
+rpmax:
+	VEXTRACTI128 $1, Y6, X7
+	VPMAXUD X7, X6, X6
+	VPSHUFD $0x4e, X6, X7
+	VPMAXUD X7, X6, X6
+	VPSHUFD $0xb1, X6, X7
+	VPMAXUD X7, X6, X6
+	MOVL X6, AX
+	MOVL AX, ret+40(FP)
+	VZEROUPPER
+	RET

@@ -30,6 +30,7 @@ func TestWithoutAVX(t *testing.T) {
 		{"sigmoid", TestSigmoidsMatchExact},
 		{"candidates", TestSpikeCandMatchesGo},
 		{"candidates-const", TestSpikeCandPackConstMatchesGo},
+		{"row-pointers", TestSpikeRowPointers},
 		{"settle", TestSpikeSettleMatchesCountFromBits},
 		{"trace", TestTraceStep},
 		{"soma", TestSomaMatchesGo},
@@ -47,6 +48,7 @@ func TestWithoutAVX512(t *testing.T) {
 	runAll(t, []namedTest{
 		{"pack", TestSpikeCandPackMatchesGo},
 		{"pack-const", TestSpikeCandPackConstMatchesGo},
+		{"row-pointers", TestSpikeRowPointers},
 		{"draws", TestDrawSettledMatchesLoop},
 		{"sigmoid", TestSigmoidsMatchExact},
 		{"trace", TestTraceStep},

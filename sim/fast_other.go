@@ -16,6 +16,10 @@ func sumRowsArch(dst, base []float64, rows []unsafe.Pointer, coef []float64) boo
 
 func spikeCandArch(lam []float64, u31 []uint32, mask []uint64, key uint64) int { return 0 }
 
+func rowPointersArch(ptr []unsafe.Pointer, base unsafe.Pointer, stride uintptr, idx []int32) (max uint32, ok bool) {
+	return 0, false
+}
+
 func spikeCandPackConstArch(n int, val []float64, ci []int32, cv []float64, cb []uint32, key uint64, thr uint32) (done, nc int) {
 	return 0, 0
 }

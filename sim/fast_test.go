@@ -717,3 +717,44 @@ func TestCandThreshold(t *testing.T) {
 		}
 	}
 }
+
+// spikeRowPointers gives the rows of the spike indices, with or without
+// the vector kernel, and refuses an index outside the matrix (a negative
+// one too) before any kernel could read it.
+func TestSpikeRowPointers(t *testing.T) {
+	r := rand.New(rand.NewPCG(13, 14))
+	const rows, n = 37, 5
+	w := make([]float64, rows*n)
+	rs := newRowSet(64)
+	for _, m := range []int{0, 1, 7, 8, 9, 15, 16, 17, 33, 64} {
+		idx := make([]int32, m)
+		cnt := make([]float64, m)
+		for q := range idx {
+			idx[q] = int32(r.IntN(rows))
+		}
+		if m > 0 {
+			idx[m-1] = rows - 1
+		}
+		ptr := spikeRowPointers(&rs, w, n, idx, cnt)
+		for q, j := range idx {
+			if ptr[q] != unsafe.Pointer(&w[int(j)*n]) {
+				t.Fatalf("m=%d: row %d of spike %d at %p, want %p", m, j, q, ptr[q], &w[int(j)*n])
+			}
+		}
+		for _, bad := range []int32{rows, -1, 1 << 30} {
+			if m == 0 {
+				break
+			}
+			b := append([]int32(nil), idx...)
+			b[r.IntN(m)] = bad
+			func() {
+				defer func() {
+					if recover() == nil {
+						t.Fatalf("m=%d: index %d accepted", m, bad)
+					}
+				}()
+				spikeRowPointers(&rs, w, n, b, cnt)
+			}()
+		}
+	}
+}
