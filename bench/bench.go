@@ -14,12 +14,14 @@ package bench
 import (
 	"bufio"
 	"bytes"
+	"cmp"
 	"encoding/json"
 	"fmt"
 	"io"
 	"math/rand/v2"
 	"os"
 	"runtime"
+	"slices"
 	"strconv"
 	"strings"
 	"text/tabwriter"
@@ -47,6 +49,12 @@ type Options struct {
 	// Precision is the precision of the spiking workloads ("" = float64;
 	// rate mode is always float64).
 	Precision option.Precision
+	// Repeat is how many times each workload of the two networks runs, each
+	// time from the same initial network (0 = 3, or 1 with Quick). The
+	// report gives the run of median CPU-time throughput and the range: on
+	// a machine whose caches and memory are shared with other tenants the
+	// same run varies by ±20 % or more from one second to the next.
+	Repeat int
 }
 
 // Workload is one measured workload.
@@ -81,6 +89,9 @@ type Workload struct {
 	// ErrorPercent is the test error of a test workload (training: the
 	// training error of the presented examples).
 	ErrorPercent float64 `json:"error_percent"`
+	// Runs holds PerCPUSecond of every repetition (Options.Repeat), in the
+	// order they ran; the workload's other numbers are those of the median.
+	Runs []float64 `json:"per_cpu_second_runs,omitempty"`
 	// Target and Aim are the project's goals and Authors the authors' code on
 	// this kind of machine (0: none stated).
 	Target  float64 `json:"target,omitempty"`
@@ -119,6 +130,8 @@ type Report struct {
 	Quick     bool   `json:"quick"`
 	// Precision is Options.Precision: that of the spiking workloads.
 	Precision string `json:"precision"`
+	// Repeat is the number of runs of each workload of the two networks.
+	Repeat int `json:"repeat"`
 	// LoadAvg is the 1-minute load average when the run started (from
 	// /proc/loadavg; 0 where unavailable): other work on the machine lowers
 	// the wall-clock throughput.
@@ -239,6 +252,16 @@ func Run(opts Options) (*Report, error) {
 	if opts.Quick {
 		sz = quickSizes
 	}
+	repeat := opts.Repeat
+	switch {
+	case repeat < 0:
+		return nil, fmt.Errorf("bench: %d repetitions, want at least 1", repeat)
+	case repeat == 0 && opts.Quick:
+		repeat = 1
+	case repeat == 0:
+		repeat = 3
+	}
+	rep.Repeat = repeat
 	progress := func(w Workload) {
 		rep.Workloads = append(rep.Workloads, w)
 		if opts.Progress != nil {
@@ -257,14 +280,21 @@ func Run(opts Options) (*Report, error) {
 			if err != nil {
 				return nil, err
 			}
-			net := network.New(cfg.Model(), sim.Pixels, rand.New(rand.NewPCG(1, 99)))
 			nTrain, nTest := sz.spikeTrain, sz.spikeTest
 			if mode == "rate" {
 				nTrain, nTest = sz.rateTrain, sz.rateTest
 			}
-			tw := trainWorkload(cfg, net, train, nTrain)
+			// train and test alternate, so that a busy spell of the
+			// machine touches both; every repetition trains the same
+			// initial network, so the tests see the same weights
+			var tws, sws []Workload
+			for range repeat {
+				net := network.New(cfg.Model(), sim.Pixels, rand.New(rand.NewPCG(1, 99)))
+				tws = append(tws, trainWorkload(cfg, net, train, nTrain))
+				sws = append(sws, testWorkload(cfg, net, test, nTest, workers))
+			}
+			tw, sw := median(tws), median(sws)
 			progress(tw)
-			sw := testWorkload(cfg, net, test, nTest, workers)
 			progress(sw)
 			if mode == option.Spiking {
 				if p, ok := project(tw, sw); ok {
@@ -381,6 +411,22 @@ func testWorkload(cfg *config.Config, net *network.Net, test *dataset.Set, n, wo
 	return w
 }
 
+// median returns the run of median PerCPUSecond (the lower middle of an
+// even number) with Runs set to every run's PerCPUSecond.
+func median(ws []Workload) Workload {
+	runs := make([]float64, len(ws))
+	for i, w := range ws {
+		runs[i] = w.PerCPUSecond
+	}
+	sorted := slices.Clone(ws)
+	slices.SortStableFunc(sorted, func(a, b Workload) int { return cmp.Compare(a.PerCPUSecond, b.PerCPUSecond) })
+	m := sorted[(len(sorted)-1)/2]
+	if len(ws) > 1 {
+		m.Runs = runs
+	}
+	return m
+}
+
 // memory reads the peak RSS and the Go heap statistics.
 func memory() Memory {
 	var ms runtime.MemStats
@@ -471,11 +517,11 @@ func (r *Report) Table(w io.Writer) error {
 	}
 	fmt.Fprintln(w)
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "workload\tlayers\tn\tworkers\tper second\tper core\tper CPU-s\tns/step\tsyn. events/s\terror %\tmust reach\taim\tauthors\t× authors\tstatus\t")
+	fmt.Fprintln(tw, "workload\tlayers\tn\tworkers\tper second\tper core\tper CPU-s\trange per CPU-s\tns/step\tsyn. events/s\terror %\tmust reach\taim\tauthors\t× authors\tstatus\t")
 	for _, x := range r.Workloads {
 		perCore := x.PerSecond / float64(max(x.Workers, 1))
-		fmt.Fprintf(tw, "%s\t%s\t%d\t%d\t%s %s\t%s\t%s\t%s\t%s\t%.1f\t%s\t%s\t%s\t%s\t%s\t\n",
-			x.Name, x.Layers, x.N, x.Workers, num(x.PerSecond), x.Unit, num(perCore), opt(x.PerCPUSecond), opt(x.NsPerStep), opt(x.SynEventsPerSecond), x.ErrorPercent,
+		fmt.Fprintf(tw, "%s\t%s\t%d\t%d\t%s %s\t%s\t%s\t%s\t%s\t%s\t%.1f\t%s\t%s\t%s\t%s\t%s\t\n",
+			x.Name, x.Layers, x.N, x.Workers, num(x.PerSecond), x.Unit, num(perCore), opt(x.PerCPUSecond), span(x.Runs), opt(x.NsPerStep), opt(x.SynEventsPerSecond), x.ErrorPercent,
 			opt(x.Target), opt(x.Aim), opt(x.Authors), ratio(x.PerSecond, x.Authors), status(perCore, x.Target, x.Aim, false))
 	}
 	for _, p := range r.Projections {
@@ -483,11 +529,11 @@ func (r *Report) Table(w io.Writer) error {
 		if p.Precision != string(option.Float64) {
 			name = "60-epoch paper run, " + p.Precision + " (projected)"
 		}
-		fmt.Fprintf(tw, name+"\t%s\t\t1\t%s min\t\t%s min\t\t\t\t%s\t%s\t\t\t%s\t\n",
+		fmt.Fprintf(tw, name+"\t%s\t\t1\t%s min\t\t%s min\t\t\t\t\t%s\t%s\t\t\t%s\t\n",
 			p.Layers, num(p.WallMinutes), num(p.CoreMinutes), opt(p.Target), opt(p.Aim), status(p.CoreMinutes, p.Target, p.Aim, true))
 	}
 	m := r.Memory
-	fmt.Fprintf(tw, "peak RSS (VmHWM)\t\t\t\t%s MB\t\t\t\t\t%s MB\t%s MB\t\t\t%s\t\n", num(m.PeakRSSMB), num(m.TargetMB), num(m.AimMB),
+	fmt.Fprintf(tw, "peak RSS (VmHWM)\t\t\t\t%s MB\t\t\t\t\t\t%s MB\t%s MB\t\t\t%s\t\n", num(m.PeakRSSMB), num(m.TargetMB), num(m.AimMB),
 		status(m.PeakRSSMB, m.TargetMB, m.AimMB, true))
 	if err := tw.Flush(); err != nil {
 		return err
@@ -495,6 +541,9 @@ func (r *Report) Table(w io.Writer) error {
 	what := "all workloads"
 	if r.FullRun {
 		what = "all workloads, including the full-MNIST rate run"
+	}
+	if r.Repeat > 1 {
+		fmt.Fprintf(w, "\neach workload of the two networks ran %d times, alternating training and test, each time from the same initial network; shown: the run of median CPU-time throughput; range: the lowest and highest per CPU-s of the runs.", r.Repeat)
 	}
 	fmt.Fprintln(w, "\nper second: wall clock; per core: per second / workers, which the goals refer to; per CPU-s: per second of CPU time of the process (all workers), which other load on the machine affects less; ns/step: wall time × workers per simulated step.")
 	fmt.Fprintln(w, "authors: the authors' numpy code as measured on the project's 2-core machine on 2026-12-01, not here; on another CPU the × column is only indicative.")
@@ -516,6 +565,14 @@ func num(v float64) string {
 		return strconv.FormatFloat(v, 'f', 1, 64)
 	}
 	return strconv.FormatFloat(v, 'f', 2, 64)
+}
+
+// span is "lo–hi" of runs, or "–" for fewer than two.
+func span(runs []float64) string {
+	if len(runs) < 2 {
+		return "–"
+	}
+	return num(slices.Min(runs)) + "–" + num(slices.Max(runs))
 }
 
 func opt(v float64) string {

@@ -3,6 +3,7 @@ package bench
 import (
 	"bytes"
 	"encoding/json"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -172,5 +173,53 @@ func TestRunFloat32(t *testing.T) {
 	}
 	if _, err := Run(Options{Quick: true, Precision: "float16"}); err == nil || !strings.Contains(err.Error(), "precision") {
 		t.Errorf("float16: %v", err)
+	}
+}
+
+// With Repeat, every workload of the two networks runs that many times from
+// the same network: the runs simulate the same steps, the report keeps the
+// median one and all their rates, and the table shows the range.
+func TestRunRepeat(t *testing.T) {
+	saved := quickSizes
+	quickSizes = sizes{3, 4, 20, 30}
+	defer func() { quickSizes = saved }()
+	rep, err := Run(Options{Quick: true, Workers: 2, Repeat: 3})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.Repeat != 3 || len(rep.Workloads) != 8 {
+		t.Fatalf("repeat %d, %d workloads", rep.Repeat, len(rep.Workloads))
+	}
+	for _, w := range rep.Workloads {
+		if len(w.Runs) != 3 {
+			t.Fatalf("%s %s: runs %v", w.Name, w.Layers, w.Runs)
+		}
+		s := slices.Sorted(slices.Values(w.Runs))
+		if w.PerCPUSecond != s[1] {
+			t.Errorf("%s %s: reported %v, median of %v is %v", w.Name, w.Layers, w.PerCPUSecond, w.Runs, s[1])
+		}
+	}
+	var tab bytes.Buffer
+	if err := rep.Table(&tab); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(tab.String(), "ran 3 times") || !strings.Contains(tab.String(), "range per CPU-s") {
+		t.Errorf("table does not say how often the workloads ran:\n%s", tab.String())
+	}
+	if _, err := Run(Options{Quick: true, Repeat: -1}); err == nil || !strings.Contains(err.Error(), "-1 repetitions") {
+		t.Errorf("Repeat -1: %v", err)
+	}
+}
+
+func TestMedianRun(t *testing.T) {
+	ws := []Workload{{PerCPUSecond: 30, N: 1}, {PerCPUSecond: 10, N: 2}, {PerCPUSecond: 20, N: 3}, {PerCPUSecond: 40, N: 4}}
+	if m := median(ws[:3]); m.N != 3 || !slices.Equal(m.Runs, []float64{30, 10, 20}) {
+		t.Errorf("median of three: %+v", m)
+	}
+	if m := median(ws); m.N != 3 {
+		t.Errorf("median of four (the lower middle): %+v", m)
+	}
+	if m := median(ws[:1]); m.N != 1 || m.Runs != nil {
+		t.Errorf("one run: %+v", m)
 	}
 }

@@ -26,8 +26,9 @@ func benchMainIO(args []string, stdout, stderr io.Writer) int {
 	mnist := fs.String("data", "", "folder with the four MNIST-format IDX files (default: MNIST from the Go module)")
 	fs.StringVar(mnist, "mnist", "", "the same as --data (the old name)")
 	precision := fs.String("precision", "float64", `precision of the spiking workloads: "float64" or "float32" (config key precision)`)
+	repeat := fs.Int("repeat", 0, "runs of each workload, the median reported with the range (default 3, or 1 with --quick)")
 	fs.Usage = func() {
-		fmt.Fprintln(stderr, "usage: dendrite bench [--quick] [--json] [--workers N] [--data DIR] [--precision float32]")
+		fmt.Fprintln(stderr, "usage: dendrite bench [--quick] [--json] [--workers N] [--repeat N] [--data DIR] [--precision float32]")
 		fs.PrintDefaults()
 	}
 	if err := fs.Parse(args); err != nil {
@@ -44,12 +45,16 @@ func benchMainIO(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "dendrite bench: --workers must be at least 1, got %d\n", *workers)
 		return 2
 	}
+	if *repeat < 0 || *repeat > 1000 {
+		fmt.Fprintf(stderr, "dendrite bench: --repeat: got %d, want 1 to 1000 (0: the default)\n", *repeat)
+		return 2
+	}
 	prec := option.Precision(*precision)
 	if err := prec.Check(); err != nil {
 		fmt.Fprintf(stderr, "dendrite bench: --precision: got %q, want %s\n", *precision, err.(*option.Error).Want())
 		return 2
 	}
-	opts := bench.Options{Quick: *quick, Workers: *workers, MNIST: *mnist, Precision: prec}
+	opts := bench.Options{Quick: *quick, Workers: *workers, MNIST: *mnist, Precision: prec, Repeat: *repeat}
 	if !*asJSON {
 		opts.Progress = stderr
 	}

@@ -221,6 +221,8 @@ func TestHostileResources(t *testing.T) {
 		{name: "too many layers", args: trainArgs("--layers", strings.TrimSuffix(strings.Repeat("10,", 1000), ",")), code: 2,
 			msg: `config field "layers": got 1000 layers, want at most 100 layers`},
 		{name: "workers bound", args: trainArgs("--workers", "100000000"), code: 2, msg: `config field "workers": got 100000000, want an integer in \[0, 1024\]`},
+		{name: "bench repeat bound", args: []string{"bench", "--repeat", "1000000"}, code: 2, msg: `--repeat: got 1000000, want 1 to 1000`},
+		{name: "bench repeat negative", args: []string{"bench", "--repeat", "-2"}, code: 2, msg: `--repeat: got -2, want 1 to 1000`},
 		{name: "test workers bound", args: []string{"test", "--run", "{dir}", "--workers", "5000000"}, code: 2, msg: `--workers: got 5000000, want 0 to 1024`},
 		{name: "reproduce seeds bound", args: []string{"reproduce", "one-hidden-layer", "--seeds", "1000000000", "--out", "{dir}/r"}, code: 2,
 			msg: `--seeds: got 1000000000, want 1 to 1000`},
