@@ -172,6 +172,9 @@ func sigmoidArch(dst, x []float64, scale float64) bool {
 	return true
 }
 
+//go:noescape
+func sumRowsNarrowAVX512(dst, base *float64, n int, rows *unsafe.Pointer, coef *float64, m int)
+
 func sumRowsArch(dst, base []float64, rows []unsafe.Pointer, coef []float64) bool {
 	if !useAVX {
 		return false
@@ -188,9 +191,12 @@ func sumRowsArch(dst, base []float64, rows []unsafe.Pointer, coef []float64) boo
 	if len(rows) > 0 {
 		rp, cp = &rows[0], &coef[0]
 	}
-	if useAVX512 {
+	switch {
+	case useAVX512 && len(dst) <= 16:
+		sumRowsNarrowAVX512(&dst[0], bp, len(dst), rp, cp, len(rows))
+	case useAVX512:
 		sumRowsAVX512(&dst[0], bp, len(dst), rp, cp, len(rows))
-	} else {
+	default:
 		sumRowsAVX(&dst[0], bp, len(dst), rp, cp, len(rows))
 	}
 	return true

@@ -2515,3 +2515,65 @@ rpmax:
 	MOVL AX, ret+40(FP)
 	VZEROUPPER
 	RET
+
+DATA narrowOne<>+0(SB)/8, $1.0
+GLOBL narrowOne<>(SB), RODATA|NOPTR, $8
+
+// func sumRowsNarrowAVX512(dst, base *float64, n int, rows *unsafe.Pointer, coef *float64, m int)
+//
+// sumRowsAVX512 for 1 ≤ n ≤ 16 (the output layer's rows): dst stays in two
+// masked registers while every row is added. A narrow sum is one chain of
+// dependent additions per element, so its time is the latency of that
+// chain: a row with coefficient 1 (most spike counts) is added with VADDPD,
+// whose result is the FMA's to the bit (1·w is exact and both round w+d
+// once) in half the latency; other coefficients take the FMA as before. A
+// NaN coefficient compares unordered and takes the FMA. Needs AVX-512F.
+TEXT ·sumRowsNarrowAVX512(SB), NOSPLIT, $0-48
+	MOVQ dst+0(FP), DI
+	MOVQ base+8(FP), SI
+	MOVQ n+16(FP), CX
+	MOVQ rows+24(FP), R8
+	MOVQ coef+32(FP), R9
+	MOVQ m+40(FP), R10
+	MOVQ $1, R11
+	SHLQ CX, R11
+	DECQ R11                      // lanes 0…n−1
+	KMOVB R11, K1
+	SHRQ $8, R11
+	KMOVB R11, K2
+	VPXORQ Z0, Z0, Z0
+	VPXORQ Z1, Z1, Z1
+	TESTQ SI, SI
+	JZ   nrows
+	VMOVUPD.Z 0(SI), K1, Z0
+	VMOVUPD.Z 64(SI), K2, Z1
+
+nrows:
+	VMOVSD narrowOne<>(SB), X9
+	XORQ BX, BX
+
+nrow:
+	CMPQ BX, R10
+	JGE  nstore
+	MOVQ (R8)(BX*8), DX
+	VMOVSD (R9)(BX*8), X8
+	VUCOMISD X9, X8
+	JNE  nfma
+	JPS  nfma
+	VADDPD 0(DX), Z0, K1, Z0
+	VADDPD 64(DX), Z1, K2, Z1
+	INCQ BX
+	JMP  nrow
+
+nfma:
+	VBROADCASTSD X8, Z8
+	VFMADD231PD 0(DX), Z8, K1, Z0
+	VFMADD231PD 64(DX), Z8, K2, Z1
+	INCQ BX
+	JMP  nrow
+
+nstore:
+	VMOVUPD Z0, K1, 0(DI)
+	VMOVUPD Z1, K2, 64(DI)
+	VZEROUPPER
+	RET

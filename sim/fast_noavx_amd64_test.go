@@ -217,16 +217,26 @@ func BenchmarkKernels500(b *testing.B) {
 func TestAVX512RowSumsSameBits(t *testing.T) {
 	needAVX512(t)
 	r := rand.New(rand.NewPCG(25, 26))
-	for _, n := range []int{1, 7, 8, 9, 31, 32, 33, 40, 63, 64, 65, 95, 96, 97, 500} {
-		for _, m := range []int{0, 1, 3, 4, 5, 9, 23} {
+	// spike counts as coefficients (mostly 1, which the narrow kernel adds
+	// without a multiply) and arbitrary ones, rows with signed zeros and
+	// infinities among the values
+	special := []float64{0, math.Copysign(0, -1), math.Inf(1), math.Inf(-1), 1e308, -1e308}
+	for _, n := range []int{1, 2, 7, 8, 9, 10, 15, 16, 17, 31, 32, 33, 40, 63, 64, 65, 95, 96, 97, 500} {
+		for _, m := range []int{0, 1, 3, 4, 5, 9, 23, 65} {
 			rows := make([]unsafe.Pointer, m)
 			coef := make([]float64, m)
 			for k := range rows {
 				row := make([]float64, n)
 				for i := range row {
 					row[i] = r.NormFloat64()
+					if r.IntN(50) == 0 {
+						row[i] = special[r.IntN(len(special))]
+					}
 				}
 				rows[k], coef[k] = unsafe.Pointer(&row[0]), r.NormFloat64()
+				if m%2 == 1 {
+					coef[k] = []float64{1, 1, 1, 1, 2, 3, -1, 0.5}[r.IntN(8)]
+				}
 			}
 			dst0 := make([]float64, n)
 			for i := range dst0 {
