@@ -87,7 +87,18 @@
 // sigmoid, the traces and the soma step run on 512-bit registers with the
 // same operations per element as their AVX2 versions, so the bits are the
 // same (TestAVX512SameBits and its siblings); GODEBUG=cpu.avx512f=off
-// selects the AVX2 kernels and cpu.avx2=off the Go ones. The rate λmax σ(C) of every spiking neuron and
+// selects the AVX2 kernels and cpu.avx2=off the Go ones. Two AVX-512
+// kernels have no AVX2 twin: the candidate test of units that share one
+// rate (lazy rates, all bounded by λmax) compares the bits with the integer
+// candThreshold(λmax) instead of converting them, and the spike rows'
+// addresses are computed eight at a time with the largest index returned
+// for the bounds check. A step's spike rows (a few dozen) are summed in one
+// pass over dst; a narrow sum (the output layer's ten units) is a chain of
+// dependent additions per unit, and its kernel adds a row of coefficient 1
+// (most spike counts) with an addition, the FMA's result in half the
+// latency. TestPinnedBits pins the digest of a short run of both
+// paper networks at both precisions, so that no kernel change moves a bit
+// unnoticed. The rate λmax σ(C) of every spiking neuron and
 // every sigmoid of rate mode come from a vectorised exponential (degree-12
 // Taylor polynomial after reduction by ln 2) that agrees with neuron.Sigmoid
 // to 7e-16 relative (TestSigmoidsMatchExact): rounding error, so spiking and
