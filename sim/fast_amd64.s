@@ -1943,7 +1943,21 @@ TEXT ·sumRowsAVX512(SB), NOSPLIT, $0-48
 
 z64:
 	CMPQ CX, $64
-	JL   z32
+	JGE  z64chunk
+	// Fewer than 64 left after at least one chunk: one more chunk that
+	// ends at n instead of the 32-wide and masked tail passes, which are
+	// chains of dependent FMAs (a few cycles per row each) with slow
+	// masked loads. Its first elements were summed already; summed again
+	// in the same order from the same start, they are stored with the
+	// same bits.
+	TESTQ CX, CX
+	JZ   zsdone
+	TESTQ AX, AX
+	JZ   z32
+	LEAQ -512(AX)(CX*8), AX
+	MOVQ $64, CX
+
+z64chunk:
 	TESTQ SI, SI
 	JZ   z64zero
 	VMOVUPD 0(SI)(AX*1), Z0
