@@ -292,6 +292,10 @@ func Run(opts Options) (*Report, error) {
 				net := network.New(cfg.Model(), sim.Pixels, rand.New(rand.NewPCG(1, 99)))
 				tws = append(tws, trainWorkload(cfg, net, train, nTrain))
 				sws = append(sws, testWorkload(cfg, net, test, nTest, workers))
+				// the repetition's network and Sims are garbage now: collect
+				// them before the next is made, so that repeating does not
+				// raise the peak RSS the memory goal is about
+				runtime.GC()
 			}
 			tw, sw := median(tws), median(sws)
 			progress(tw)
