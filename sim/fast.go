@@ -476,14 +476,7 @@ func spikeCandPack(lam, val []float64, key uint64, d *drawScratch) int {
 	ci, cv, cb := d.ci[:n+8], d.cl[:n+8], d.cb[:n+8]
 	if done, nc := spikeCandPackArch(lam, val, ci, cv, cb, key); done > 0 {
 		// AVX-512: hashed, compared and packed in one pass; the rest here
-		kLo, kHi := uint32(key), uint32(key>>32)
-		for i := done; i < n; i++ {
-			if b := unitBits(uint32(i), kLo, kHi); float64(b)+1 > (1-lam[i])*0x1p31 {
-				ci[nc], cv[nc], cb[nc] = int32(i), val[i], b
-				nc++
-			}
-		}
-		return nc
+		return packRest(lam, val, key, ci, cv, cb, done, nc)
 	}
 	mask := d.mask[:(n+63)/64]
 	u31 := d.u31[:n]
@@ -510,14 +503,19 @@ func spikeCandPackConst(lam, val []float64, key uint64, d *drawScratch) int {
 	}
 	val = val[:n]
 	ci, cv, cb := d.ci[:n+8], d.cl[:n+8], d.cb[:n+8]
-	l := lam[0]
-	done, nc := spikeCandPackConstArch(n, val, ci, cv, cb, key, candThreshold(l))
+	done, nc := spikeCandPackConstArch(n, val, ci, cv, cb, key, candThreshold(lam[0]))
 	if done == 0 {
 		return spikeCandPack(lam, val, key, d)
 	}
+	return packRest(lam, val, key, ci, cv, cb, done, nc)
+}
+
+// packRest packs the candidates among units done… of lam after the nc a
+// kernel packed, as spikeCandPack does, and returns their new number.
+func packRest(lam, val []float64, key uint64, ci []int32, cv []float64, cb []uint32, done, nc int) int {
 	kLo, kHi := uint32(key), uint32(key>>32)
-	for i := done; i < n; i++ {
-		if b := unitBits(uint32(i), kLo, kHi); float64(b)+1 > (1-l)*0x1p31 {
+	for i := done; i < len(lam); i++ {
+		if b := unitBits(uint32(i), kLo, kHi); float64(b)+1 > (1-lam[i])*0x1p31 {
 			ci[nc], cv[nc], cb[nc] = int32(i), val[i], b
 			nc++
 		}
@@ -540,14 +538,9 @@ func candThreshold(lam float64) uint32 {
 	if x >= 0x1p31 {
 		return 1 << 31
 	}
-	t := uint32(x) // floor: b+1 > x holds for b ≥ t unless x is an integer
-	if float64(t)+1 <= x {
-		t++
-	}
-	for t > 0 && float64(t-1)+1 > x {
-		t--
-	}
-	return t
+	// b+1 > x for an integer b is b > x−1, i.e. b ≥ ⌊x⌋ (x an integer
+	// or not); the conversion truncates, which is ⌊x⌋ for x ≥ 0
+	return uint32(x)
 }
 
 // spikeCand sets u31[i] = unitBits(i, key) and marks in mask the candidates
