@@ -1505,6 +1505,31 @@ DATA candIdx16<>+56(SB)/4, $14
 DATA candIdx16<>+60(SB)/4, $15
 GLOBL candIdx16<>(SB), RODATA|NOPTR, $64
 
+// UNIT_BITS16 sets Z1 to unitBits before its final shift for the sixteen
+// unit indices in Z0: two rounds of lowbias32, keyed by kLo (Z12) and kHi
+// (Z9), with the multipliers in Z13, Z11, Z10; Z2 is scratch. Shared by the
+// candidate kernels, so that both draw the same bits.
+#define UNIT_BITS16 \
+	VPMULLD Z13, Z0, Z1; \
+	VPXORD  Z12, Z1, Z1; \
+	VPSRLD  $16, Z1, Z2; \
+	VPXORD  Z2, Z1, Z1; \
+	VPMULLD Z11, Z1, Z1; \
+	VPSRLD  $15, Z1, Z2; \
+	VPXORD  Z2, Z1, Z1; \
+	VPMULLD Z10, Z1, Z1; \
+	VPSRLD  $16, Z1, Z2; \
+	VPXORD  Z2, Z1, Z1; \
+	VPXORD  Z9, Z1, Z1; \
+	VPSRLD  $16, Z1, Z2; \
+	VPXORD  Z2, Z1, Z1; \
+	VPMULLD Z11, Z1, Z1; \
+	VPSRLD  $15, Z1, Z2; \
+	VPXORD  Z2, Z1, Z1; \
+	VPMULLD Z10, Z1, Z1; \
+	VPSRLD  $16, Z1, Z2; \
+	VPXORD  Z2, Z1, Z1
+
 // func spikeCandPackAVX512(lam, val *float64, ci *int32, cv *float64, cb *uint32, n int, kLo, kHi uint32) int
 //
 // spikeCandAVX and the packing loop of spikeCandPack in one pass, sixteen
@@ -1539,25 +1564,7 @@ TEXT ·spikeCandPackAVX512(SB), NOSPLIT, $0-64
 ploop:
 	CMPQ CX, $16
 	JL   pdone
-	VPMULLD Z13, Z0, Z1
-	VPXORD  Z12, Z1, Z1
-	VPSRLD  $16, Z1, Z2
-	VPXORD  Z2, Z1, Z1
-	VPMULLD Z11, Z1, Z1
-	VPSRLD  $15, Z1, Z2
-	VPXORD  Z2, Z1, Z1
-	VPMULLD Z10, Z1, Z1
-	VPSRLD  $16, Z1, Z2
-	VPXORD  Z2, Z1, Z1
-	VPXORD  Z9, Z1, Z1
-	VPSRLD  $16, Z1, Z2
-	VPXORD  Z2, Z1, Z1
-	VPMULLD Z11, Z1, Z1
-	VPSRLD  $15, Z1, Z2
-	VPXORD  Z2, Z1, Z1
-	VPMULLD Z10, Z1, Z1
-	VPSRLD  $16, Z1, Z2
-	VPXORD  Z2, Z1, Z1
+	UNIT_BITS16
 	VPSRLD  $1, Z1, Z1            // u31 of units i…i+15
 	VCVTDQ2PD Y1, Z2
 	VEXTRACTI64X4 $1, Z1, Y4
@@ -2424,25 +2431,7 @@ TEXT ·spikeCandPackConstAVX512(SB), NOSPLIT, $0-64
 qloop:
 	CMPQ CX, $16
 	JL   qdone
-	VPMULLD Z13, Z0, Z1
-	VPXORD  Z12, Z1, Z1
-	VPSRLD  $16, Z1, Z2
-	VPXORD  Z2, Z1, Z1
-	VPMULLD Z11, Z1, Z1
-	VPSRLD  $15, Z1, Z2
-	VPXORD  Z2, Z1, Z1
-	VPMULLD Z10, Z1, Z1
-	VPSRLD  $16, Z1, Z2
-	VPXORD  Z2, Z1, Z1
-	VPXORD  Z9, Z1, Z1
-	VPSRLD  $16, Z1, Z2
-	VPXORD  Z2, Z1, Z1
-	VPMULLD Z11, Z1, Z1
-	VPSRLD  $15, Z1, Z2
-	VPXORD  Z2, Z1, Z1
-	VPMULLD Z10, Z1, Z1
-	VPSRLD  $16, Z1, Z2
-	VPXORD  Z2, Z1, Z1
+	UNIT_BITS16
 	VPSRLD  $1, Z1, Z1            // u31 of units i…i+15
 	VPCMPUD $5, Z8, Z1, K3        // b ≥ thr (not less than)
 	KMOVW   K3, R13
