@@ -240,7 +240,9 @@ func rates(lam, C []float64, tab *neuron.RateTable, lamMax float64) {
 type drawScratch struct {
 	u31  []uint32
 	mask []uint64
-	// the candidates packed: unit, rate and bits, and the settled masks
+	// the candidates packed: unit, rate and bits (n+16 each: the packing
+	// kernel stores whole vectors past the last candidate), and the
+	// settled masks
 	ci         []int32
 	cl         []float64
 	cb         []uint32
@@ -253,7 +255,7 @@ type drawScratch struct {
 func newDrawScratch(n int) drawScratch {
 	w := n/64 + 1
 	return drawScratch{u31: make([]uint32, n), mask: make([]uint64, w),
-		ci: make([]int32, n+8), cl: make([]float64, n+8), cb: make([]uint32, n+8),
+		ci: make([]int32, n+16), cl: make([]float64, n+16), cb: make([]uint32, n+16),
 		keep: make([]uint64, w+1), hard: make([]uint64, w+1)}
 }
 
@@ -473,7 +475,7 @@ func countFromBits(b uint32, lam float64) (c int, ok bool) {
 func spikeCandPack(lam, val []float64, key uint64, d *drawScratch) int {
 	n := len(lam)
 	val = val[:n]
-	ci, cv, cb := d.ci[:n+8], d.cl[:n+8], d.cb[:n+8]
+	ci, cv, cb := d.ci[:n+16], d.cl[:n+16], d.cb[:n+16]
 	if done, nc := spikeCandPackArch(lam, val, ci, cv, cb, key); done > 0 {
 		// AVX-512: hashed, compared and packed in one pass; the rest here
 		return packRest(lam, val, key, ci, cv, cb, done, nc)
@@ -502,7 +504,7 @@ func spikeCandPackConst(lam, val []float64, key uint64, d *drawScratch) int {
 		return 0
 	}
 	val = val[:n]
-	ci, cv, cb := d.ci[:n+8], d.cl[:n+8], d.cb[:n+8]
+	ci, cv, cb := d.ci[:n+16], d.cl[:n+16], d.cb[:n+16]
 	done, nc := spikeCandPackConstArch(n, val, ci, cv, cb, key, candThreshold(lam[0]))
 	if done == 0 {
 		return spikeCandPack(lam, val, key, d)

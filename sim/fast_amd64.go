@@ -81,15 +81,15 @@ func emitKeptArch(keep []uint64, ci []int32, np int, idx []int32, cnt []float64)
 	return emitKeptAVX512(&keep[0], &ci[0], np, &idx[:len(idx)+1][len(idx)], &cnt[:len(cnt)+1][len(cnt)]), true
 }
 
-// spikeCandPackArch packs the candidates of the first len(lam)&^15 units
-// as spikeCandPack describes; it returns how many units it handled and the
-// candidates among them.
+// spikeCandPackArch packs the candidates of all len(lam) units as
+// spikeCandPack describes (ci, cv and cb hold len(lam)+16); it returns how
+// many units it handled (0 without AVX-512) and the candidates among them.
 func spikeCandPackArch(lam, val []float64, ci []int32, cv []float64, cb []uint32, key uint64) (done, nc int) {
-	n := len(lam) &^ 15
+	n := len(lam)
 	if !useAVX || !useAVX512 || n == 0 {
 		return 0, 0
 	}
-	_, _, _, _ = val[n-1], ci[n-1], cv[n-1], cb[n-1]
+	_, _, _, _ = val[n-1], ci[n+15], cv[n+15], cb[n+15]
 	nc = spikeCandPackAVX512(&lam[0], &val[0], &ci[0], &cv[0], &cb[0], n, uint32(key), uint32(key>>32))
 	return n, nc
 }
@@ -100,11 +100,10 @@ func spikeCandPackConstAVX512(val *float64, ci *int32, cv *float64, cb *uint32, 
 // spikeCandPackConstArch is spikeCandPackArch for n units of one rate whose
 // candidate threshold candThreshold gave thr.
 func spikeCandPackConstArch(n int, val []float64, ci []int32, cv []float64, cb []uint32, key uint64, thr uint32) (done, nc int) {
-	n &^= 15
 	if !useAVX || !useAVX512 || n == 0 {
 		return 0, 0
 	}
-	_, _, _, _ = val[n-1], ci[n-1], cv[n-1], cb[n-1]
+	_, _, _, _ = val[n-1], ci[n+15], cv[n+15], cb[n+15]
 	nc = spikeCandPackConstAVX512(&val[0], &ci[0], &cv[0], &cb[0], n, uint32(key), uint32(key>>32), thr)
 	return n, nc
 }

@@ -1533,12 +1533,13 @@ GLOBL candIdx16<>(SB), RODATA|NOPTR, $64
 // func spikeCandPackAVX512(lam, val *float64, ci *int32, cv *float64, cb *uint32, n int, kLo, kHi uint32) int
 //
 // spikeCandAVX and the packing loop of spikeCandPack in one pass, sixteen
-// units at a time: for units i < n (n a multiple of 16) with b =
-// unitBits(i, kLo, kHi) and b+1 > (1−lam[i])·2^31, appends i to ci, val[i]
-// to cv and b to cb, in unit order, and returns their number. Each group's
-// candidates are compressed in registers and stored as whole vectors at the
-// packed position, which never passes unit i+16 ≤ n, so the stores stay in
-// the first n elements. Needs AVX-512F.
+// units at a time: for units i < n with b = unitBits(i, kLo, kHi) and b+1 >
+// (1−lam[i])·2^31, appends i to ci, val[i] to cv and b to cb, in unit order,
+// and returns their number. The last n mod 16 units are loaded under lane
+// masks. Each group's candidates are compressed in registers and stored as
+// whole vectors at the packed position, which is never past the group's
+// first unit, so the stores stay in the first n+15 elements: ci, cv and cb
+// must hold n+16. Needs AVX-512F.
 TEXT ·spikeCandPackAVX512(SB), NOSPLIT, $0-64
 	MOVQ lam+0(FP), SI
 	MOVQ val+8(FP), R8
@@ -1563,7 +1564,7 @@ TEXT ·spikeCandPackAVX512(SB), NOSPLIT, $0-64
 
 ploop:
 	CMPQ CX, $16
-	JL   pdone
+	JL   ptail
 	UNIT_BITS16
 	VPSRLD  $1, Z1, Z1            // u31 of units i…i+15
 	VCVTDQ2PD Y1, Z2
@@ -1603,6 +1604,53 @@ ploop:
 	ADDQ $16, AX
 	SUBQ $16, CX
 	JMP  ploop
+
+ptail:
+	// the last n mod 16 units: λ and the values loaded under lane masks,
+	// λ = 0 in the lanes past n, which makes them no candidates
+	TESTQ CX, CX
+	JZ   pdone
+	MOVL $1, R11
+	SHLL CX, R11
+	DECL R11
+	KMOVB R11, K5
+	SHRL $8, R11
+	KMOVB R11, K6
+	UNIT_BITS16
+	VPSRLD  $1, Z1, Z1            // u31 of units i…i+15
+	VCVTDQ2PD Y1, Z2
+	VEXTRACTI64X4 $1, Z1, Y4
+	VCVTDQ2PD Y4, Z4
+	VADDPD  Z8, Z2, Z2            // u31+1
+	VADDPD  Z8, Z4, Z4
+	VMOVUPD.Z (SI)(AX*8), K5, Z5
+	VMOVUPD.Z 64(SI)(AX*8), K6, Z6
+	VSUBPD  Z5, Z8, Z5            // 1−λ
+	VSUBPD  Z6, Z8, Z6
+	VMULPD  Z7, Z5, Z5            // ·2^31
+	VMULPD  Z7, Z6, Z6
+	VCMPPD  $0x1e, Z5, Z2, K1     // u31+1 > (1−λ)·2^31, units i…i+7
+	VCMPPD  $0x1e, Z6, Z4, K2     // units i+8…i+15
+	KMOVB   K1, R11
+	KMOVB   K2, R12
+	MOVL    R12, R13
+	SHLL    $8, R13
+	ORL     R11, R13
+	KMOVW   R13, K3        
+	VPCOMPRESSD Z0, K3, Z15
+	VMOVDQU32 Z15, (DI)(R14*4)
+	VPCOMPRESSD Z1, K3, Z16       // their bits
+	VMOVDQU32 Z16, (R10)(R14*4)
+	VMOVUPD.Z (R8)(AX*8), K5, Z17
+	VCOMPRESSPD Z17, K1, Z17
+	VMOVUPD Z17, (R9)(R14*8)
+	POPCNTL R11, R11
+	ADDQ    R11, R14
+	VMOVUPD.Z 64(R8)(AX*8), K6, Z18
+	VCOMPRESSPD Z18, K2, Z18
+	VMOVUPD Z18, (R9)(R14*8)
+	POPCNTL R12, R12
+	ADDQ    R12, R14
 
 pdone:
 	MOVQ R14, ret+56(FP)
@@ -2430,7 +2478,7 @@ TEXT ·spikeCandPackConstAVX512(SB), NOSPLIT, $0-64
 
 qloop:
 	CMPQ CX, $16
-	JL   qdone
+	JL   qtail
 	UNIT_BITS16
 	VPSRLD  $1, Z1, Z1            // u31 of units i…i+15
 	VPCMPUD $5, Z8, Z1, K3        // b ≥ thr (not less than)
@@ -2458,6 +2506,42 @@ qloop:
 	ADDQ $16, AX
 	SUBQ $16, CX
 	JMP  qloop
+
+qtail:
+	// the last n mod 16 units, under lane masks
+	TESTQ CX, CX
+	JZ   qdone
+	MOVL $1, R11
+	SHLL CX, R11
+	DECL R11
+	KMOVW R11, K4
+	KMOVB R11, K5
+	SHRL $8, R11
+	KMOVB R11, K6
+	UNIT_BITS16
+	VPSRLD  $1, Z1, Z1            // u31 of units i…i+15
+	VPCMPUD $5, Z8, Z1, K3
+	KANDW   K4, K3, K3            // lanes before n
+	KMOVW   K3, R13
+	KSHIFTRW $8, K3, K2           // units i+8…i+15
+	MOVL    R13, R11
+	ANDL    $0xff, R11
+	MOVL    R13, R12
+	SHRL    $8, R12
+	VPCOMPRESSD Z0, K3, Z15       // their units
+	VMOVDQU32 Z15, (DI)(R14*4)
+	VPCOMPRESSD Z1, K3, Z16       // their bits
+	VMOVDQU32 Z16, (R10)(R14*4)
+	VMOVUPD.Z (R8)(AX*8), K5, Z17
+	VCOMPRESSPD Z17, K3, Z17
+	VMOVUPD Z17, (R9)(R14*8)
+	POPCNTL R11, R11
+	ADDQ    R11, R14
+	VMOVUPD.Z 64(R8)(AX*8), K6, Z18
+	VCOMPRESSPD Z18, K2, Z18
+	VMOVUPD Z18, (R9)(R14*8)
+	POPCNTL R12, R12
+	ADDQ    R12, R14
 
 qdone:
 	MOVQ R14, ret+56(FP)
