@@ -505,8 +505,11 @@ func (s *Sim) apical(l int, ls *layer, slot int, accFb bool) {
 			// read now: later in this step the source overwrites the oldest slot
 			addFiltered(ls.sumPfb, &s.layers[s.fbSource(l)].spikes, slot, 1, s.mem, s.kernel)
 		}
-		// A = c + Σ_d κ(d+1) Q(t−1−d), formed when the source spiked
-		copy(A, ls.aNext)
+		// A = c + Σ_d κ(d+1) Q(t−1−d), formed when the source spiked:
+		// the buffers trade places instead of copying, since the
+		// source's feedbackSpikes rewrites all of aNext later in every
+		// step (Voltages' views are of the current step)
+		ls.A, ls.aNext = ls.aNext, ls.A
 	default:
 		n, rs := ls.n, &s.rows
 		rs.begin(n)
