@@ -84,7 +84,8 @@
 // rows), in AVX2/FMA assembly on amd64 with a Go fallback
 // (fast_amd64.s, fast.go). Where the CPU has AVX-512F, the row sums, the
 // candidate test (hash, compare and pack sixteen units in one pass), the
-// sigmoid, the traces and the soma step run on 512-bit registers with the
+// settling of candidates from their bits, the sigmoid, the traces and the
+// soma step run on 512-bit registers with the
 // same operations per element as their AVX2 versions, so the bits are the
 // same (TestAVX512SameBits and its siblings); GODEBUG=cpu.avx512f=off
 // selects the AVX2 kernels and cpu.avx2=off the Go ones. Two AVX-512

@@ -221,9 +221,17 @@ func spikeSettleArch(lam []float64, u31 []uint32, mask, hard []uint64) int {
 	}
 	_, _ = u31[n-1], mask[(n-1)/64]
 	_ = hard[(n-1)/64]
-	spikeSettleAVX(&lam[0], &u31[0], (*byte)(unsafe.Pointer(&mask[0])), (*byte)(unsafe.Pointer(&hard[0])), n)
+	m, h := (*byte)(unsafe.Pointer(&mask[0])), (*byte)(unsafe.Pointer(&hard[0]))
+	if useAVX512 {
+		spikeSettleAVX512(&lam[0], &u31[0], m, h, n)
+	} else {
+		spikeSettleAVX(&lam[0], &u31[0], m, h, n)
+	}
 	return n
 }
+
+//go:noescape
+func spikeSettleAVX512(lam *float64, u31 *uint32, mask, hard *byte, n int)
 
 func traceStepArch(t *traceCoef, x1, x2, dst, base, pnew, slot []float64) bool {
 	if !useAVX {

@@ -2664,3 +2664,76 @@ nstore:
 	VMOVUPD Z1, K2, 64(DI)
 	VZEROUPPER
 	RET
+
+// func spikeSettleAVX512(lam *float64, u31 *uint32, mask, hard *byte, n int)
+//
+// spikeSettleAVX eight units to a register: the same operations per unit
+// (SETTLE4's, in the same order, none fused), the comparisons into mask
+// registers. n a multiple of 8. Needs AVX-512F.
+TEXT ·spikeSettleAVX512(SB), NOSPLIT, $0-40
+	MOVQ lam+0(FP), SI
+	MOVQ u31+8(FP), DI
+	MOVQ mask+16(FP), DX
+	MOVQ hard+24(FP), BX
+	MOVQ n+32(FP), CX
+	VBROADCASTSD settleC<>+0(SB), Z8
+	VBROADCASTSD settleC<>+8(SB), Z9
+	VBROADCASTSD settleC<>+16(SB), Z10
+	VBROADCASTSD settleC<>+24(SB), Z11
+	VBROADCASTSD settleC<>+32(SB), Z12
+	VBROADCASTSD settleC<>+40(SB), Z13
+	VBROADCASTSD settleC<>+48(SB), Z14
+	VBROADCASTSD settleC<>+56(SB), Z15
+	VBROADCASTSD settleC<>+64(SB), Z16
+	XORQ AX, AX
+
+s8loop:
+	CMPQ CX, $8
+	JL   s8done
+	VCVTDQ2PD (DI)(AX*4), Z0      // b
+	VMOVUPD (SI)(AX*8), Z1        // λ
+	VADDPD Z8, Z0, Z2             // b+1
+	VSUBPD Z1, Z8, Z3             // 1−λ
+	VMULPD Z9, Z3, Z3
+	VCMPPD $0x1e, Z3, Z2, K1      // candidate: b+1 > (1−λ)·2^31
+	VMULPD Z10, Z0, Z0            // lo = b·2^−31
+	VMULPD Z1, Z1, Z3             // l2 = λ²
+	VMULPD Z12, Z1, Z4
+	VSUBPD Z4, Z11, Z4            // 0.5 − λ/6
+	VMULPD Z4, Z3, Z4
+	VSUBPD Z1, Z8, Z5
+	VADDPD Z4, Z5, Z5             // lo0 = (1−λ) + l2·(0.5−λ/6)
+	VMULPD Z3, Z3, Z6             // l2·l2
+	VMULPD Z14, Z6, Z4
+	VADDPD Z4, Z5, Z4
+	VADDPD Z15, Z4, Z4            // lo0 + l2²/24 + 2^−50
+	VCMPPD $0x1d, Z4, Z0, K2      // lo ≥ that
+	VADDPD Z10, Z0, Z0            // hi = lo + 2^−31
+	VMULPD Z13, Z1, Z7
+	VSUBPD Z7, Z11, Z7            // 0.5 − λ/3
+	VMULPD Z7, Z3, Z7
+	VSUBPD Z7, Z8, Z7             // 1 − l2·(0.5−λ/3)
+	VMULPD Z16, Z6, Z6
+	VSUBPD Z6, Z7, Z7
+	VSUBPD Z15, Z7, Z7            // … − l2²/8 − 2^−50
+	VCMPPD $0x12, Z7, Z0, K3      // hi ≤ that
+	KANDB K3, K2, K2              // settled as 1
+	VSUBPD Z15, Z5, Z5
+	VCMPPD $0x12, Z5, Z0, K4      // settled as 0: hi ≤ lo0 − 2^−50
+	KANDNB K1, K4, K5             // candidate, not 0
+	KANDNB K5, K2, K6             // … and not 1: hard
+	KANDB K1, K2, K2
+	KORB  K2, K5, K5              // keep: candidate and (1 or not 0)
+	KMOVB K5, R8
+	KMOVB K6, R9
+	MOVQ AX, R12
+	SHRQ $3, R12
+	MOVB R8, (DX)(R12*1)
+	MOVB R9, (BX)(R12*1)
+	ADDQ $8, AX
+	SUBQ $8, CX
+	JMP  s8loop
+
+s8done:
+	VZEROUPPER
+	RET

@@ -50,6 +50,7 @@ func TestWithoutAVX512(t *testing.T) {
 		{"pack-const", TestSpikeCandPackConstMatchesGo},
 		{"row-pointers", TestSpikeRowPointers},
 		{"draws", TestDrawSettledMatchesLoop},
+		{"settle", TestSpikeSettleMatchesCountFromBits},
 		{"sigmoid", TestSigmoidsMatchExact},
 		{"trace", TestTraceStep},
 		{"soma", TestSomaMatchesGo},

@@ -482,6 +482,9 @@ func TestSpikeSettleMatchesCountFromBits(t *testing.T) {
 					lam[i] = 2 * r.Float64()
 				case 2:
 					lam[i] = 0
+					if r.IntN(4) == 0 {
+						lam[i] = math.NaN() // never a candidate
+					}
 				default:
 					lam[i] = 0.2 * r.Float64()
 				}
