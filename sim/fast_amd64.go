@@ -145,27 +145,26 @@ func sigmoidAVX(dst, x *float64, n int, scale float64)
 //go:noescape
 func sigmoidAVX512(dst, x *float64, n int, scale float64)
 
-// sigmoidKernel is sigmoidAVX512 where the CPU has AVX-512, else sigmoidAVX.
-func sigmoidKernel(dst, x *float64, n int, scale float64) {
-	if useAVX512 {
-		sigmoidAVX512(dst, x, n, scale)
-	} else {
-		sigmoidAVX(dst, x, n, scale)
-	}
-}
-
 func sigmoidArch(dst, x []float64, scale float64) bool {
 	if !useAVX {
 		return false
 	}
+	if useAVX512 {
+		// the AVX-512 kernel takes the last n mod 16 under lane masks
+		if len(dst) > 0 {
+			_ = x[len(dst)-1]
+			sigmoidAVX512(&dst[0], &x[0], len(dst), scale)
+		}
+		return true
+	}
 	n := len(dst) &^ 15
 	if n > 0 {
-		sigmoidKernel(&dst[0], &x[0], n, scale)
+		sigmoidAVX(&dst[0], &x[0], n, scale)
 	}
 	if n < len(dst) {
 		var xb, db [16]float64
 		copy(xb[:], x[n:len(dst)])
-		sigmoidKernel(&db[0], &xb[0], 16, scale)
+		sigmoidAVX(&db[0], &xb[0], 16, scale)
 		copy(dst[n:], db[:len(dst)-n])
 	}
 	return true

@@ -128,7 +128,7 @@ func TestAVX512SameBits(t *testing.T) {
 func TestAVX512SigmoidSameBits(t *testing.T) {
 	needAVX512(t)
 	r := rand.New(rand.NewPCG(23, 24))
-	for _, n := range []int{1, 15, 16, 17, 33, 500, 4096} {
+	for _, n := range []int{1, 2, 7, 8, 9, 15, 16, 17, 31, 33, 100, 500, 4096} {
 		x := make([]float64, n)
 		for i := range x {
 			switch i % 11 {
@@ -143,8 +143,13 @@ func TestAVX512SigmoidSameBits(t *testing.T) {
 		var out [2][]float64
 		for v, on := range []bool{false, true} {
 			useAVX512 = on
-			out[v] = make([]float64, n)
-			sigmoids(out[v], x, 0.2)
+			d := make([]float64, n+1)
+			d[n] = 7 // no kernel may write past n
+			sigmoids(d[:n], x, 0.2)
+			if d[n] != 7 {
+				t.Fatalf("sigmoid n=%d avx512=%v: written past the end", n, on)
+			}
+			out[v] = d[:n]
 		}
 		for i := range x {
 			if math.Float64bits(out[0][i]) != math.Float64bits(out[1][i]) {
