@@ -31,6 +31,7 @@ import (
 	"github.com/dendrite-lab/dendrite/dataset"
 	"github.com/dendrite-lab/dendrite/network"
 	"github.com/dendrite-lab/dendrite/option"
+	"github.com/dendrite-lab/dendrite/rundir"
 	"github.com/dendrite-lab/dendrite/sim"
 )
 
@@ -123,11 +124,14 @@ type Report struct {
 	NumCPU     int        `json:"num_cpu"`
 	CPU        string     `json:"cpu"`
 	// Kernels is sim.KernelsInUse: the inner loops that were measured.
-	Kernels   string `json:"kernels"`
-	GoVersion string `json:"go_version"`
-	OS        string `json:"os"`
-	Arch      string `json:"arch"`
-	Quick     bool   `json:"quick"`
+	Kernels string `json:"kernels"`
+	// Program is the measured build (module version and VCS revision), as
+	// run folders record it, so that a number can be traced to its code.
+	Program   rundir.Program `json:"program"`
+	GoVersion string         `json:"go_version"`
+	OS        string         `json:"os"`
+	Arch      string         `json:"arch"`
+	Quick     bool           `json:"quick"`
 	// Precision is Options.Precision: that of the spiking workloads.
 	Precision string `json:"precision"`
 	// Repeat is the number of runs of each workload of the two networks.
@@ -236,7 +240,7 @@ func Run(opts Options) (*Report, error) {
 		return nil, err
 	}
 	rep := &Report{
-		GOMAXPROCS: runtime.GOMAXPROCS(0), NumCPU: runtime.NumCPU(), CPU: cpuModel(), Kernels: sim.KernelsInUse(),
+		GOMAXPROCS: runtime.GOMAXPROCS(0), NumCPU: runtime.NumCPU(), CPU: cpuModel(), Kernels: sim.KernelsInUse(), Program: rundir.ThisProgram(),
 		GoVersion: runtime.Version(), OS: runtime.GOOS, Arch: runtime.GOARCH,
 		Quick: opts.Quick, FullRun: !opts.Quick, Started: start, LoadAvg: loadAvg(),
 	}
@@ -512,6 +516,15 @@ func (r *Report) JSON(w io.Writer) error {
 // Table writes the report as one aligned table, followed by memory and machine lines.
 func (r *Report) Table(w io.Writer) error {
 	fmt.Fprintf(w, "dendrite bench: %s, %s/%s, GOMAXPROCS=%d (%d CPUs), CPU %s, kernels %s", r.GoVersion, r.OS, r.Arch, r.GOMAXPROCS, r.NumCPU, r.CPU, r.Kernels)
+	if rev := r.Program.Revision; rev != "" {
+		if len(rev) > 12 {
+			rev = rev[:12]
+		}
+		if r.Program.Modified {
+			rev += " (modified)"
+		}
+		fmt.Fprintf(w, ", revision %s", rev)
+	}
 	if r.Quick {
 		fmt.Fprint(w, ", quick")
 	}

@@ -38,7 +38,7 @@ func TestRunTiny(t *testing.T) {
 	if g := rep.Workloads[0]; g.Target != 4000 || g.Aim != 6000 || g.Authors != 48 {
 		t.Errorf("spiking train goals %v %v %v", g.Target, g.Aim, g.Authors)
 	}
-	if rep.GOMAXPROCS < 1 || rep.GoVersion == "" || rep.CPU == "" {
+	if rep.GOMAXPROCS < 1 || rep.GoVersion == "" || rep.CPU == "" || rep.Program.GoVersion != rep.GoVersion {
 		t.Errorf("machine fields: %+v", rep)
 	}
 	if rep.Memory.PeakRSSMB <= 0 || rep.Memory.HeapSysMB <= 0 {
