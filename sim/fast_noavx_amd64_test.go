@@ -3,6 +3,7 @@
 package sim
 
 import (
+	"fmt"
 	"math"
 	"math/rand/v2"
 	"testing"
@@ -60,6 +61,31 @@ func TestWithoutAVX512(t *testing.T) {
 		{"event-driven", TestEventDrivenMatchesDense},
 		{"restore", TestRestoreContinuesIdentically},
 	})
+}
+
+// sameBitsBothKernels runs kernel with the AVX2 and then the AVX-512
+// kernels on a copy of start (nil: zeros) of length n with one spare value
+// past it, and fails t unless neither wrote the spare and both left the same
+// bits; what names the case in the messages.
+func sameBitsBothKernels(t *testing.T, what string, n int, start []float64, kernel func(d []float64)) {
+	t.Helper()
+	var out [2][]float64
+	for v, on := range []bool{false, true} {
+		useAVX512 = on
+		d := make([]float64, n+1)
+		copy(d, start[:min(len(start), n)])
+		d[n] = 7 // no kernel may write past n
+		kernel(d[:n])
+		if d[n] != 7 {
+			t.Fatalf("%s avx512=%v: written past the end", what, on)
+		}
+		out[v] = d[:n]
+	}
+	for i := range out[0] {
+		if math.Float64bits(out[0][i]) != math.Float64bits(out[1][i]) {
+			t.Fatalf("%s i=%d: AVX2 %v, AVX-512 %v", what, i, out[0][i], out[1][i])
+		}
+	}
 }
 
 // namedTest is one test function run as a subtest by runAll.
@@ -140,22 +166,7 @@ func TestAVX512SigmoidSameBits(t *testing.T) {
 				x[i] = 8 * r.NormFloat64()
 			}
 		}
-		var out [2][]float64
-		for v, on := range []bool{false, true} {
-			useAVX512 = on
-			d := make([]float64, n+1)
-			d[n] = 7 // no kernel may write past n
-			sigmoids(d[:n], x, 0.2)
-			if d[n] != 7 {
-				t.Fatalf("sigmoid n=%d avx512=%v: written past the end", n, on)
-			}
-			out[v] = d[:n]
-		}
-		for i := range x {
-			if math.Float64bits(out[0][i]) != math.Float64bits(out[1][i]) {
-				t.Fatalf("sigmoid n=%d x=%v: AVX2 %v, AVX-512 %v", n, x[i], out[0][i], out[1][i])
-			}
-		}
+		sameBitsBothKernels(t, fmt.Sprintf("sigmoid n=%d", n), n, nil, func(d []float64) { sigmoids(d, x, 0.2) })
 	}
 }
 
@@ -248,38 +259,11 @@ func TestAVX512RowSumsSameBits(t *testing.T) {
 			for i := range dst0 {
 				dst0[i] = r.NormFloat64()
 			}
-			var out [2][]float64
-			for v, on := range []bool{false, true} {
-				useAVX512 = on
-				d := append(append([]float64(nil), dst0...), 7)
-				addRows(d[:n], rows, coef)
-				if d[n] != 7 {
-					t.Fatalf("n=%d m=%d avx512=%v: written past the end", n, m, on)
-				}
-				out[v] = d[:n]
-			}
-			for i := range out[0] {
-				if math.Float64bits(out[0][i]) != math.Float64bits(out[1][i]) {
-					t.Fatalf("addRows n=%d m=%d i=%d: AVX2 %v, AVX-512 %v", n, m, i, out[0][i], out[1][i])
-				}
-			}
+			sameBitsBothKernels(t, fmt.Sprintf("addRows n=%d m=%d", n, m), n, dst0, func(d []float64) { addRows(d, rows, coef) })
 			// sumRowsTo: the one-pass kernel (its first rows), from a base or 0
 			for _, base := range [][]float64{dst0, nil} {
-				for v, on := range []bool{false, true} {
-					useAVX512 = on
-					d := make([]float64, n+1)
-					d[n] = 7
-					sumRowsTo(d[:n], base, rows, coef)
-					if d[n] != 7 {
-						t.Fatalf("sumRowsTo n=%d m=%d avx512=%v: written past the end", n, m, on)
-					}
-					out[v] = d[:n]
-				}
-				for i := range out[0] {
-					if math.Float64bits(out[0][i]) != math.Float64bits(out[1][i]) {
-						t.Fatalf("sumRowsTo n=%d m=%d base=%v i=%d: AVX2 %v, AVX-512 %v", n, m, base != nil, i, out[0][i], out[1][i])
-					}
-				}
+				sameBitsBothKernels(t, fmt.Sprintf("sumRowsTo n=%d m=%d base=%v", n, m, base != nil), n, nil,
+					func(d []float64) { sumRowsTo(d, base, rows, coef) })
 			}
 		}
 	}
@@ -293,23 +277,11 @@ func TestAVX512SomaSameBits(t *testing.T) {
 		for i := range c0 {
 			c0[i], B[i], A[i] = r.NormFloat64(), r.NormFloat64(), r.NormFloat64()
 		}
-		var out [2][]float64
-		for v, on := range []bool{false, true} {
-			useAVX512 = on
-			C := append(append([]float64(nil), c0...), 7)
-			if !somaArch(C[:n], B, A, 0.1, 0.6, 0.05) {
+		sameBitsBothKernels(t, fmt.Sprintf("soma n=%d", n), n, c0, func(C []float64) {
+			if !somaArch(C, B, A, 0.1, 0.6, 0.05) {
 				t.Fatal("no soma kernel")
 			}
-			if C[n] != 7 {
-				t.Fatalf("n=%d avx512=%v: written past the end", n, on)
-			}
-			out[v] = C[:n]
-		}
-		for i := range out[0] {
-			if math.Float64bits(out[0][i]) != math.Float64bits(out[1][i]) {
-				t.Fatalf("soma n=%d i=%d: AVX2 %v, AVX-512 %v", n, i, out[0][i], out[1][i])
-			}
-		}
+		})
 	}
 }
 
@@ -335,22 +307,7 @@ func TestAVX512Rows32SameBits(t *testing.T) {
 				}
 				rows[k], coef[k] = unsafe.Pointer(&row[0]), float32(r.NormFloat64())
 			}
-			var out [2][]float64
-			for v, on := range []bool{false, true} {
-				useAVX512 = on
-				d := make([]float64, n+1)
-				d[n] = 7
-				sumRows32(d[:n], rows, coef)
-				if d[n] != 7 {
-					t.Fatalf("n=%d m=%d avx512=%v: written past the end", n, m, on)
-				}
-				out[v] = d[:n]
-			}
-			for i := range out[0] {
-				if math.Float64bits(out[0][i]) != math.Float64bits(out[1][i]) {
-					t.Fatalf("sumRows32 n=%d m=%d i=%d: AVX2 %v, AVX-512 %v", n, m, i, out[0][i], out[1][i])
-				}
-			}
+			sameBitsBothKernels(t, fmt.Sprintf("sumRows32 n=%d m=%d", n, m), n, nil, func(d []float64) { sumRows32(d, rows, coef) })
 		}
 	}
 }
