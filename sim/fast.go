@@ -323,7 +323,7 @@ func settlePacked(sl *spikeSlot, ids []int32, key uint64, d *drawScratch, nc int
 	o := len(idx)
 	if len(cnt) == o && cap(idx)-o >= np+emitSlack && cap(cnt)-o >= np+emitSlack {
 		if m, ok := emitKeptArch(keep, ci, np, idx, cnt); ok {
-			sl.idx, sl.cnt = settleHard(idx[:o+m], cnt[:o+m], o, ids, key, d, keep, hard)
+			sl.idx, sl.cnt = settleHard(idx[:o+m], cnt[:o+m], o, ids, key, cb, cl, ci, keep, hard)
 			return
 		}
 	}
@@ -365,11 +365,12 @@ func settlePacked(sl *spikeSlot, ids []int32, key uint64, d *drawScratch, nc int
 const emitSlack = 16
 
 // settleHard finishes settlePacked after the kept candidates (from o on)
-// were appended to idx and cnt as count 1: each hard one (a bit of hard,
-// whose bits are kept ones) gets its count from drawHard and is removed
-// when that is 0; then units become ids when ids is non-nil. Hard
-// candidates are a few per step, so the removals' copies cost little.
-func settleHard(idx []int32, cnt []float64, o int, ids []int32, key uint64, d *drawScratch, keep, hard []uint64) ([]int32, []float64) {
+// were appended to idx and cnt as count 1: each hard one (a bit q of hard,
+// whose bits are kept ones) gets its count from drawHard with bits cb[q],
+// rate cl[q] and unit ci[q] (q when ci is nil) and is removed when that is
+// 0; then units become ids when ids is non-nil. Hard candidates are a few
+// per step, so the removals' copies cost little.
+func settleHard(idx []int32, cnt []float64, o int, ids []int32, key uint64, cb []uint32, cl []float64, ci []int32, keep, hard []uint64) ([]int32, []float64) {
 	m, removed, before := len(idx), 0, o
 	for w, hw := range hard {
 		for hw != 0 {
@@ -377,7 +378,11 @@ func settleHard(idx []int32, cnt []float64, o int, ids []int32, key uint64, d *d
 			hw &= hw - 1
 			q := w*64 + b
 			p := before + bits.OnesCount64(keep[w]&(1<<b-1)) - removed
-			if c := drawHard(d.cb[q], d.cl[q], int(d.ci[q]), key); c != 0 {
+			i := q
+			if ci != nil {
+				i = int(ci[q])
+			}
+			if c := drawHard(cb[q], cl[q], i, key); c != 0 {
 				cnt[p] = float64(c)
 				continue
 			}

@@ -301,3 +301,27 @@ func axpy32Arch(w []float64, w32 []float32, a float64, x []float64) int {
 	axpy32AVX(&w[0], &w32[0], n, a, &x[0])
 	return n
 }
+
+//go:noescape
+func inputSpikesAVX512(thr *uint32, ids *int32, n int, kLo, kHi uint32, idx *int32, cnt *float64, bits *uint32, keep, hard *uint64) int
+
+// inputSpikesArch is inputSpikesGo in AVX-512, sixteen units at a time (ok
+// false without it): thr holds the thresholds of n units in whole groups
+// (setInputThresholds), ids room for them, idx and cnt room for n+16 and
+// bits for n rounded up to 16; keep and hard have (n+63)/64 words.
+func inputSpikesArch(thr []uint32, ids []int32, n int, key uint64, idx []int32, cnt []float64, bits []uint32, keep, hard []uint64) (m int, ok bool) {
+	if !useAVX || !useAVX512 {
+		return 0, false
+	}
+	if n == 0 {
+		return 0, true
+	}
+	np := (n + inputThrGroup - 1) &^ (inputThrGroup - 1)
+	w := (n + 63) / 64
+	_, _, _ = thr[4*np-1], ids[:cap(ids)][np-1], bits[np-1]
+	_, _ = idx[:cap(idx)][n+15], cnt[:cap(cnt)][n+15]
+	_, _ = keep[w-1], hard[w-1]
+	clear(keep[:w])
+	clear(hard[:w])
+	return inputSpikesAVX512(&thr[0], &ids[:1][0], n, uint32(key), uint32(key>>32), &idx[:1][0], &cnt[:1][0], &bits[0], &keep[0], &hard[0]), true
+}

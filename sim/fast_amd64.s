@@ -2745,3 +2745,72 @@ s8loop:
 s8done:
 	VZEROUPPER
 	RET
+
+// func inputSpikesAVX512(thr *uint32, ids *int32, n int, kLo, kHi uint32, idx *int32, cnt *float64, bits *uint32, keep, hard *uint64) int
+//
+// inputSpikesGo sixteen units at a time: the group's bits b (UNIT_BITS16)
+// go to bits, its masks of kept and hard units to keep and hard (sixteen
+// bits a group), and its kept units' ids, compressed in registers, to idx
+// with count 1.0 in cnt (whole vectors: room for sixteen past the last).
+// thr holds each group's thresholds as 64 values: tc, t1, t1e, tz for its
+// sixteen units; the groups past n are whole, with tc = 2^32−1 (no
+// candidate). Needs AVX-512F.
+TEXT ·inputSpikesAVX512(SB), NOSPLIT, $0-80
+	MOVQ thr+0(FP), R12
+	MOVQ ids+8(FP), R8
+	MOVQ n+16(FP), CX
+	MOVL kLo+24(FP), R11
+	VPBROADCASTD R11, Z12
+	MOVL kHi+28(FP), R11
+	VPBROADCASTD R11, Z9
+	MOVQ idx+32(FP), DI
+	MOVQ cnt+40(FP), R9
+	MOVQ bits+48(FP), R10
+	MOVQ keep+56(FP), BX
+	MOVQ hard+64(FP), DX
+	VPBROADCASTD candC<>+0(SB), Z13
+	VPBROADCASTD candC<>+4(SB), Z11
+	VPBROADCASTD candC<>+8(SB), Z10
+	MOVL $16, R11
+	VPBROADCASTD R11, Z14
+	VBROADCASTSD candC<>+16(SB), Z20 // 1.0
+	VMOVDQU32 candIdx16<>(SB), Z0  // indices i…i+15
+	XORQ AX, AX                    // unit index
+	XORQ R13, R13                  // the group's thresholds: 256 bytes a group
+	XORQ SI, SI                    // the group's mask bits: 2 bytes a group
+	XORQ R14, R14                  // kept so far
+
+iloop:
+	TESTQ CX, CX
+	JLE  idone
+	UNIT_BITS16
+	VPSRLD  $1, Z1, Z1                       // b of units i…i+15
+	VMOVDQU32 Z1, (R10)(AX*4)
+	VPCMPUD $5, (R12)(R13*1), Z1, K1         // candidate: b ≥ tc
+	VPCMPUD $5, 64(R12)(R13*1), Z1, K1, K2   // … and b ≥ t1
+	VPCMPUD $1, 128(R12)(R13*1), Z1, K2, K2  // … and b < t1e: count 1
+	VPCMPUD $1, 192(R12)(R13*1), Z1, K1, K3  // candidate, b < tz: 0 unless 1
+	KANDNW  K1, K3, K4                       // candidate, not 0
+	KANDNW  K4, K2, K5                       // … and not 1: hard
+	KORW    K2, K4, K4                       // kept: 1 or not 0
+	KMOVW   K4, (BX)(SI*1)
+	KMOVW   K5, (DX)(SI*1)
+	VMOVDQU32 (R8)(AX*4), Z2
+	VPCOMPRESSD Z2, K4, Z2
+	VMOVDQU32 Z2, (DI)(R14*4)
+	VMOVUPD Z20, (R9)(R14*8)
+	VMOVUPD Z20, 64(R9)(R14*8)
+	KMOVW   K4, R11
+	POPCNTL R11, R11
+	ADDQ    R11, R14
+	VPADDD  Z14, Z0, Z0
+	ADDQ $16, AX
+	ADDQ $256, R13
+	ADDQ $2, SI
+	SUBQ $16, CX
+	JMP  iloop
+
+idone:
+	MOVQ R14, ret+72(FP)
+	VZEROUPPER
+	RET

@@ -43,3 +43,7 @@ func addOuterArch(w []float64, scale float64, delta, p []float64) bool { return 
 func sumRows32Arch(dst []float64, rows []unsafe.Pointer, coef []float32) bool { return false }
 
 func axpy32Arch(w []float64, w32 []float32, a float64, x []float64) int { return 0 }
+
+func inputSpikesArch(thr []uint32, ids []int32, n int, key uint64, idx []int32, cnt []float64, bits []uint32, keep, hard []uint64) (m int, ok bool) {
+	return 0, false
+}

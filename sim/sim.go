@@ -82,8 +82,14 @@ type Sim struct {
 	inIdx   []int32
 	inRate  []float64
 	inDense []float64 // λmax·x for all pixels (non-spiking feedforward)
-	// pixelRate[p] = λmax·p/255
+	// pixelRate[p] = λmax·p/255, pixThr[p] its draw thresholds
 	pixelRate [256]float64
+	pixThr    [256]pixThr
+	// the shown units' thresholds (setInputThresholds) and their number,
+	// and the input draw's bits (inputdraw.go)
+	inThr  []uint32
+	inThrN int
+	inBits []uint32
 
 	kB, kD, kI                 float64
 	lamMax                     float64
@@ -187,9 +193,15 @@ func newSim(p model.Params, net *network.Net, seed uint64, share *Sim) *Sim {
 	}
 	s.input = newPop(s.pixels, s.mem)
 	s.inDense = make([]float64, s.pixels)
-	s.inIdx, s.inRate = make([]int32, 0, s.pixels), make([]float64, 0, s.pixels)
+	// room past the pixels for the input kernel's whole groups
+	s.inIdx, s.inRate = make([]int32, 0, s.pixels+inputThrGroup), make([]float64, 0, s.pixels)
+	s.inThr, s.inBits = make([]uint32, 4*(s.pixels+inputThrGroup)), make([]uint32, s.pixels+inputThrGroup)
+	s.inThrN = -1
 	for p := range s.pixelRate {
 		s.pixelRate[p] = s.lamMax * float64(p) / 255
+		if p > 0 {
+			s.pixThr[p] = pixThresholds(s.pixelRate[p])
+		}
 	}
 	for l, ly := range net.Layers {
 		n := ly.N
@@ -321,6 +333,9 @@ func (s *Sim) SetInput(img []uint8) {
 			s.inRate = append(s.inRate, r)
 		}
 	}
+	if s.spikingFF {
+		s.setInputThresholds(img)
+	}
 }
 
 // setTarget sets the teaching signal of the output layer (label < 0: none).
@@ -389,7 +404,7 @@ func (s *Sim) step(o stepOpts) {
 	if s.spikingFF {
 		in := &s.input.ring[slot]
 		in.reset()
-		drawSpikes(in, s.inRate, s.inIdx, s.SpikeSrc.Uint64(), &s.draw)
+		s.drawInput(in, s.SpikeSrc.Uint64())
 		s.ctr.Spikes += int64(len(in.idx))
 	}
 	for l, ls := range s.layers {

@@ -27,7 +27,7 @@ var (
 	benchImagesCount = 1000
 )
 
-func benchData(b *testing.B) (train, test *dataset.Set) {
+func benchData(b testing.TB) (train, test *dataset.Set) {
 	b.Helper()
 	benchOnce.Do(func() { benchTrain, benchTest, benchErr = dataset.LoadMNIST("") })
 	if benchErr != nil {
@@ -36,7 +36,7 @@ func benchData(b *testing.B) (train, test *dataset.Set) {
 	return benchTrain, benchTest
 }
 
-func benchSim(b *testing.B, mode option.Mode, layers []int, prec ...option.Precision) *Sim {
+func benchSim(b testing.TB, mode option.Mode, layers []int, prec ...option.Precision) *Sim {
 	cfg := newCfg(b, func(c *config.Config) {
 		c.Mode = mode
 		c.Layers = layers
