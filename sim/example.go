@@ -336,6 +336,7 @@ func (s *Sim) recomputeQ(l int) {
 		Q := ls.Q[d]
 		clear(Q)
 		sl := &src.ring[d]
+		ls.qZero[d] = len(sl.idx) == 0
 		for q, j := range sl.idx {
 			c := sl.cnt[q]
 			row := ls.ly.Y[int(j)*n : int(j)*n+n]

@@ -248,6 +248,23 @@ func traceStepArch(t *traceCoef, x1, x2, dst, base, pnew, slot []float64) bool {
 	return true
 }
 
+//go:noescape
+func traceStepZeroAVX512(x1, x2, dst, base *float64, n int, a1, a2, gain float64)
+
+// traceStepZeroArch is traceStep for a step whose pnew and slot are known to
+// hold +0 only (and slot keeps them), reading neither; false without
+// AVX-512, where traceStep serves.
+func traceStepZeroArch(t *traceCoef, x1, x2, dst, base []float64) bool {
+	if !useAVX || !useAVX512 {
+		return false
+	}
+	if n := len(dst); n > 0 {
+		_, _, _ = x1[n-1], x2[n-1], base[n-1]
+		traceStepZeroAVX512(&x1[0], &x2[0], &dst[0], &base[0], n, t.a1, t.a2, t.g)
+	}
+	return true
+}
+
 func somaArch(C, B, A []float64, gL, gB, gA float64) bool {
 	if !useAVX {
 		return false

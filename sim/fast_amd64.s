@@ -2814,3 +2814,62 @@ idone:
 	MOVQ R14, ret+72(FP)
 	VZEROUPPER
 	RET
+
+// func traceStepZeroAVX512(x1, x2, dst, base *float64, n int, a1, a2, gain float64)
+//
+// traceStepAVX512 for a step whose new projection and leaving ring slot are
+// both all +0, without reading them or writing the slot (it stays +0): per
+// element x = a·((x + 0) − c·0) is a·(x + 0) (x + 0 is never −0, so
+// subtracting +0 changes nothing, NaN payloads included), the same bits.
+TEXT ·traceStepZeroAVX512(SB), NOSPLIT, $0-64
+	MOVQ x1+0(FP), DI
+	MOVQ x2+8(FP), SI
+	MOVQ dst+16(FP), DX
+	MOVQ base+24(FP), R8
+	MOVQ n+32(FP), CX
+	VBROADCASTSD a1+40(FP), Z8
+	VBROADCASTSD a2+48(FP), Z9
+	VBROADCASTSD gain+56(FP), Z12
+	VPXORQ Z1, Z1, Z1              // the new projection, +0
+	XORQ AX, AX
+
+y8:
+	CMPQ CX, $8
+	JL   ytail
+	VADDPD  (DI)(AX*1), Z1, Z2
+	VMULPD  Z8, Z2, Z2
+	VMOVUPD Z2, (DI)(AX*1)
+	VADDPD  (SI)(AX*1), Z1, Z3
+	VMULPD  Z9, Z3, Z3
+	VMOVUPD Z3, (SI)(AX*1)
+	VSUBPD  Z3, Z2, Z4
+	VMOVUPD (R8)(AX*1), Z5
+	VFMADD231PD Z12, Z4, Z5
+	VMOVUPD Z5, (DX)(AX*1)
+	ADDQ $64, AX
+	SUBQ $8, CX
+	JMP  y8
+
+ytail:
+	TESTQ CX, CX
+	JZ   ydone
+	MOVL $1, R11
+	SHLL CX, R11
+	DECL R11
+	KMOVB R11, K1                   // lanes 0…n mod 8 − 1
+	VMOVUPD.Z (DI)(AX*1), K1, Z6
+	VADDPD  Z6, Z1, Z2
+	VMULPD  Z8, Z2, Z2
+	VMOVUPD Z2, K1, (DI)(AX*1)
+	VMOVUPD.Z (SI)(AX*1), K1, Z7
+	VADDPD  Z7, Z1, Z3
+	VMULPD  Z9, Z3, Z3
+	VMOVUPD Z3, K1, (SI)(AX*1)
+	VSUBPD  Z3, Z2, Z4
+	VMOVUPD.Z (R8)(AX*1), K1, Z5
+	VFMADD231PD Z12, Z4, Z5
+	VMOVUPD Z5, K1, (DX)(AX*1)
+
+ydone:
+	VZEROUPPER
+	RET

@@ -47,3 +47,5 @@ func axpy32Arch(w []float64, w32 []float32, a float64, x []float64) int { return
 func inputSpikesArch(thr []uint32, ids []int32, n int, key uint64, idx []int32, cnt []float64, bits []uint32, keep, hard []uint64) (m int, ok bool) {
 	return 0, false
 }
+
+func traceStepZeroArch(t *traceCoef, x1, x2, dst, base []float64) bool { return false }

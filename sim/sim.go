@@ -36,6 +36,10 @@ type layer struct {
 	B, A   []float64 // basal and apical potentials of the current step
 	y      []float64 // teaching signal (output layer)
 	P, Q   [][]float64
+	// qZero[d] reports that Q[d] holds +0 only (kept by feedbackSpikes,
+	// Reset, recomputeQ; false when unknown), so that a step with no
+	// feedback spikes leaving and none arriving skips the slot (traceStepZeroArch)
+	qZero  []bool
 	spikes pop
 	// w32, y32 are float32 copies of W and Y (the float32 precision option;
 	// nil at float64).
@@ -225,6 +229,7 @@ func newSim(p model.Params, net *network.Net, seed uint64, share *Sim) *Sim {
 		}
 		ls.P = make([][]float64, s.mem)
 		ls.Q = make([][]float64, s.mem)
+		ls.qZero = make([]bool, s.mem)
 		for d := 0; d < s.mem; d++ {
 			ls.P[d] = mk()
 			if ls.hidden {
@@ -302,6 +307,7 @@ func (s *Sim) Reset() {
 			clear(ls.P[d])
 			if ls.Q[d] != nil {
 				clear(ls.Q[d])
+				ls.qZero[d] = true
 			}
 			ls.spikes.ring[d].reset()
 		}
@@ -602,9 +608,16 @@ func (s *Sim) feedbackSpikes(l int, cur *spikeSlot, slot int) {
 		}
 		if s.bio.ringKernel {
 			s.ringSum(hs.aNext[:hn], hs.apicalBias(s.zeros), qn, hs.Q, slot)
+			hs.qZero[slot] = false
 			continue
 		}
-		traceStep(&s.tc, hs.y1, hs.y2, hs.aNext, hs.apicalBias(s.zeros), qn, hs.Q[slot])
+		// most steps of the few output units bring no spike, and the
+		// slot leaving the window often held none either
+		zero := len(cur.idx) == 0
+		if !zero || !hs.qZero[slot] || !traceStepZeroArch(&s.tc, hs.y1, hs.y2, hs.aNext[:hn], hs.apicalBias(s.zeros)) {
+			traceStep(&s.tc, hs.y1, hs.y2, hs.aNext, hs.apicalBias(s.zeros), qn, hs.Q[slot])
+		}
+		hs.qZero[slot] = zero
 	}
 }
 

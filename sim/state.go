@@ -99,6 +99,7 @@ func (s *Sim) Restore(st *State) error {
 			copy(ls.P[d], x.P[d])
 			if ls.Q[d] != nil {
 				copy(ls.Q[d], x.Q[d])
+				ls.qZero[d] = false // whatever the state holds
 			}
 		}
 		ls.spikes.restore(x.Spikes)
