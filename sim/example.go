@@ -179,19 +179,13 @@ func (s *Sim) endPhase(forward bool, n int) {
 		cD, lD, aD, alD := ls.cT, ls.lamT, ls.aT, ls.alphaT
 		if forward {
 			cD, lD, aD, alD = ls.cF, ls.lamF, ls.aF, ls.alphaF
-			for j, v := range ls.sumPin {
-				ls.pinF[j] = v / w
-			}
+			divTo(ls.pinF, ls.sumPin, w)
 			if ls.hidden {
-				for j, v := range ls.sumPfb {
-					ls.pfbF[j] = v / w
-				}
+				divTo(ls.pfbF, ls.sumPfb, w)
 			}
 		}
-		for i := range cD {
-			cD[i] = ls.sumC[i] / w
-			lD[i] = ls.sumLam[i] / w
-		}
+		divTo(cD, ls.sumC, w)
+		divTo(lD, ls.sumLam, w)
 		if !ls.hidden {
 			continue
 		}
@@ -200,8 +194,8 @@ func (s *Sim) endPhase(forward bool, n int) {
 				lD[i] = nan // not summed (LazyTrainRates)
 			}
 		}
+		divTo(aD, ls.sumA, w)
 		for i := range aD {
-			aD[i] = ls.sumA[i] / w
 			ls.plateauT[i] = float64(s.now - 1)
 		}
 		sigmoids(alD, aD, 1) // α = σ(Ā): model.PlateauPotential, vectorised

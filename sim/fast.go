@@ -593,6 +593,18 @@ func addTo(dst, x []float64) {
 	axpy(dst, 1, x)
 }
 
+// divTo sets dst[i] = x[i] / w (the window means). Division is correctly
+// rounded in every kernel, so the vector one gives the scalar loop's bits.
+func divTo(dst, x []float64, w float64) {
+	if divArch(dst, x, w) {
+		return
+	}
+	x = x[:len(dst)]
+	for i, v := range x {
+		dst[i] = v / w
+	}
+}
+
 // sigmoids sets dst[i] = scale·σ(x[i]). With AVX2 it evaluates eight at a
 // time in assembly (an exponential accurate to a few ulp, see sigmoidAVX);
 // the results agree with scale·neuron.Sigmoid to 7e-16 relative

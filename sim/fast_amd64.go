@@ -342,3 +342,18 @@ func inputSpikesArch(thr []uint32, ids []int32, n int, key uint64, idx []int32, 
 	clear(hard[:w])
 	return inputSpikesAVX512(&thr[0], &ids[:1][0], n, uint32(key), uint32(key>>32), &idx[:1][0], &cnt[:1][0], &bits[0], &keep[0], &hard[0]), true
 }
+
+//go:noescape
+func divAVX512(dst, x *float64, n int, w float64)
+
+// divArch is divTo's loop in AVX-512 (false without it).
+func divArch(dst, x []float64, w float64) bool {
+	if !useAVX || !useAVX512 {
+		return false
+	}
+	if n := len(dst); n > 0 {
+		_ = x[n-1]
+		divAVX512(&dst[0], &x[0], n, w)
+	}
+	return true
+}

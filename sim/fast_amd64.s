@@ -2873,3 +2873,39 @@ ytail:
 ydone:
 	VZEROUPPER
 	RET
+
+// func divAVX512(dst, x *float64, n int, w float64)
+//
+// dst[i] = x[i] / w eight at a time, the last n mod 8 under a lane mask.
+// VDIVPD rounds correctly, as the scalar division does: the same bits.
+TEXT ·divAVX512(SB), NOSPLIT, $0-32
+	MOVQ dst+0(FP), DI
+	MOVQ x+8(FP), SI
+	MOVQ n+16(FP), CX
+	VBROADCASTSD w+24(FP), Z8
+	XORQ AX, AX
+
+d8:
+	CMPQ CX, $8
+	JL   dtail
+	VMOVUPD (SI)(AX*1), Z0
+	VDIVPD  Z8, Z0, Z0
+	VMOVUPD Z0, (DI)(AX*1)
+	ADDQ $64, AX
+	SUBQ $8, CX
+	JMP  d8
+
+dtail:
+	TESTQ CX, CX
+	JZ   ddone
+	MOVL $1, R11
+	SHLL CX, R11
+	DECL R11
+	KMOVB R11, K1
+	VMOVUPD.Z (SI)(AX*1), K1, Z0
+	VDIVPD  Z8, Z0, Z0
+	VMOVUPD Z0, K1, (DI)(AX*1)
+
+ddone:
+	VZEROUPPER
+	RET

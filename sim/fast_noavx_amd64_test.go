@@ -311,3 +311,23 @@ func TestAVX512Rows32SameBits(t *testing.T) {
 		}
 	}
 }
+
+// divTo's AVX-512 kernel gives the scalar division's bits, special values
+// and divisors included, and writes nothing past n.
+func TestDivToBits(t *testing.T) {
+	needAVX512(t)
+	r := rand.New(rand.NewPCG(27, 28))
+	specials := []float64{math.NaN(), math.Inf(1), math.Inf(-1), 0, math.Copysign(0, -1), 5e-324, -1e308, 1e-310}
+	for _, n := range []int{1, 2, 7, 8, 9, 15, 16, 17, 100, 500, 784} {
+		x := make([]float64, n)
+		for i := range x {
+			x[i] = r.NormFloat64() * 1e3
+			if i%7 == 0 {
+				x[i] = specials[r.IntN(len(specials))]
+			}
+		}
+		for _, w := range []float64{20, 3, 220, 0, math.Copysign(0, -1), math.Inf(1), math.NaN(), 1e-310} {
+			sameBitsBothKernels(t, fmt.Sprintf("divTo n=%d w=%v", n, w), n, nil, func(d []float64) { divTo(d, x, w) })
+		}
+	}
+}

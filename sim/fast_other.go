@@ -49,3 +49,5 @@ func inputSpikesArch(thr []uint32, ids []int32, n int, key uint64, idx []int32, 
 }
 
 func traceStepZeroArch(t *traceCoef, x1, x2, dst, base []float64) bool { return false }
+
+func divArch(dst, x []float64, w float64) bool { return false }
