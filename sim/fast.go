@@ -341,7 +341,7 @@ func settlePacked(sl *spikeSlot, ids []int32, key uint64, d *drawScratch, nc int
 			i := int(ci[q])
 			c := 1
 			if hw>>b&1 != 0 {
-				if c = drawHard(cb[q], cl[q], i, key); c == 0 {
+				if c = hardCount(cb[q], cl[q], i, key); c == 0 {
 					continue
 				}
 			}
@@ -382,7 +382,7 @@ func settleHard(idx []int32, cnt []float64, o int, ids []int32, key uint64, cb [
 			if ci != nil {
 				i = int(ci[q])
 			}
-			if c := drawHard(cb[q], cl[q], i, key); c != 0 {
+			if c := hardCount(cb[q], cl[q], i, key); c != 0 {
 				cnt[p] = float64(c)
 				continue
 			}
@@ -424,12 +424,32 @@ func drawSpikesFromSoma(sl *spikeSlot, C, lmax []float64, key uint64, d *drawScr
 // drawHard returns candidate i's count: from its bits b alone when
 // countFromBits settles it, otherwise by neuron.PoissonU with r.
 func drawHard(b uint32, lam float64, i int, key uint64) int {
-	c, ok := countFromBits(b, lam)
-	if !ok {
-		r := mix64(key+uint64(i+1)*golden) >> 42
-		c = neuron.PoissonU(float64(uint64(b)<<22|r)*0x1p-53, lam)
+	if c, ok := countFromBits(b, lam); ok {
+		return c
 	}
-	return c
+	return hardCount(b, lam, i, key)
+}
+
+// hardCount is drawHard for bits that countFromBits does not settle (the
+// kernels' hard candidates): 2 when the bits put every u in
+// neuron.PoissonU's interval of count 2 (most of them: the others are
+// counts of 3 or more and bits on a bound), otherwise PoissonU of u.
+func hardCount(b uint32, lam float64, i int, key uint64) int {
+	if twoFromBits(b, lam) {
+		return 2
+	}
+	r := mix64(key+uint64(i+1)*golden) >> 42
+	return neuron.PoissonU(float64(uint64(b)<<22|r)*0x1p-53, lam)
+}
+
+// twoFromBits reports that every u in [b, b+1)·2⁻³¹ lies in
+// neuron.PoissonU's interval of count 2 (its bounds term for term; u above
+// hi1+eps is above its bounds of 0 and 1, so PoissonU returns 2).
+func twoFromBits(b uint32, lam float64) bool {
+	lo := float64(b) * 0x1p-31
+	l2 := lam * lam
+	l3 := l2 * lam
+	return lo >= 1-l2/2+l3/3+0x1p-50 && lo+0x1p-31 <= 1-l3/6-0x1p-50
 }
 
 // spikeSettle clears in mask the units that are no candidates and the

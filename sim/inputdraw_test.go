@@ -1,9 +1,12 @@
 package sim
 
 import (
+	"math"
 	"math/rand/v2"
 	"slices"
 	"testing"
+
+	"github.com/dendrite-lab/dendrite/neuron"
 )
 
 // The thresholds say what the floating-point tests say: drawSpikes'
@@ -157,5 +160,53 @@ func TestInputSpikesKernel(t *testing.T) {
 				t.Fatalf("n=%d trial %d: kernel %+v\nGo %+v", n, trial, a, g)
 			}
 		}
+	}
+}
+
+// hardCount's shortcut (count 2 from the bits) gives PoissonU's count of
+// the whole 53-bit uniform, whatever its low 22 bits: for bits in, at and
+// around the interval of count 2, with rates from 0 to 1 and beyond.
+func TestHardCountMatchesPoissonU(t *testing.T) {
+	r := rand.New(rand.NewPCG(29, 30))
+	lams := []float64{0.2, 1, 0.05, 1e-3, 1e-300, 0x1p-31, 0.9999, 1.5, 0}
+	for range 300 {
+		lams = append(lams, r.Float64(), 0.2*r.Float64())
+	}
+	twos := 0
+	for _, l := range lams {
+		l2, l3 := l*l, l*l*l
+		var bs []int64
+		e := math.Exp(-l)
+		// the bounds, and the true CDF at 1 and 2 beyond them
+		for _, edge := range []float64{1 - l2/2 + l3/3, 1 - l3/6, 1 - l, 1, e * (1 + l), e * (1 + l + l2/2)} {
+			eb := int64(edge * 0x1p31)
+			for d := int64(-3); d <= 3; d++ {
+				bs = append(bs, eb+d)
+			}
+		}
+		for range 50 {
+			bs = append(bs, int64(r.Uint32()>>1))
+		}
+		for _, b := range bs {
+			if b < 0 || b >= 1<<31 {
+				continue
+			}
+			if twoFromBits(uint32(b), l) {
+				twos++
+				for _, low := range []uint64{0, 1<<22 - 1, r.Uint64N(1 << 22)} {
+					if c := neuron.PoissonU(float64(uint64(b)<<22|low)*0x1p-53, l); c != 2 {
+						t.Fatalf("λ=%v b=%d low=%d: count 2 from the bits, PoissonU %d", l, b, low, c)
+					}
+				}
+			}
+			key, i := r.Uint64(), r.IntN(1000)
+			low := mix64(key+uint64(i+1)*golden) >> 42
+			if got, want := hardCount(uint32(b), l, i, key), neuron.PoissonU(float64(uint64(b)<<22|low)*0x1p-53, l); got != want {
+				t.Fatalf("λ=%v b=%d: hardCount %d, PoissonU %d", l, b, got, want)
+			}
+		}
+	}
+	if twos < 100 {
+		t.Fatalf("only %d bits with count 2 from the bits: the shortcut went untested", twos)
 	}
 }
