@@ -88,10 +88,15 @@
 // soma step run on 512-bit registers with the
 // same operations per element as their AVX2 versions, so the bits are the
 // same (TestAVX512SameBits and its siblings); GODEBUG=cpu.avx512f=off
-// selects the AVX2 kernels and cpu.avx2=off the Go ones. Two AVX-512
-// kernels have no AVX2 twin: the candidate test of units that share one
+// selects the AVX2 kernels and cpu.avx2=off the Go ones. Some AVX-512
+// kernels have no AVX2 twin (where they are missing, the general path gives
+// the same bits): the candidate test of units that share one
 // rate (lazy rates, all bounded by λmax) compares the bits with the integer
-// candThreshold(λmax) instead of converting them, and the spike rows'
+// candThreshold(λmax) instead of converting them; the input units' draws
+// compare their bits with integer thresholds per pixel value (inputdraw.go);
+// an apical trace step with no feedback spike arriving or leaving skips its
+// ring slot (traceStepZeroArch); the window means are divided eight at a
+// time; and the spike rows'
 // addresses are computed eight at a time with the largest index returned
 // for the bounds check. A step's spike rows (a few dozen) are summed in one
 // pass over dst; a narrow sum (the output layer's ten units) is a chain of
