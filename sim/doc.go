@@ -82,7 +82,7 @@
 // The products are one kernel, dst = base + Σ_k c_k·row_k over a list of
 // weight rows (spike rows, the ring slots weighted by κ, a rate vector's
 // rows), in AVX2/FMA assembly on amd64 with a Go fallback
-// (fast_amd64.s, fast.go). Where the CPU has AVX-512F, the row sums, the
+// (fast_amd64.s, fast.go). Where the CPU has AVX-512F and DQ, the row sums, the
 // candidate test (hash, compare and pack sixteen units in one pass), the
 // settling of candidates from their bits, the sigmoid, the traces and the
 // soma step run on 512-bit registers with the

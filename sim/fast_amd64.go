@@ -59,9 +59,11 @@ func spikeCandPackAVX512(lam, val *float64, ci *int32, cv *float64, cb *uint32, 
 var useAVX = cpu.X86.HasAVX2 && cpu.X86.HasFMA
 
 // useAVX512 selects the AVX-512 kernels where the CPU and the OS support
-// AVX-512F (x/sys/cpu checks the OS's ZMM state); they are used only while
-// useAVX is on too, so turning useAVX off checks the pure-Go paths.
-var useAVX512 = cpu.X86.HasAVX512F
+// AVX-512F and DQ (x/sys/cpu checks the OS's ZMM state; the kernels' byte
+// mask instructions, KMOVB and the like, are DQ's, which every AVX-512 CPU
+// but the Xeon Phi has); they are used only while useAVX is on too, so
+// turning useAVX off checks the pure-Go paths.
+var useAVX512 = cpu.X86.HasAVX512F && cpu.X86.HasAVX512DQ
 
 //go:noescape
 func emitKeptAVX512(keep *uint64, ci *int32, np int, idx *int32, cnt *float64) int

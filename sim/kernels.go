@@ -11,7 +11,7 @@ func Kernels() string {
 }
 
 // KernelsInUse is Kernels and the CPU extensions some kernels use beyond
-// it: "avx2+fma+avx512f" where the AVX-512 kernels run (see the package
+// it: "avx2+fma+avx512f" where the AVX-512 kernels run (AVX-512F and DQ; see the package
 // doc). They give the same bits as the AVX2 ones, so Kernels, which says
 // which results agree bit for bit, does not name them; speed measurements
 // do.
