@@ -203,7 +203,7 @@ func newSim(p model.Params, net *network.Net, seed uint64, share *Sim) *Sim {
 	s.inThrN = -1
 	for p := range s.pixelRate {
 		s.pixelRate[p] = s.lamMax * float64(p) / 255
-		if p > 0 {
+		if p > 0 && s.spikingFF {
 			s.pixThr[p] = pixThresholds(s.pixelRate[p])
 		}
 	}
