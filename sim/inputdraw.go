@@ -82,31 +82,23 @@ func (s *Sim) setInputThresholds(pixels []uint8) {
 // drawInput appends to sl (empty) the input units that spike in this step,
 // as drawSpikes(sl, s.inRate, s.inIdx, key, &s.draw) does.
 func (s *Sim) drawInput(sl *spikeSlot, key uint64) {
-	n := len(s.inIdx)
-	d := &s.draw
-	if d.oneByOne || s.inThrN != n || len(sl.idx) != 0 {
-		drawSpikes(sl, s.inRate, s.inIdx, key, d)
-		return
-	}
+	n, d := len(s.inIdx), &s.draw
 	w := (n + 63) / 64
-	if len(d.keep) < w || len(d.hard) < w {
-		drawSpikes(sl, s.inRate, s.inIdx, key, d)
-		return
-	}
-	keep, hard := d.keep[:w], d.hard[:w]
-	m, ok := inputSpikesArch(s.inThr, s.inIdx, n, key, sl.idx, sl.cnt, s.inBits, keep, hard)
-	if !ok {
-		drawSpikes(sl, s.inRate, s.inIdx, key, d)
-		return
-	}
-	idx, cnt := sl.idx[:m], sl.cnt[:m]
-	for _, h := range hard {
-		if h != 0 {
-			idx, cnt = settleHard(idx, cnt, 0, nil, key, s.inBits, s.inRate, nil, keep, hard)
-			break
+	if !d.oneByOne && s.inThrN == n && len(sl.idx) == 0 && len(d.keep) >= w && len(d.hard) >= w {
+		keep, hard := d.keep[:w], d.hard[:w]
+		if m, ok := inputSpikesArch(s.inThr, s.inIdx, n, key, sl.idx, sl.cnt, s.inBits, keep, hard); ok {
+			idx, cnt := sl.idx[:m], sl.cnt[:m]
+			for _, h := range hard {
+				if h != 0 {
+					idx, cnt = settleHard(idx, cnt, 0, nil, key, s.inBits, s.inRate, nil, keep, hard)
+					break
+				}
+			}
+			sl.idx, sl.cnt = idx, cnt
+			return
 		}
 	}
-	sl.idx, sl.cnt = idx, cnt
+	drawSpikes(sl, s.inRate, s.inIdx, key, d)
 }
 
 // inputSpikesGo is the kernel of drawInput in Go (for its tests): for units
