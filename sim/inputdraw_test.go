@@ -210,3 +210,29 @@ func TestHardCountMatchesPoissonU(t *testing.T) {
 		t.Fatalf("only %d bits with count 2 from the bits: the shortcut went untested", twos)
 	}
 }
+
+// One step's input draw of an MNIST digit: by the integer thresholds
+// (drawInput) and by the general path (drawSpikes), the same spikes.
+func BenchmarkDrawInput(b *testing.B) {
+	train, _ := benchData(b)
+	s := benchSim(b, "spiking", []int{500, 10})
+	var sl spikeSlot
+	sl.idx, sl.cnt = make([]int32, 0, s.pixels+32), make([]float64, 0, s.pixels+32)
+	for _, path := range []string{"thresholds", "float"} {
+		b.Run(path, func(b *testing.B) {
+			key := uint64(1)
+			for i := 0; b.Loop(); i++ {
+				if i%100 == 0 {
+					s.SetInput(train.Image(i / 100 % benchImagesCount))
+				}
+				key = key*6364136223846793005 + 1442695040888963407
+				sl.reset()
+				if path == "float" {
+					drawSpikes(&sl, s.inRate, s.inIdx, key, &s.draw)
+				} else {
+					s.drawInput(&sl, key)
+				}
+			}
+		})
+	}
+}
