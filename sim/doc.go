@@ -95,11 +95,11 @@
 // candThreshold(λmax) instead of converting them; the input units' draws
 // compare their bits with integer thresholds per pixel value (inputdraw.go);
 // an apical trace step with no feedback spike arriving or leaving skips its
-// ring slot (traceStepZeroArch); the window means are divided eight at a
-// time; and the spike rows'
+// ring slot (traceStepZeroArch); and the spike rows'
 // addresses are computed eight at a time with the largest index returned
-// for the bounds check. A step's spike rows (a few dozen) are summed in one
-// pass over dst; a narrow sum (the output layer's ten units) is a chain of
+// for the bounds check. The window means are divided eight (AVX2: four)
+// at a time, correctly rounded like the scalar division. A step's spike
+// rows (a few dozen) are summed in one pass over dst; a narrow sum (the output layer's ten units) is a chain of
 // dependent additions per unit, and its kernel adds a row of coefficient 1
 // (most spike counts) with an addition, the FMA's result in half the
 // latency. TestPinnedBits pins the digest of a short run of both

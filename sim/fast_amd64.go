@@ -348,14 +348,30 @@ func inputSpikesArch(thr []uint32, ids []int32, n int, key uint64, idx []int32, 
 //go:noescape
 func divAVX512(dst, x *float64, n int, w float64)
 
-// divArch is divTo's loop in AVX-512 (false without it).
+//go:noescape
+func divAVX(dst, x *float64, n int, w float64)
+
+// divArch is divTo's loop in AVX-512, or in AVX2 with the last n mod 4 in
+// Go (false without either).
 func divArch(dst, x []float64, w float64) bool {
-	if !useAVX || !useAVX512 {
+	if !useAVX {
 		return false
 	}
-	if n := len(dst); n > 0 {
-		_ = x[n-1]
+	n := len(dst)
+	if n == 0 {
+		return true
+	}
+	_ = x[n-1]
+	if useAVX512 {
 		divAVX512(&dst[0], &x[0], n, w)
+		return true
+	}
+	m := n &^ 3
+	if m > 0 {
+		divAVX(&dst[0], &x[0], m, w)
+	}
+	for i := m; i < n; i++ {
+		dst[i] = x[i] / w
 	}
 	return true
 }

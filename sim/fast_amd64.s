@@ -2909,3 +2909,28 @@ dtail:
 ddone:
 	VZEROUPPER
 	RET
+
+// func divAVX(dst, x *float64, n int, w float64)
+//
+// divAVX512 four at a time for n a multiple of 4 (the caller divides the
+// rest): VDIVPD rounds correctly, the same bits. Needs AVX.
+TEXT ·divAVX(SB), NOSPLIT, $0-32
+	MOVQ dst+0(FP), DI
+	MOVQ x+8(FP), SI
+	MOVQ n+16(FP), CX
+	VBROADCASTSD w+24(FP), Y8
+	XORQ AX, AX
+
+v4:
+	CMPQ CX, $4
+	JL   vdone
+	VMOVUPD (SI)(AX*1), Y0
+	VDIVPD  Y8, Y0, Y0
+	VMOVUPD Y0, (DI)(AX*1)
+	ADDQ $32, AX
+	SUBQ $4, CX
+	JMP  v4
+
+vdone:
+	VZEROUPPER
+	RET

@@ -228,6 +228,23 @@ func BenchmarkKernels500(b *testing.B) {
 				traceStep(&tc, v[0], v[1], v[2], v[3], v[4], v[5+i%10])
 			}
 		})
+		b.Run("trace-zero/"+k.name, func(b *testing.B) {
+			// no projection arriving or leaving (traceStepZeroArch where
+			// there is AVX-512, else the full step on zeros)
+			defer useKernels(k.avx, k.a512)()
+			zeros := make([]float64, 500)
+			for b.Loop() {
+				if !traceStepZeroArch(&tc, v[0], v[1], v[2], v[3]) {
+					traceStep(&tc, v[0], v[1], v[2], v[3], zeros, zeros)
+				}
+			}
+		})
+		b.Run("divide/"+k.name, func(b *testing.B) {
+			defer useKernels(k.avx, k.a512)()
+			for b.Loop() {
+				divTo(v[7], v[6], 20)
+			}
+		})
 	}
 }
 
@@ -328,6 +345,15 @@ func TestDivToBits(t *testing.T) {
 		}
 		for _, w := range []float64{20, 3, 220, 0, math.Copysign(0, -1), math.Inf(1), math.NaN(), 1e-310} {
 			sameBitsBothKernels(t, fmt.Sprintf("divTo n=%d w=%v", n, w), n, nil, func(d []float64) { divTo(d, x, w) })
+			// and the scalar division's bits (the AVX2 kernel divides all
+			// but the last n mod 4)
+			d := make([]float64, n)
+			divTo(d, x, w)
+			for i := range d {
+				if q := x[i] / w; math.Float64bits(d[i]) != math.Float64bits(q) {
+					t.Fatalf("divTo n=%d w=%v i=%d: %v, scalar %v", n, w, i, d[i], q)
+				}
+			}
 		}
 	}
 }
