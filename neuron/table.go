@@ -81,11 +81,21 @@ func PoissonU(u, lambda float64) int {
 	if u >= lo0+l4/24+eps && u < hi1-l4/8-eps {
 		return 1
 	}
-	lo2 := 1 - l3/6
-	if u >= hi1+eps && u < lo2-eps {
+	if twoLo, twoHi := PoissonTwo(lambda); u >= twoLo && u < twoHi {
 		return 2
 	}
 	return PoissonP0(u, lambda, math.Exp(-lambda))
+}
+
+// PoissonTwo returns the interval [lo, hi) of u in which PoissonU returns 2
+// from its bounds alone: the Taylor bounds of the CDF at 1 and 2 (see
+// PoissonU) shrunk by 2⁻⁵⁰. Above PoissonU's bounds of 0 and 1, it lets a
+// caller that knows u only to an interval settle a count of 2.
+func PoissonTwo(lambda float64) (lo, hi float64) {
+	const eps = 0x1p-50
+	l2 := lambda * lambda
+	l3 := l2 * lambda
+	return 1 - l2/2 + l3/3 + eps, 1 - l3/6 - eps
 }
 
 // Rates sets dst[i] = At(x[i]) for i < len(dst).

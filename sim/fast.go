@@ -366,7 +366,7 @@ const emitSlack = 16
 
 // settleHard finishes settlePacked after the kept candidates (from o on)
 // were appended to idx and cnt as count 1: each hard one (a bit q of hard,
-// whose bits are kept ones) gets its count from drawHard with bits cb[q],
+// whose bits are kept ones) gets its count from hardCount with bits cb[q],
 // rate cl[q] and unit ci[q] (q when ci is nil) and is removed when that is
 // 0; then units become ids when ids is non-nil. Hard candidates are a few
 // per step, so the removals' copies cost little.
@@ -443,13 +443,11 @@ func hardCount(b uint32, lam float64, i int, key uint64) int {
 }
 
 // twoFromBits reports that every u in [b, b+1)·2⁻³¹ lies in
-// neuron.PoissonU's interval of count 2 (its bounds term for term; u above
-// hi1+eps is above its bounds of 0 and 1, so PoissonU returns 2).
+// neuron.PoissonU's interval of count 2 (neuron.PoissonTwo).
 func twoFromBits(b uint32, lam float64) bool {
 	lo := float64(b) * 0x1p-31
-	l2 := lam * lam
-	l3 := l2 * lam
-	return lo >= 1-l2/2+l3/3+0x1p-50 && lo+0x1p-31 <= 1-l3/6-0x1p-50
+	twoLo, twoHi := neuron.PoissonTwo(lam)
+	return lo >= twoLo && lo+0x1p-31 <= twoHi
 }
 
 // spikeSettle clears in mask the units that are no candidates and the
@@ -484,12 +482,21 @@ func spikeSettle(lam []float64, u31 []uint32, mask, hard []uint64) {
 // may fall inside one; then the caller draws u's low bits).
 func countFromBits(b uint32, lam float64) (c int, ok bool) {
 	lo := float64(b) * 0x1p-31
-	l2 := lam * lam
-	lo0 := 1 - lam + l2*(0.5-lam*(1.0/6))
-	if lo >= lo0+l2*l2*(1.0/24)+0x1p-50 && lo+0x1p-31 <= 1-l2*(0.5-lam*(1.0/3))-l2*l2*0.125-0x1p-50 {
+	oneLo, oneHi, zeroHi := settleBounds(lam)
+	if lo >= oneLo && lo+0x1p-31 <= oneHi {
 		return 1, true
 	}
-	return 0, lo+0x1p-31 <= lo0-0x1p-50
+	return 0, lo+0x1p-31 <= zeroHi
+}
+
+// settleBounds returns countFromBits' bounds for rate lam: bits b settle
+// count 1 when b·2⁻³¹ ≥ oneLo and (b+1)·2⁻³¹ ≤ oneHi, count 0 when
+// (b+1)·2⁻³¹ ≤ zeroHi (the Taylor bounds of neuron.PoissonU with a margin
+// of 2⁻⁵⁰; the assembly kernels compute the same terms).
+func settleBounds(lam float64) (oneLo, oneHi, zeroHi float64) {
+	l2 := lam * lam
+	lo0 := 1 - lam + l2*(0.5-lam*(1.0/6))
+	return lo0 + l2*l2*(1.0/24) + 0x1p-50, 1 - l2*(0.5-lam*(1.0/3)) - l2*l2*0.125 - 0x1p-50, lo0 - 0x1p-50
 }
 
 // spikeCandPack packs the candidates i of spikeCand (b = unitBits(i, key),

@@ -27,12 +27,7 @@ func pixThresholds(lam float64) pixThr {
 	first := func(f func(b uint32) bool) uint32 {
 		return uint32(sort.Search(1<<31, func(i int) bool { return f(uint32(i)) }))
 	}
-	l2 := lam * lam
-	lo0 := 1 - lam + l2*(0.5-lam*(1.0/6))
-	// countFromBits' bounds, term for term
-	oneLo := lo0 + l2*l2*(1.0/24) + 0x1p-50
-	oneHi := 1 - l2*(0.5-lam*(1.0/3)) - l2*l2*0.125 - 0x1p-50
-	zeroHi := lo0 - 0x1p-50
+	oneLo, oneHi, zeroHi := settleBounds(lam) // countFromBits' bounds
 	return pixThr{
 		c:   candThreshold(lam),
 		t1:  first(func(b uint32) bool { return float64(b)*0x1p-31 >= oneLo }),

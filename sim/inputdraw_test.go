@@ -194,8 +194,10 @@ func TestHardCountMatchesPoissonU(t *testing.T) {
 			if twoFromBits(uint32(b), l) {
 				twos++
 				for _, low := range []uint64{0, 1<<22 - 1, r.Uint64N(1 << 22)} {
-					if c := neuron.PoissonU(float64(uint64(b)<<22|low)*0x1p-53, l); c != 2 {
-						t.Fatalf("λ=%v b=%d low=%d: count 2 from the bits, PoissonU %d", l, b, low, c)
+					u := float64(uint64(b)<<22|low) * 0x1p-53
+					// PoissonU, and the exact inversion it stands for
+					if c, x := neuron.PoissonU(u, l), neuron.PoissonP0(u, l, e); c != 2 || x != 2 {
+						t.Fatalf("λ=%v b=%d low=%d: count 2 from the bits, PoissonU %d, inversion %d", l, b, low, c, x)
 					}
 				}
 			}
